@@ -1,0 +1,25 @@
+package cardwatch.probes;
+
+import cardwatch.probes.http.HttpTransport;
+import cardwatch.probes.purchase.NotifyInbox;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the service lends a probe for one run.
+ *
+ * @param clock          the time source
+ * @param http           the bounded HTTP client
+ * @param notifications  where the platform's async notifies for this run arrive
+ * @param clientOrderId  our order id for this run, fixed before anything is sent
+ * @param notifyUrl      the callback URL the platform is told to notify
+ */
+public record ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifications, String clientOrderId,
+        URI notifyUrl) {
+
+    public ProbeContext {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(http, "http");
+    }
+}

@@ -1,0 +1,30 @@
+package cardwatch.probes;
+
+import cardwatch.probes.purchase.PurchaseProbe;
+import cardwatch.probes.purchase.PurchaseProtocol;
+import cardwatch.probes.purchase.yrapi.YrapiProtocol;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The set of probes and purchase protocols: plain maps from name to implementation. */
+public final class Probes {
+
+    private Probes() {
+    }
+
+    /** Purchase protocols (adapters) by the name used in {@code platforms.yml}. */
+    public static Map<String, PurchaseProtocol> protocols() {
+        Map<String, PurchaseProtocol> protocols = new LinkedHashMap<>();
+        for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol())) {
+            protocols.put(protocol.name(), protocol);
+        }
+        return Map.copyOf(protocols);
+    }
+
+    /** Probes by kind. */
+    public static Map<String, Probe> standard(Map<String, PurchaseProtocol> protocols) {
+        Probe purchase = new PurchaseProbe(protocols);
+        return Map.of(purchase.kind(), purchase);
+    }
+}

@@ -1,0 +1,15 @@
+package cardwatch.probes.http;
+
+/**
+ * An HTTP answer whose body was read in full, within the size cap.
+ *
+ * @param status       HTTP status
+ * @param contentType  the Content-Type header, or empty
+ * @param body         the body decoded with the declared charset (UTF-8 when none is declared)
+ */
+public record HttpAnswer(int status, String contentType, String body) {
+
+    public boolean ok() {
+        return status == 200;
+    }
+}

@@ -1,0 +1,163 @@
+package cardwatch.probes.http;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.Connection;
+import okhttp3.EventListener;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * The probes' HTTP client, on OkHttp: timeouts on connect, read and the whole call, a cap on the answer's
+ * size, redirects followed only within the same host, and no silent retries (a retried POST could be a
+ * second purchase). Failures come back as {@link TransportException} with a {@link TransportException.Kind}.
+ */
+public final class HttpTransport {
+
+    private static final String USER_AGENT = "Cardwatch/0.1 (+https://github.com/cardwatch)";
+
+    private final OkHttpClient client;
+    private final HttpLimits limits;
+
+    public HttpTransport(HttpLimits limits) {
+        this(new OkHttpClient.Builder(), limits);
+    }
+
+    /** Builds on a caller's OkHttp builder (its trust settings, say); the limits and redirect rules win. */
+    public HttpTransport(OkHttpClient.Builder builder, HttpLimits limits) {
+        this.limits = limits;
+        this.client = builder
+                .connectTimeout(limits.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .callTimeout(limits.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .eventListenerFactory(HttpTransport::listenerFor)
+                .build();
+    }
+
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** POSTs a form (UTF-8) and reads the answer. */
+    public HttpAnswer postForm(URI url, Map<String, String> form) throws TransportException {
+        FormBody.Builder body = new FormBody.Builder(StandardCharsets.UTF_8);
+        form.forEach(body::add);
+        Request request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
+                .post(body.build()).build();
+        return execute(request);
+    }
+
+    public HttpAnswer get(URI url) throws TransportException {
+        return execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build());
+    }
+
+    private HttpAnswer execute(Request first) throws TransportException {
+        Request request = first;
+        for (int hop = 0; ; hop++) {
+            Trace trace = new Trace();
+            Call call = client.newCall(request.newBuilder().tag(Trace.class, trace).build());
+            try (Response response = call.execute()) {
+                if (response.isRedirect() && hop < limits.maxRedirects()) {
+                    request = redirect(request, response);
+                    continue;
+                }
+                return new HttpAnswer(response.code(), response.header("Content-Type", ""), read(response.body()));
+            } catch (TransportException e) {
+                throw e;
+            } catch (IOException e) {
+                throw classify(e, trace.connected);
+            }
+        }
+    }
+
+    private static EventListener listenerFor(Call call) {
+        Trace trace = call.request().tag(Trace.class);
+        return trace == null ? EventListener.NONE : new EventListener() {
+            @Override
+            public void connectionAcquired(Call c, Connection connection) {
+                trace.connected = true;
+            }
+        };
+    }
+
+    private Request redirect(Request request, Response response) throws TransportException {
+        String location = response.header("Location");
+        HttpUrl target = location == null ? null : request.url().resolve(location);
+        if (target == null) {
+            throw new TransportException(TransportException.Kind.REDIRECT_REFUSED,
+                    "redirect " + response.code() + " without a usable Location", null);
+        }
+        if (!target.host().equalsIgnoreCase(request.url().host())) {
+            throw new TransportException(TransportException.Kind.REDIRECT_REFUSED,
+                    "redirect to another host (" + target.host() + ") is never followed", null);
+        }
+        boolean keepMethod = response.code() == 307 || response.code() == 308;
+        Request.Builder next = request.newBuilder().url(target);
+        return keepMethod ? next.build() : next.get().build();
+    }
+
+    private String read(ResponseBody body) throws IOException {
+        BufferedSource source = body.source();
+        long cap = limits.maxBodyBytes();
+        if (source.request(cap + 1)) {
+            throw new TransportException(TransportException.Kind.TOO_LARGE,
+                    "answer larger than " + cap + " bytes", null);
+        }
+        MediaType type = body.contentType();
+        Charset charset = type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8);
+        return source.getBuffer().readString(charset);
+    }
+
+    private static TransportException classify(IOException e, boolean connected) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        TransportException.Kind kind;
+        if (e instanceof UnknownHostException) {
+            kind = TransportException.Kind.DNS;
+        } else if (e instanceof NoRouteToHostException) {
+            kind = TransportException.Kind.UNREACHABLE;
+        } else if (e instanceof SSLException) {
+            kind = TransportException.Kind.TLS;
+        } else if (e instanceof ConnectException) {
+            kind = TransportException.Kind.CONNECTION_REFUSED;
+        } else if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+            kind = connected ? TransportException.Kind.READ_TIMEOUT : TransportException.Kind.CONNECT_TIMEOUT;
+        } else {
+            kind = connected ? TransportException.Kind.CONNECTION_BROKEN : TransportException.Kind.CONNECTION_REFUSED;
+        }
+        return new TransportException(kind, message, e);
+    }
+
+    private static HttpUrl httpUrl(URI url) {
+        HttpUrl parsed = HttpUrl.parse(url.toString());
+        if (parsed == null) {
+            throw new IllegalArgumentException("not an http(s) URL: " + url);
+        }
+        return parsed;
+    }
+
+    /** Whether the call got as far as a connection: a timeout before that means nothing was sent. */
+    private static final class Trace {
+        private volatile boolean connected;
+    }
+}

@@ -1,0 +1,263 @@
+package cardwatch.probes.purchase;
+
+import cardwatch.probes.Evidence;
+import cardwatch.probes.Flag;
+import cardwatch.probes.Outcome;
+import cardwatch.probes.PlatformSettings;
+import cardwatch.probes.Probe;
+import cardwatch.probes.ProbeContext;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Reason;
+import io.github.resilience4j.core.IntervalFunction;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The scheduled small test purchase: {@code order} (submit once), {@code confirm} (until a final state arrives
+ * by notify or by query, whichever is first; queries back off), {@code deliver} (the card code is present and
+ * well formed). The order is submitted at most once per run: an answer that leaves its existence unknown is
+ * followed by queries, never by a second submit.
+ */
+public final class PurchaseProbe implements Probe {
+
+    public static final String KIND = "purchase";
+    public static final String PHASE_ORDER = "order";
+    public static final String PHASE_CONFIRM = "confirm";
+    public static final String PHASE_DELIVER = "deliver";
+
+    private final Map<String, PurchaseProtocol> protocols;
+
+    public PurchaseProbe(Map<String, PurchaseProtocol> protocols) {
+        this.protocols = Map.copyOf(protocols);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public ProbeResult run(PlatformSettings platform, ProbeContext context) throws InterruptedException {
+        PurchaseProtocol protocol = protocols.get(platform.protocol());
+        if (protocol == null) {
+            return ProbeResult.error(Reason.CONFIG, "no purchase protocol named '" + platform.protocol() + "'");
+        }
+        if (platform.purchase() == null) {
+            return ProbeResult.error(Reason.CONFIG, "platform has no product to buy");
+        }
+        for (String name : protocol.requiredCredentials()) {
+            if (platform.credentials().get(name).isEmpty()) {
+                return ProbeResult.error(Reason.CREDENTIALS, "credential '" + name + "' is not set");
+            }
+        }
+        context.notifications().open(context.clientOrderId());
+        try {
+            return new Run(platform, context, protocol).execute();
+        } finally {
+            context.notifications().close(context.clientOrderId());
+        }
+    }
+
+    /** One run's state: the timings, what was seen and the verdict. */
+    private static final class Run {
+        private final PlatformSettings platform;
+        private final ProbeContext context;
+        private final PurchaseProtocol protocol;
+        private final PurchaseSpec spec;
+        private final Map<String, Duration> phases = new LinkedHashMap<>();
+        private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        private String platformOrderNo;
+        private BigDecimal amount;
+        private Instant submitStart;
+
+        Run(PlatformSettings platform, ProbeContext context, PurchaseProtocol protocol) {
+            this.platform = platform;
+            this.context = context;
+            this.protocol = protocol;
+            this.spec = platform.purchase();
+        }
+
+        ProbeResult execute() throws InterruptedException {
+            submitStart = now();
+            SubmitAnswer answer = protocol.submit(platform, context);
+            Instant submitEnd = now();
+            phases.put(PHASE_ORDER, Duration.between(submitStart, submitEnd));
+            if (answer instanceof SubmitAnswer.Refused refused) {
+                return result(RefusalClassifier.classify(refused.message()), refused.message());
+            }
+            if (answer instanceof SubmitAnswer.Accepted accepted) {
+                platformOrderNo = accepted.platformOrderNo();
+                amount = accepted.amount();
+                return confirm(submitEnd, null);
+            }
+            SubmitAnswer.Unknown unknown = (SubmitAnswer.Unknown) answer;
+            return unknown.maybeArrived() ? confirm(submitEnd, unknown) : result(unknown.reason(), unknown.evidence());
+        }
+
+        /**
+         * Waits for the final state. {@code unknown} is set when the submit got no usable answer: then a proper
+         * "no such order" ends the run with the submit's reason, and a malformed answer stays protocol_error
+         * whatever the state.
+         */
+        private ProbeResult confirm(Instant confirmStart, SubmitAnswer.Unknown unknown) throws InterruptedException {
+            Instant deadline = submitStart.plus(spec.confirmDeadline());
+            Instant notifyDeadline = submitStart.plus(spec.notifyDeadline());
+            IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(spec.pollInitial(), 1.5,
+                    spec.pollMax());
+            int attempt = 1;
+            OrderStatus last = null;
+            QueryAnswer.Failed lastFailure = null;
+            boolean badNotify = false;
+            boolean viaQuery = false;
+            OrderStatus finalStatus = null;
+            while (finalStatus == null) {
+                Duration left = Duration.between(now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                Duration wait = min(Duration.ofMillis(backoff.apply(attempt++)), left);
+                Optional<Notify> notify = context.notifications().await(context.clientOrderId(), wait);
+                if (notify.isPresent()) {
+                    if (!notify.get().signatureValid()) {
+                        badNotify = true;
+                    } else if (notify.get().status().state().isFinal()) {
+                        finalStatus = notify.get().status();
+                        break;
+                    } else {
+                        last = notify.get().status();
+                    }
+                }
+                QueryAnswer query = protocol.query(platform, context);
+                if (query instanceof QueryAnswer.Found found) {
+                    last = found.status();
+                    lastFailure = null;
+                    if (found.status().state().isFinal()) {
+                        finalStatus = found.status();
+                        viaQuery = true;
+                    }
+                } else if (query instanceof QueryAnswer.NotFound notFound) {
+                    if (unknown != null && last == null) {
+                        return result(unknown.reason(), unknown.evidence() + "; query: no such order");
+                    }
+                    lastFailure = new QueryAnswer.Failed(Reason.PROTOCOL_ERROR,
+                            "the platform took the order, then its query says there is no such order: "
+                                    + notFound.text());
+                } else {
+                    lastFailure = (QueryAnswer.Failed) query;
+                }
+            }
+            Instant confirmed = now();
+            if (finalStatus == null) {
+                phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
+                return unconfirmed(last, lastFailure, unknown, badNotify);
+            }
+            phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
+            remember(finalStatus);
+            if (viaQuery && !badNotify) {
+                badNotify = awaitNotify(notifyDeadline);
+            }
+            if (badNotify) {
+                return result(Reason.PROTOCOL_ERROR, "a notify arrived with an invalid signature; state "
+                        + finalStatus.state().name().toLowerCase() + ": " + finalStatus.statusText());
+            }
+            if (unknown != null && unknown.reason() == Reason.PROTOCOL_ERROR) {
+                return result(Reason.PROTOCOL_ERROR, unknown.evidence() + "; order state "
+                        + finalStatus.state().name().toLowerCase());
+            }
+            return deliver(finalStatus, confirmed);
+        }
+
+        /** After the state came by query: waits for the notify until its deadline; flags it when missing. */
+        private boolean awaitNotify(Instant notifyDeadline) throws InterruptedException {
+            while (true) {
+                Duration left = Duration.between(now(), notifyDeadline);
+                Optional<Notify> notify = context.notifications().await(context.clientOrderId(),
+                        left.isNegative() ? Duration.ZERO : left);
+                if (notify.isEmpty()) {
+                    flags.add(Flag.NOTIFY_MISSING);
+                    return false;
+                }
+                if (!notify.get().signatureValid()) {
+                    return true;
+                }
+                if (notify.get().status().state().isFinal()) {
+                    return false;
+                }
+            }
+        }
+
+        private ProbeResult unconfirmed(OrderStatus last, QueryAnswer.Failed failure, SubmitAnswer.Unknown unknown,
+                boolean badNotify) {
+            if (last != null) {
+                remember(last);
+            }
+            if (badNotify) {
+                return result(Reason.PROTOCOL_ERROR, "a notify arrived with an invalid signature");
+            }
+            if (last != null && failure == null) {
+                return result(Reason.STUCK_PROCESSING, "still " + text(last) + " after "
+                        + spec.confirmDeadline().toSeconds() + " s");
+            }
+            if (unknown != null) {
+                String more = failure == null ? "" : "; query: " + failure.evidence();
+                return result(unknown.reason(), unknown.evidence() + more);
+            }
+            if (failure != null) {
+                return result(failure.reason(), failure.evidence());
+            }
+            return result(Reason.TIMEOUT, "no final state within " + spec.confirmDeadline().toSeconds() + " s");
+        }
+
+        private ProbeResult deliver(OrderStatus status, Instant confirmed) {
+            String code = status.code() == null ? "" : status.code().strip();
+            Instant checked = now();
+            phases.put(PHASE_DELIVER, Duration.between(confirmed, checked));
+            if (status.state() != OrderStatus.State.SUCCESS) {
+                return result(Reason.UPSTREAM_FAILED, text(status));
+            }
+            if (code.isEmpty()) {
+                return result(Reason.NOT_DELIVERED, text(status) + ", but no card code");
+            }
+            if (!spec.codePattern().matcher(code).matches()) {
+                return result(Reason.NOT_DELIVERED, text(status) + ", but instead of a code: " + code);
+            }
+            return new ProbeResult(Outcome.SUCCESS, Reason.NONE, flags, phases, Duration.between(submitStart, confirmed),
+                    platformOrderNo, amount, evidence(text(status) + ", code " + Evidence.maskCode(code)));
+        }
+
+        private void remember(OrderStatus status) {
+            if (status.platformOrderNo() != null && !status.platformOrderNo().isEmpty()) {
+                platformOrderNo = status.platformOrderNo();
+            }
+        }
+
+        private ProbeResult result(Reason reason, String evidence) {
+            return new ProbeResult(reason.outcome(), reason, flags, phases, null, platformOrderNo, amount,
+                    evidence(evidence));
+        }
+
+        private String evidence(String text) {
+            return Evidence.of(text, platform.credentials().values());
+        }
+
+        private static String text(OrderStatus status) {
+            String words = status.statusText() == null || status.statusText().isBlank() ? ""
+                    : " (" + status.statusText() + ")";
+            return status.state().name().toLowerCase() + words;
+        }
+
+        private Instant now() {
+            return context.clock().instant();
+        }
+
+        private static Duration min(Duration a, Duration b) {
+            return a.compareTo(b) <= 0 ? a : b;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package cardwatch.probes.purchase;
+
+import cardwatch.probes.PlatformSettings;
+import cardwatch.probes.ProbeContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One platform protocol (adapter): how to place an order, ask about it and read its notify. Implementations
+ * never throw for anything a platform sends: they answer {@link SubmitAnswer.Unknown} or
+ * {@link QueryAnswer.Failed} with a reason.
+ */
+public interface PurchaseProtocol {
+
+    /** The protocol's name in {@code platforms.yml}. */
+    String name();
+
+    /** Credential names a platform entry must reference, e.g. {@code api-key}. */
+    List<String> requiredCredentials();
+
+    /** Places the order {@link ProbeContext#clientOrderId()}. Called at most once per run. */
+    SubmitAnswer submit(PlatformSettings platform, ProbeContext context) throws InterruptedException;
+
+    /** Asks for the order {@link ProbeContext#clientOrderId()}. */
+    QueryAnswer query(PlatformSettings platform, ProbeContext context) throws InterruptedException;
+
+    /** Reads and verifies an async notify; {@code null} when the form is not a notify of this protocol at all. */
+    Notify parseNotify(PlatformSettings platform, Map<String, String> form);
+
+    /** The body the platform expects back for a notify we accepted. */
+    String notifyAcknowledgement();
+}

@@ -1,0 +1,58 @@
+package cardwatch.probes.purchase;
+
+import cardwatch.probes.Credentials;
+import cardwatch.probes.PlatformSettings;
+import cardwatch.probes.ProbeContext;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Probes;
+import cardwatch.probes.http.HttpLimits;
+import cardwatch.probes.http.HttpTransport;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/** Runs the purchase probe the way the service does, against a real HTTP peer, with short test deadlines. */
+final class ProbeBench implements AutoCloseable {
+
+    static final String API_KEY = "test-key-0123456789";
+    static final HttpLimits LIMITS = new HttpLimits(Duration.ofMillis(500), Duration.ofMillis(500),
+            Duration.ofSeconds(2), 64 * 1024, 3);
+
+    private final MemoryNotifyInbox inbox = new MemoryNotifyInbox();
+    private final PurchaseProtocol protocol = Probes.protocols().get("yrapi");
+    private final PurchaseProbe probe = new PurchaseProbe(Probes.protocols());
+    private final HttpTransport http = new HttpTransport(LIMITS);
+    private final NotifyReceiver receiver;
+
+    ProbeBench() throws java.io.IOException {
+        receiver = new NotifyReceiver(protocol, inbox);
+    }
+
+    static PurchaseSpec spec() {
+        return new PurchaseSpec("1001", new BigDecimal("1.00"), new BigDecimal("1.20"), "18866667777", null,
+                Duration.ofMillis(1500), Duration.ofMillis(2500), Duration.ofMillis(100), Duration.ofMillis(400));
+    }
+
+    static PlatformSettings platform(String baseUrl, String apiKey) {
+        Map<String, String> secrets = apiKey == null ? Map.of() : Map.of("api-key", apiKey);
+        return new PlatformSettings("test", URI.create(baseUrl), "yrapi", "10001", new Credentials(secrets), spec());
+    }
+
+    ProbeResult run(PlatformSettings platform) throws InterruptedException {
+        return run(platform, "CW" + UUID.randomUUID().toString().replace("-", "").substring(0, 20).toUpperCase());
+    }
+
+    ProbeResult run(PlatformSettings platform, String clientOrderId) throws InterruptedException {
+        receiver.serve(platform);
+        ProbeContext context = new ProbeContext(Clock.systemUTC(), http, inbox, clientOrderId, receiver.url());
+        return probe.run(platform, context);
+    }
+
+    @Override
+    public void close() {
+        receiver.close();
+    }
+}
