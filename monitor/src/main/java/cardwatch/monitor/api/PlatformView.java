@@ -1,0 +1,25 @@
+package cardwatch.monitor.api;
+
+import cardwatch.monitor.run.ProbeRun;
+import java.util.Map;
+
+/**
+ * One platform in {@code GET /api/v1/platforms}.
+ *
+ * @param names                zh and en display names
+ * @param lastRun              the newest finished purchase run, or null
+ * @param purchase             per window (1h, 24h, 7d): judged runs, successes and their ratio
+ * @param deliveryP50Seconds   median delivery time over 24 h, or null
+ * @param deliveryP95Seconds   95th percentile delivery time over 24 h, or null
+ */
+record PlatformView(String id, Map<String, String> names, String protocol, ProbeRun lastRun,
+        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds) {
+
+    /**
+     * @param runs          success and failure runs in the window; error runs (ours) count in neither
+     * @param successes     successful runs
+     * @param successRatio  successes / runs, or null without runs
+     */
+    record Window(long runs, long successes, Double successRatio) {
+    }
+}

@@ -1,0 +1,22 @@
+package cardwatch.monitor.platform;
+
+import cardwatch.probes.purchase.PurchaseSpec;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A validated platform entry.
+ *
+ * @param id              slug, the metric label
+ * @param nameZh          display name, Chinese
+ * @param nameEn          display name, English
+ * @param baseUrl         API base URL
+ * @param protocol        purchase adapter
+ * @param merchantId      our merchant id at the platform
+ * @param credentialRefs  credential name to reference ({@code env:NAME} or {@code file:KEY}); never a secret
+ * @param purchase        what to buy, deadlines
+ * @param schedules       probe kind to schedule
+ */
+public record Platform(String id, String nameZh, String nameEn, URI baseUrl, String protocol, String merchantId,
+        Map<String, String> credentialRefs, PurchaseSpec purchase, Map<String, Schedule> schedules) {
+}

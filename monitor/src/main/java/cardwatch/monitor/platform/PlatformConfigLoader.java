@@ -1,0 +1,415 @@
+package cardwatch.monitor.platform;
+
+import cardwatch.probes.purchase.PurchaseProtocol;
+import cardwatch.probes.purchase.PurchaseSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import org.quartz.CronExpression;
+import org.springframework.boot.convert.DurationStyle;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads {@code platforms.yml} and validates it while parsing, the way blackbox_exporter does: every problem is
+ * reported with the file, the platform id and the field, and nothing starts until there are none.
+ */
+public final class PlatformConfigLoader {
+
+    /** Limits that the platforms file is checked against. */
+    public record Limits(BigDecimal maxPrice, Duration minInterval, ZoneId timeZone) {
+    }
+
+    static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    static final Duration DEFAULT_EVERY = Duration.ofMinutes(20);
+    static final Duration DEFAULT_JITTER = Duration.ofMinutes(2);
+    static final Duration DEFAULT_NOTIFY = Duration.ofMinutes(2);
+    static final Duration DEFAULT_CONFIRM = Duration.ofMinutes(10);
+    static final Duration DEFAULT_POLL_INITIAL = Duration.ofSeconds(2);
+    static final Duration DEFAULT_POLL_MAX = Duration.ofSeconds(30);
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final Set<String> probeKinds;
+    private final Map<String, PurchaseProtocol> protocols;
+    private final Limits limits;
+    private final SecretResolver secrets;
+
+    public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
+            SecretResolver secrets) {
+        this.probeKinds = Set.copyOf(probeKinds);
+        this.protocols = Map.copyOf(protocols);
+        this.limits = limits;
+        this.secrets = secrets;
+    }
+
+    /** Reads and validates a platforms file. */
+    public List<Platform> load(Path file) {
+        String source = file.toString();
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = YAML.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new PlatformConfigException(List.of(source + ": file not found"));
+        } catch (IOException e) {
+            throw new PlatformConfigException(List.of(source + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+        } catch (JacksonException e) {
+            throw new PlatformConfigException(List.of(source + ": not valid YAML: " + e.getOriginalMessage()));
+        }
+        if (root == null || !root.isObject() || !root.path("platforms").isArray()) {
+            throw new PlatformConfigException(List.of(source + ": expected a top-level 'platforms:' list"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (String key : root.propertyNames()) {
+            if (!key.equals("platforms")) {
+                problems.add(source + ": unknown top-level field '" + key + "'");
+            }
+        }
+        List<PlatformEntry> entries = new ArrayList<>();
+        int index = 0;
+        for (JsonNode node : root.path("platforms")) {
+            index++;
+            String who = node.path("id").isString() ? "platform '" + node.path("id").asString() + "'"
+                    : "platform #" + index;
+            try {
+                entries.add(YAML.treeToValue(node, PlatformEntry.class));
+            } catch (UnrecognizedPropertyException e) {
+                problems.add(source + ": " + who + ", field '" + path(e) + "': unknown field");
+            } catch (InvalidFormatException e) {
+                String expected = Number.class.isAssignableFrom(e.getTargetType()) ? "a number"
+                        : "a " + e.getTargetType().getSimpleName();
+                problems.add(source + ": " + who + ", field '" + path(e) + "': '" + e.getValue() + "' is not "
+                        + expected);
+            } catch (JacksonException e) {
+                problems.add(source + ": " + who + ", field '" + path(e) + "': " + e.getOriginalMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PlatformConfigException(problems);
+        }
+        return validate(source, entries);
+    }
+
+    private static String path(JacksonException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** Validates entries that came from {@code source} (a file, or the demo). */
+    public List<Platform> validate(String source, List<PlatformEntry> entries) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        List<Platform> platforms = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            PlatformEntry entry = entries.get(i);
+            String who = entry.id() == null || entry.id().isBlank() ? "platform #" + (i + 1)
+                    : "platform '" + entry.id() + "'";
+            Problems p = new Problems(source + ": " + who, problems);
+            Integer first = entry.id() == null ? null : seen.putIfAbsent(entry.id(), i + 1);
+            if (first != null) {
+                p.add("id", "duplicate id, already used by platform #" + first);
+            }
+            Platform platform = validate(entry, p);
+            if (platform != null) {
+                platforms.add(platform);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PlatformConfigException(problems);
+        }
+        return List.copyOf(platforms);
+    }
+
+    private Platform validate(PlatformEntry e, Problems p) {
+        int before = p.count();
+        if (required(e.id(), "id", p) && !ID.matcher(e.id()).matches()) {
+            p.add("id", "'" + e.id() + "' is not a slug: lower-case letters, digits and '-', at most 63 characters");
+        }
+        PlatformEntry.Names names = e.names() == null ? new PlatformEntry.Names(null, null) : e.names();
+        required(names.zh(), "names.zh", p);
+        required(names.en(), "names.en", p);
+        URI baseUrl = required(e.baseUrl(), "base-url", p) ? url(e.baseUrl(), p) : null;
+        PurchaseProtocol protocol = null;
+        if (required(e.protocol(), "protocol", p)) {
+            protocol = protocols.get(e.protocol());
+            if (protocol == null) {
+                p.add("protocol", "unknown protocol '" + e.protocol() + "' (known: "
+                        + String.join(", ", protocols.keySet().stream().sorted().toList()) + ")");
+            }
+        }
+        required(e.merchantId(), "merchant-id", p);
+        Map<String, String> credentials = e.credentials() == null ? Map.of() : e.credentials();
+        checkCredentials(credentials, protocol, p);
+        PurchaseSpec purchase = purchase(e, p);
+        Map<String, Schedule> schedules = schedules(e.schedule(), p);
+        if (p.count() > before) {
+            return null;
+        }
+        return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
+                Map.copyOf(credentials), purchase, schedules);
+    }
+
+    private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, Problems p) {
+        if (protocol != null) {
+            for (String name : protocol.requiredCredentials()) {
+                if (!credentials.containsKey(name)) {
+                    p.add("credentials." + name, "is required by protocol " + protocol.name());
+                }
+            }
+        }
+        credentials.forEach((name, reference) -> {
+            String field = "credentials." + name;
+            if (!SecretResolver.isReference(reference)) {
+                p.add(field, "must be a reference 'env:NAME' or 'file:KEY', never the secret itself");
+            } else if (secrets.resolve(reference).isEmpty()) {
+                p.add(field, secrets.whyMissing(reference));
+            }
+        });
+    }
+
+    private PurchaseSpec purchase(PlatformEntry e, Problems p) {
+        PlatformEntry.Product product = e.product();
+        if (product == null) {
+            p.add("product", "is required");
+            return null;
+        }
+        required(product.id(), "product.id", p);
+        required(e.account(), "account", p);
+        if (product.faceValue() != null && product.faceValue().signum() <= 0) {
+            p.add("product.face-value", "must be more than 0");
+        }
+        if (product.priceCap() == null) {
+            p.add("product.price-cap", "is required");
+        } else if (product.priceCap().signum() <= 0) {
+            p.add("product.price-cap", "must be more than 0");
+        } else if (product.priceCap().compareTo(limits.maxPrice()) > 0) {
+            p.add("product.price-cap", yuan(product.priceCap()) + " yuan is above the per-purchase cap of "
+                    + yuan(limits.maxPrice()) + " yuan (cardwatch.purchase.max-price)");
+        }
+        Pattern codePattern = null;
+        if (product.codePattern() != null) {
+            try {
+                codePattern = Pattern.compile(product.codePattern());
+            } catch (PatternSyntaxException ex) {
+                p.add("product.code-pattern", "is not a regular expression: " + ex.getDescription());
+            }
+        }
+        PlatformEntry.Deadlines d = e.deadlines() == null ? new PlatformEntry.Deadlines(null, null, null, null)
+                : e.deadlines();
+        Duration notify = duration(d.notifyWithin(), DEFAULT_NOTIFY, "deadlines.notify", p);
+        Duration confirm = duration(d.confirm(), DEFAULT_CONFIRM, "deadlines.confirm", p);
+        Duration pollInitial = duration(d.pollInitial(), DEFAULT_POLL_INITIAL, "deadlines.poll-initial", p);
+        Duration pollMax = duration(d.pollMax(), DEFAULT_POLL_MAX, "deadlines.poll-max", p);
+        if (notify != null && confirm != null && notify.compareTo(confirm) > 0) {
+            p.add("deadlines.notify", notify + " is longer than deadlines.confirm (" + confirm + ")");
+        }
+        if (pollInitial != null && pollMax != null && pollInitial.compareTo(pollMax) > 0) {
+            p.add("deadlines.poll-initial", pollInitial + " is longer than deadlines.poll-max (" + pollMax + ")");
+        }
+        if (product.id() == null || product.priceCap() == null || notify == null || confirm == null
+                || pollInitial == null || pollMax == null) {
+            return null;
+        }
+        return new PurchaseSpec(product.id(), product.faceValue(), product.priceCap(), e.account(), codePattern,
+                notify, confirm, pollInitial, pollMax);
+    }
+
+    private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, Problems p) {
+        Map<String, PlatformEntry.ScheduleEntry> all = new LinkedHashMap<>();
+        all.put("purchase", null);
+        if (entries != null) {
+            all.putAll(entries);
+        }
+        Map<String, Schedule> schedules = new LinkedHashMap<>();
+        all.forEach((kind, entry) -> {
+            String field = "schedule." + kind;
+            if (!probeKinds.contains(kind)) {
+                p.add(field, "unknown probe '" + kind + "' (known: "
+                        + String.join(", ", probeKinds.stream().sorted().toList()) + ")");
+                return;
+            }
+            Schedule schedule = schedule(entry, field, p);
+            if (schedule != null) {
+                schedules.put(kind, schedule);
+            }
+        });
+        return schedules;
+    }
+
+    private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, Problems p) {
+        if (entry == null) {
+            return new Schedule(DEFAULT_EVERY, null, DEFAULT_JITTER);
+        }
+        if (entry.every() != null && entry.cron() != null) {
+            p.add(field, "set either 'every' or 'cron', not both");
+            return null;
+        }
+        Duration jitter = duration(entry.jitter(), Duration.ZERO, field + ".jitter", p);
+        Duration spacing;
+        String cron = null;
+        if (entry.cron() != null) {
+            cron = entry.cron().trim();
+            spacing = cronSpacing(cron, field + ".cron", p);
+        } else {
+            spacing = duration(entry.every(), DEFAULT_EVERY, field + ".every", p);
+        }
+        if (spacing == null || jitter == null) {
+            return null;
+        }
+        String which = cron == null ? ".every" : ".cron";
+        if (spacing.compareTo(limits.minInterval()) < 0) {
+            p.add(field + which, (cron == null ? human(spacing) : "fires every " + human(spacing) + ", which")
+                    + " is below the floor of " + human(limits.minInterval()) + " (cardwatch.schedule.min-interval)");
+            return null;
+        }
+        if (jitter.compareTo(spacing) >= 0) {
+            p.add(field + ".jitter", human(jitter) + " is not shorter than the interval " + human(spacing));
+            return null;
+        }
+        return new Schedule(cron == null ? spacing : null, cron, jitter);
+    }
+
+    /** The shortest gap between the next few fire times of a Quartz cron expression. */
+    private Duration cronSpacing(String cron, String field, Problems p) {
+        CronExpression expression;
+        try {
+            expression = new CronExpression(cron);
+        } catch (java.text.ParseException e) {
+            p.add(field, "'" + cron + "' is not a Quartz cron expression: " + e.getMessage());
+            return null;
+        }
+        expression.setTimeZone(TimeZone.getTimeZone(limits.timeZone()));
+        Date at = expression.getNextValidTimeAfter(new Date());
+        Duration shortest = null;
+        for (int i = 0; i < 50 && at != null; i++) {
+            Date next = expression.getNextValidTimeAfter(at);
+            if (next == null) {
+                break;
+            }
+            Duration gap = Duration.between(at.toInstant(), next.toInstant());
+            shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+            at = next;
+        }
+        if (shortest == null) {
+            p.add(field, "'" + cron + "' never fires again");
+        }
+        return shortest;
+    }
+
+    private static Duration duration(String text, Duration fallback, String field, Problems p) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            Duration d = DurationStyle.detectAndParse(text.trim());
+            if (d.isNegative()) {
+                p.add(field, "'" + text + "' is negative");
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            p.add(field, "'" + text + "' is not a duration (examples: 30s, 15m, 1h)");
+            return null;
+        }
+    }
+
+    private static URI url(String text, Problems p) {
+        try {
+            URI uri = new URI(text.trim());
+            if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        p.add("base-url", "'" + text + "' is not an absolute http(s) URL");
+        return null;
+    }
+
+    private static boolean required(String value, String field, Problems p) {
+        if (value == null || value.isBlank()) {
+            p.add(field, "is required");
+            return false;
+        }
+        return true;
+    }
+
+    private static String yuan(BigDecimal amount) {
+        return amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** 90s -> 1m30s, 300s -> 5m: how people write intervals. */
+    static String human(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        long h = d.toHours();
+        int m = d.toMinutesPart();
+        int s = d.toSecondsPart();
+        int ms = d.toMillisPart();
+        if (h > 0) {
+            out.append(h).append('h');
+        }
+        if (m > 0) {
+            out.append(m).append('m');
+        }
+        if (s > 0) {
+            out.append(s).append('s');
+        }
+        if (ms > 0) {
+            out.append(ms).append("ms");
+        }
+        return out.toString();
+    }
+
+    /** Collects problems for one platform, each prefixed with the source and the platform. */
+    private static final class Problems {
+        private final String prefix;
+        private final List<String> sink;
+        private int count;
+
+        Problems(String prefix, List<String> sink) {
+            this.prefix = prefix;
+            this.sink = sink;
+        }
+
+        void add(String field, String problem) {
+            sink.add(prefix + ", field '" + field + "': " + problem);
+            count++;
+        }
+
+        int count() {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package cardwatch.monitor.platform;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One platform as written in {@code platforms.yml}, before validation. Keys are kebab-case; unknown keys are
+ * rejected while parsing.
+ */
+public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
+        Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
+        Deadlines deadlines) {
+
+    public record Names(String zh, String en) {
+    }
+
+    public record Product(String id, BigDecimal faceValue, BigDecimal priceCap, String codePattern) {
+    }
+
+    public record ScheduleEntry(String every, String cron, String jitter) {
+    }
+
+    /** {@code notify} in YAML; a record component may not be called notify. */
+    public record Deadlines(@JsonProperty("notify") String notifyWithin, String confirm, String pollInitial,
+            String pollMax) {
+    }
+
+    /** The whole file. */
+    public record Document(List<PlatformEntry> platforms) {
+    }
+}

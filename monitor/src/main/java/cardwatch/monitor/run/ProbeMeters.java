@@ -1,0 +1,119 @@
+package cardwatch.monitor.run;
+
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.probes.Outcome;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Reason;
+import cardwatch.probes.purchase.PurchaseProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/**
+ * The platform-facing meters of probe runs. Every configured platform's success series, histograms and
+ * last-run timestamp exist from the start, at 0; failure series appear when a reason is first seen.
+ */
+@Component
+public class ProbeMeters implements MeterBinder {
+
+    static final String RUNS = "cardwatch.probe.runs";
+    static final String DURATION = "cardwatch.probe.duration";
+    static final String PHASE = "cardwatch.purchase.phase";
+    static final String DELIVERY = "cardwatch.purchase.delivery";
+    static final String LAST_RUN = "cardwatch.probe.last.run.timestamp";
+    static final String PLATFORMS = "cardwatch.config.platforms";
+
+    /** Probe runs and phases: 50 ms to 10 minutes. */
+    static final Duration[] PROBE_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600);
+    /** Delivery: seconds to half an hour. */
+    static final Duration[] DELIVERY_BUCKETS = seconds(1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800);
+    static final List<String> PURCHASE_PHASES = List.of(PurchaseProbe.PHASE_ORDER, PurchaseProbe.PHASE_CONFIRM,
+            PurchaseProbe.PHASE_DELIVER);
+
+    private final PlatformCatalog catalog;
+    private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
+
+    ProbeMeters(PlatformCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder(PLATFORMS, catalog, c -> c.all().size())
+                .description("Platforms in the configuration").register(registry);
+        for (Platform platform : catalog.all()) {
+            for (String probe : platform.schedules().keySet()) {
+                runs(platform.id(), probe, Outcome.SUCCESS, Reason.NONE);
+                duration(platform.id(), probe);
+                AtomicLong seconds = lastRun.computeIfAbsent(key(platform.id(), probe), k -> new AtomicLong());
+                Gauge.builder(LAST_RUN, seconds, AtomicLong::get).baseUnit("seconds")
+                        .description("When the probe last finished, as a Unix time; 0 before the first run")
+                        .tags("platform", platform.id(), "probe", probe).register(registry);
+                if (probe.equals(PurchaseProbe.KIND)) {
+                    PURCHASE_PHASES.forEach(phase -> phase(platform.id(), phase));
+                    delivery(platform.id());
+                }
+            }
+        }
+    }
+
+    void record(String platform, String probe, ProbeResult result, Duration took, Instant endedAt) {
+        runs(platform, probe, result.outcome(), result.reason()).increment();
+        duration(platform, probe).record(took);
+        if (probe.equals(PurchaseProbe.KIND)) {
+            result.phases().forEach((phase, time) -> phase(platform, phase).record(time));
+            if (result.delivery() != null) {
+                delivery(platform).record(result.delivery());
+            }
+        }
+        AtomicLong seconds = lastRun.get(key(platform, probe));
+        if (seconds != null) {
+            seconds.set(endedAt.getEpochSecond());
+        }
+    }
+
+    private Counter runs(String platform, String probe, Outcome outcome, Reason reason) {
+        return Counter.builder(RUNS).description("Probe runs by outcome and reason (reason none on success)")
+                .tags("platform", platform, "probe", probe, "outcome", outcome.label(), "reason", reason.label())
+                .register(registry);
+    }
+
+    private Timer duration(String platform, String probe) {
+        return Timer.builder(DURATION).description("How long probe runs take")
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("platform", platform, "probe", probe).register(registry);
+    }
+
+    private Timer phase(String platform, String phase) {
+        return Timer.builder(PHASE).description("Time per purchase phase: order, confirm, deliver")
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("platform", platform, "phase", phase).register(registry);
+    }
+
+    private Timer delivery(String platform) {
+        return Timer.builder(DELIVERY).description("Order submitted to card code delivered, successful purchases")
+                .serviceLevelObjectives(DELIVERY_BUCKETS).tags("platform", platform).register(registry);
+    }
+
+    private static String key(String platform, String probe) {
+        return platform + "\u0000" + probe;
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofMillis(Math.round(values[i] * 1000));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,151 @@
+package cardwatch.monitor.run;
+
+import cardwatch.probes.Flag;
+import cardwatch.probes.ProbeResult;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** The {@code probe_run} table. Plain SQL that H2 and PostgreSQL both run. */
+@Repository
+public class RunRepository {
+
+    private static final String COLUMNS = "id, platform_id, probe, scheduled_fire, planned_start, actual_start, "
+            + "ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, platform_order_no, amount, "
+            + "evidence";
+
+    private final JdbcClient jdbc;
+
+    RunRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Writes the run's row before anything is sent. Empty when a row for the same platform, probe and fire
+     * time (or the same client order id) exists already: that run belongs to someone else.
+     */
+    public Optional<RunStart> begin(String platform, String probe, Instant scheduledFire, Instant plannedStart,
+            Instant actualStart, String clientOrderId) {
+        KeyHolder keys = new GeneratedKeyHolder();
+        try {
+            jdbc.sql("insert into probe_run (platform_id, probe, scheduled_fire, planned_start, actual_start, "
+                            + "client_order_id) values (?, ?, ?, ?, ?, ?)")
+                    .params(platform, probe, utc(scheduledFire), utc(plannedStart), utc(actualStart), clientOrderId)
+                    .update(keys, "id");
+        } catch (DuplicateKeyException e) {
+            return Optional.empty();
+        }
+        long id = keys.getKeyAs(Number.class).longValue();
+        return Optional.of(new RunStart(id, platform, probe, scheduledFire, plannedStart, actualStart, clientOrderId));
+    }
+
+    public void finish(RunStart run, ProbeResult result, Instant endedAt) {
+        jdbc.sql("update probe_run set ended_at = ?, outcome = ?, reason = ?, flags = ?, phases_ms = ?, "
+                        + "delivery_ms = ?, platform_order_no = ?, amount = ?, evidence = ? where id = ?")
+                .params(utc(endedAt), result.outcome().label(), result.reason().label(), flags(result),
+                        phases(result.phases()), result.delivery() == null ? null : result.delivery().toMillis(),
+                        result.platformOrderNo(), result.amountCharged(), result.evidence(), run.id())
+                .update();
+    }
+
+    public List<ProbeRun> recent(String platform, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from probe_run where platform_id = ? "
+                        + "order by actual_start desc, id desc limit ?")
+                .params(platform, limit).query(RunRepository::row).list();
+    }
+
+    /** The newest finished run of each platform and probe kind. */
+    public Map<String, ProbeRun> lastFinished(String probe) {
+        List<ProbeRun> runs = jdbc.sql("select " + COLUMNS + " from probe_run r where probe = ? and ended_at is not null "
+                        + "and id = (select max(id) from probe_run x where x.platform_id = r.platform_id "
+                        + "and x.probe = r.probe and x.ended_at is not null)")
+                .params(probe).query(RunRepository::row).list();
+        return runs.stream().collect(Collectors.toMap(ProbeRun::platform, r -> r));
+    }
+
+    /** Successes and judged runs (success + failure; errors count in neither) per platform since a time. */
+    public Map<String, Counts> counts(String probe, Instant since) {
+        return jdbc.sql("select platform_id, sum(case when outcome = 'success' then 1 else 0 end) as successes, "
+                        + "sum(case when outcome in ('success', 'failure') then 1 else 0 end) as judged "
+                        + "from probe_run where probe = ? and actual_start >= ? and ended_at is not null "
+                        + "group by platform_id")
+                .params(probe, utc(since))
+                .query((rs, n) -> Map.entry(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3)))).list()
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Delivery times (ms) per platform since a time, ascending. */
+    public Map<String, List<Long>> deliveries(Instant since) {
+        return jdbc.sql("select platform_id, delivery_ms from probe_run where probe = 'purchase' and actual_start >= ? "
+                        + "and delivery_ms is not null order by delivery_ms")
+                .params(utc(since))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** How many rows there are. */
+    public long count() {
+        return jdbc.sql("select count(*) from probe_run").query(Long.class).single();
+    }
+
+    /** Judged runs and successes among them. */
+    public record Counts(long successes, long judged) {
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String flags(ProbeResult result) {
+        return result.flags().stream().map(Flag::label).sorted().collect(Collectors.joining(","));
+    }
+
+    private static String phases(Map<String, Duration> phases) {
+        return phases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().toMillis())
+                .collect(Collectors.joining(","));
+    }
+
+    private static Map<String, Long> phases(String text) {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        if (text != null && !text.isEmpty()) {
+            for (String pair : text.split(",")) {
+                int eq = pair.indexOf('=');
+                phases.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
+            }
+        }
+        return phases;
+    }
+
+    private static ProbeRun row(ResultSet rs, int n) throws SQLException {
+        String flags = rs.getString("flags");
+        long delivery = rs.getLong("delivery_ms");
+        Long deliveryMs = rs.wasNull() ? null : delivery;
+        return new ProbeRun(rs.getLong("id"), rs.getString("platform_id"), rs.getString("probe"),
+                instant(rs, "scheduled_fire"), instant(rs, "planned_start"), instant(rs, "actual_start"),
+                instant(rs, "ended_at"), rs.getString("client_order_id"), rs.getString("outcome"),
+                rs.getString("reason"), flags == null || flags.isEmpty() ? List.of() : Arrays.asList(flags.split(",")),
+                phases(rs.getString("phases_ms")), deliveryMs, rs.getString("platform_order_no"),
+                rs.getBigDecimal("amount"), rs.getString("evidence"));
+    }
+
+}

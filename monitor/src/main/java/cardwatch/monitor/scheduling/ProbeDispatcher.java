@@ -1,0 +1,163 @@
+package cardwatch.monitor.scheduling;
+
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.purchase.CallbackUrls;
+import cardwatch.monitor.run.RunRecorder;
+import cardwatch.monitor.run.RunRepository;
+import cardwatch.monitor.run.RunStart;
+import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.probes.Probe;
+import cardwatch.probes.ProbeContext;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Reason;
+import cardwatch.probes.http.HttpTransport;
+import cardwatch.probes.purchase.NotifyInbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes a trigger's fire from Quartz and runs the probe on its own bounded pool, so a slow platform never holds
+ * a scheduler thread or delays the others. Each fire is delayed by a random share of the platform's jitter; a
+ * fire that finds the previous run of the same platform and probe still going is skipped, never overlapped.
+ */
+@Component
+public class ProbeDispatcher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ProbeDispatcher.class);
+
+    private final PlatformCatalog catalog;
+    private final ProbeRegistry registry;
+    private final RunRepository runs;
+    private final RunRecorder recorder;
+    private final SchedulerMeters meters;
+    private final HttpTransport http;
+    private final NotifyInbox inbox;
+    private final CallbackUrls callbacks;
+    private final Clock clock;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService jitterTimer;
+    private final ThreadPoolExecutor pool;
+
+    ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
+            SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, CallbackUrls callbacks, Clock clock,
+            CardwatchProperties properties) {
+        this.catalog = catalog;
+        this.registry = registry;
+        this.runs = runs;
+        this.recorder = recorder;
+        this.meters = meters;
+        this.http = http;
+        this.inbox = inbox;
+        this.callbacks = callbacks;
+        this.clock = clock;
+        this.jitterTimer = Executors.newSingleThreadScheduledExecutor(named("probe-jitter"));
+        int threads = properties.probePool().threads();
+        this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+                new ArrayBlockingQueue<>(properties.probePool().queue()), named("probe"),
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}. */
+    public void fire(String platformId, String probe, Instant scheduledFire) {
+        Optional<Platform> platform = catalog.find(platformId);
+        if (platform.isEmpty() || !platform.get().schedules().containsKey(probe)) {
+            log.warn("trigger for {} {} has no platform entry; ignored", platformId, probe);
+            return;
+        }
+        String key = platformId + "/" + probe;
+        if (!inFlight.add(key)) {
+            meters.skip(SchedulerMeters.OVERLAP);
+            log.warn("{} {}: the previous run is still going; the fire at {} is skipped", platformId, probe,
+                    scheduledFire);
+            return;
+        }
+        Duration jitter = platform.get().schedules().get(probe).jitter();
+        long delay = jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis());
+        Instant planned = scheduledFire.plusMillis(delay);
+        long wait = Math.max(0, Duration.between(clock.instant(), planned).toMillis());
+        try {
+            jitterTimer.schedule(() -> submit(platform.get(), probe, scheduledFire, planned, key), wait,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key);
+        }
+    }
+
+    private void submit(Platform platform, String probe, Instant scheduledFire, Instant planned, String key) {
+        try {
+            pool.execute(() -> {
+                try {
+                    execute(platform, probe, scheduledFire, planned);
+                } finally {
+                    inFlight.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key);
+            meters.skip(SchedulerMeters.QUEUE_FULL);
+            log.warn("{} {}: the probe pool's queue is full; the run planned for {} is skipped", platform.id(),
+                    probe, planned);
+        }
+    }
+
+    private void execute(Platform platform, String kind, Instant scheduledFire, Instant planned) {
+        Instant start = clock.instant();
+        meters.lag(Duration.between(planned, start));
+        String clientOrderId = ClientOrderIds.derive(platform.id(), kind, scheduledFire);
+        Optional<RunStart> run = runs.begin(platform.id(), kind, scheduledFire, planned, start, clientOrderId);
+        if (run.isEmpty()) {
+            meters.skip(SchedulerMeters.ALREADY_RUN);
+            log.warn("{} {}: the run for {} exists already; not run again", platform.id(), kind, scheduledFire);
+            return;
+        }
+        Probe probe = registry.probes().get(kind);
+        ProbeContext context = new ProbeContext(clock, http, inbox, clientOrderId, callbacks.notifyUrl(platform.id()));
+        ProbeResult result;
+        try {
+            result = probe.run(catalog.settings(platform), context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("{} {} run {} was interrupted by shutdown; its row stays unfinished", platform.id(), kind,
+                    clientOrderId);
+            return;
+        } catch (RuntimeException e) {
+            log.error("{} {} run {} failed inside Cardwatch", platform.id(), kind, clientOrderId, e);
+            result = ProbeResult.error(Reason.INTERNAL, e.getClass().getSimpleName());
+        }
+        recorder.record(run.get(), result);
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        jitterTimer.shutdownNow();
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

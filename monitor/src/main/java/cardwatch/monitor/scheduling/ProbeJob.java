@@ -1,0 +1,29 @@
+package cardwatch.monitor.scheduling;
+
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+
+/**
+ * The Quartz job for one platform's probe. It only hands the fire to the {@link ProbeDispatcher}: probe work runs
+ * on the dispatcher's pool, never on a scheduler thread.
+ */
+@DisallowConcurrentExecution
+class ProbeJob implements Job {
+
+    static final String PLATFORM = "platform";
+    static final String PROBE = "probe";
+
+    private final ProbeDispatcher dispatcher;
+
+    ProbeJob(ProbeDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+        String platform = context.getMergedJobDataMap().getString(PLATFORM);
+        String probe = context.getMergedJobDataMap().getString(PROBE);
+        dispatcher.fire(platform, probe, context.getScheduledFireTime().toInstant());
+    }
+}

@@ -1,0 +1,76 @@
+package cardwatch.monitor.system;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.math.BigDecimal;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The service's own settings ({@code cardwatch.*}). Platforms live in their own file, see
+ * {@link #platformsFile()}.
+ *
+ * @param platformsFile    the platforms YAML; empty runs the demo with simulated platforms
+ * @param secretsFile      a properties file of secrets that platform entries reference as {@code file:KEY}
+ * @param callbackBaseUrl  the URL platforms reach this service at for notifies; empty: http://localhost:PORT
+ * @param purchase         money limits
+ * @param schedule         scheduling limits
+ * @param http             limits on every probe request
+ * @param probePool        the pool probe work runs on
+ * @param demo             the demo's schedule
+ */
+@Validated
+@ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
+public record CardwatchProperties(
+        @DefaultValue("") String platformsFile,
+        @DefaultValue("") String secretsFile,
+        @DefaultValue("") String callbackBaseUrl,
+        @Valid @DefaultValue Purchase purchase,
+        @Valid @DefaultValue Schedule schedule,
+        @Valid @DefaultValue Http http,
+        @Valid @DefaultValue ProbePool probePool,
+        @Valid @DefaultValue Demo demo) {
+
+    /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */
+    public record Purchase(@NotNull @DecimalMin("0.01") @DefaultValue("10.00") BigDecimal maxPrice) {
+    }
+
+    /**
+     * @param minInterval the floor under every platform's purchase interval
+     * @param timeZone    the zone cron expressions are read in
+     */
+    public record Schedule(@NotNull @DefaultValue("5m") Duration minInterval,
+            @NotNull @DefaultValue("Asia/Shanghai") String timeZone) {
+    }
+
+    public record Http(@NotNull @DefaultValue("5s") Duration connectTimeout,
+            @NotNull @DefaultValue("10s") Duration readTimeout,
+            @NotNull @DefaultValue("30s") Duration callTimeout,
+            @NotNull @DefaultValue("256KB") DataSize maxBodySize,
+            @Min(0) @DefaultValue("3") int maxRedirects) {
+    }
+
+    /**
+     * @param threads   probe runs at once
+     * @param queue     runs waiting for a thread before new ones are turned away
+     */
+    public record ProbePool(@Min(1) @DefaultValue("8") int threads, @Min(1) @DefaultValue("1000") int queue) {
+    }
+
+    /**
+     * @param every        how often each simulated platform is probed
+     * @param jitter       random delay added to each run
+     * @param minInterval  the floor for the demo (its money is not real)
+     * @param notifyDeadline  the demo platforms' notify deadline
+     * @param confirmDeadline the demo platforms' confirm deadline
+     */
+    public record Demo(@NotNull @DefaultValue("15s") Duration every, @NotNull @DefaultValue("5s") Duration jitter,
+            @NotNull @DefaultValue("5s") Duration minInterval, @NotNull @DefaultValue("6s") Duration notifyDeadline,
+            @NotNull @DefaultValue("10s") Duration confirmDeadline) {
+    }
+}

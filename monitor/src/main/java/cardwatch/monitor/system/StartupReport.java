@@ -1,0 +1,37 @@
+package cardwatch.monitor.system;
+
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.purchase.CallbackUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/** Tells a new user where to look once the service is up. */
+@Component
+class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
+
+    private final PlatformCatalog catalog;
+    private final CallbackUrls urls;
+
+    StartupReport(PlatformCatalog catalog, CallbackUrls urls) {
+        this.catalog = catalog;
+        this.urls = urls;
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        String base = urls.base().toString();
+        StringBuilder text = new StringBuilder("\n\nCardwatch is running with ").append(catalog.all().size())
+                .append(" platforms from ").append(catalog.source()).append('\n')
+                .append("  platforms API  ").append(base).append("/api/v1/platforms\n")
+                .append("  metrics        ").append(base).append("/actuator/prometheus\n")
+                .append("  health         ").append(base).append("/actuator/health\n");
+        catalog.all().forEach(p -> text.append(String.format("  %-14s %s (%s) at %s%n", p.id(), p.nameZh(),
+                p.nameEn(), p.baseUrl())));
+        log.info(text.toString());
+    }
+}

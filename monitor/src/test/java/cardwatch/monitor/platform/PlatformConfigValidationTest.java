@@ -1,0 +1,116 @@
+package cardwatch.monitor.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cardwatch.probes.Probes;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One small invalid file per rule, each with the exact message a user sees at start-up. */
+class PlatformConfigValidationTest {
+
+    private static final String DIR = "src/test/resources/config/";
+    private static final Map<String, String> ENVIRONMENT = Map.of("GOOD_SHOP_KEY", "env-secret-value-1");
+
+    private static PlatformConfigLoader loader() {
+        SecretResolver secrets = new SecretResolver(ENVIRONMENT::get, null);
+        return new PlatformConfigLoader(Set.of("purchase"), Probes.protocols(),
+                new PlatformConfigLoader.Limits(new BigDecimal("10.00"), Duration.ofMinutes(5),
+                        ZoneId.of("Asia/Shanghai")), secrets);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown-key.yml          | platform 'good-shop', field 'product.colour': unknown field
+            duplicate-id.yml         | platform 'good-shop', field 'id': duplicate id, already used by platform #1
+            unset-credential.yml     | platform 'good-shop', field 'credentials.api-key': environment variable CARDWATCH_TEST_UNSET_VARIABLE is not set
+            price-above-cap.yml      | platform 'good-shop', field 'product.price-cap': 50.00 yuan is above the per-purchase cap of 10.00 yuan (cardwatch.purchase.max-price)
+            interval-below-floor.yml | platform 'good-shop', field 'schedule.purchase.every': 30s is below the floor of 5m (cardwatch.schedule.min-interval)
+            cron-below-floor.yml     | platform 'good-shop', field 'schedule.purchase.cron': fires every 10s, which is below the floor of 5m (cardwatch.schedule.min-interval)
+            malformed-url.yml        | platform 'good-shop', field 'base-url': 'htp:/good.example' is not an absolute http(s) URL
+            literal-secret.yml       | platform 'good-shop', field 'credentials.api-key': must be a reference 'env:NAME' or 'file:KEY', never the secret itself
+            unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: yrapi)
+            unknown-probe.yml        | platform 'good-shop', field 'schedule.icp': unknown probe 'icp' (known: purchase)
+            bad-id.yml               | platform 'Good_Shop', field 'id': 'Good_Shop' is not a slug: lower-case letters, digits and '-', at most 63 characters
+            missing-field.yml        | platform 'good-shop', field 'account': is required
+            bad-duration.yml         | platform 'good-shop', field 'deadlines.confirm': 'soon' is not a duration (examples: 30s, 15m, 1h)
+            missing-secret-file.yml  | platform 'good-shop', field 'credentials.api-key': secret 'good-shop-key' cannot be found: no secrets file is configured (cardwatch.secrets-file)
+            not-a-number.yml         | platform 'good-shop', field 'product.price-cap': 'cheap' is not a number
+            notify-after-confirm.yml | platform 'good-shop', field 'deadlines.notify': PT20M is longer than deadlines.confirm (PT10M)
+            """)
+    void eachRuleNamesTheFileThePlatformAndTheField(String file, String message) {
+        Path path = Path.of(DIR + file);
+
+        assertThatThrownBy(() -> loader().load(path))
+                .isInstanceOf(PlatformConfigException.class)
+                .satisfies(e -> assertThat(((PlatformConfigException) e).problems())
+                        .containsExactly(path + ": " + message));
+    }
+
+    @Test
+    void aFileWithoutAPlatformsListSaysSo() {
+        Path path = Path.of(DIR + "no-platforms-list.yml");
+        assertThatThrownBy(() -> loader().load(path)).hasMessage(path + ": expected a top-level 'platforms:' list");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Path path = Path.of(DIR + "two-problems.yml");
+        assertThatThrownBy(() -> loader().load(path))
+                .satisfies(e -> assertThat(((PlatformConfigException) e).problems()).containsExactly(
+                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: yrapi)",
+                        path + ": platform 'good-shop', field 'product.price-cap': 50.00 yuan is above the "
+                                + "per-purchase cap of 10.00 yuan (cardwatch.purchase.max-price)"));
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        Path path = Path.of(DIR + "no-such-file.yml");
+        assertThatThrownBy(() -> loader().load(path)).hasMessage(path + ": file not found");
+    }
+
+    @Test
+    void aLiteralSecretIsNeverRepeatedInTheError() {
+        assertThatThrownBy(() -> loader().load(Path.of(DIR + "literal-secret.yml")))
+                .message().doesNotContain("sk_live_abcdef123456");
+    }
+
+    @Test
+    void aValidFileGivesThePlatformWithItsDefaults() {
+        List<Platform> platforms = loader().load(Path.of(DIR + "valid.yml"));
+
+        assertThat(platforms).singleElement().satisfies(p -> {
+            assertThat(p.id()).isEqualTo("good-shop");
+            assertThat(p.nameZh()).isEqualTo("好店");
+            assertThat(p.protocol()).isEqualTo("yrapi");
+            assertThat(p.credentialRefs()).containsEntry("api-key", "env:GOOD_SHOP_KEY");
+            assertThat(p.purchase().priceCap()).isEqualByComparingTo("1.20");
+            assertThat(p.purchase().confirmDeadline()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(p.purchase().pollMax()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.schedules().get("purchase"))
+                    .isEqualTo(new Schedule(Duration.ofMinutes(15), null, Duration.ofMinutes(1)));
+        });
+    }
+
+    @Test
+    void resolvedSecretsReachTheProbeButNeverItsToString() {
+        SecretResolver secrets = new SecretResolver(ENVIRONMENT::get, null);
+        List<Platform> platforms = loader().load(Path.of(DIR + "valid.yml"));
+        PlatformCatalog catalog = new PlatformCatalog("valid.yml", platforms, secrets);
+
+        var settings = catalog.settings(platforms.get(0));
+
+        assertThat(settings.credentials().get("api-key")).contains("env-secret-value-1");
+        assertThat(settings.toString()).doesNotContain("env-secret-value-1");
+        assertThat(secrets.toString()).doesNotContain("env-secret-value-1");
+    }
+}
