@@ -16,7 +16,7 @@ public class CallbackUrls implements ApplicationListener<WebServerInitializedEve
     private final String configured;
     private volatile int port;
 
-    CallbackUrls(CardwatchProperties properties) {
+    public CallbackUrls(CardwatchProperties properties) {
         this.configured = properties.callbackBaseUrl().replaceAll("/+$", "");
     }
 

@@ -44,7 +44,7 @@ public class ProbeMeters implements MeterBinder {
     private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
-    ProbeMeters(PlatformCatalog catalog) {
+    public ProbeMeters(PlatformCatalog catalog) {
         this.catalog = catalog;
     }
 

@@ -18,7 +18,7 @@ public class RunRecorder {
     private final ProbeMeters meters;
     private final Clock clock;
 
-    RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock) {
+    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock) {
         this.runs = runs;
         this.meters = meters;
         this.clock = clock;

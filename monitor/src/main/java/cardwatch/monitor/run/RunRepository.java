@@ -30,7 +30,7 @@ public class RunRepository {
 
     private final JdbcClient jdbc;
 
-    RunRepository(JdbcClient jdbc) {
+    public RunRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

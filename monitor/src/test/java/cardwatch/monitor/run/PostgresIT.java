@@ -1,0 +1,86 @@
+package cardwatch.monitor.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.system.ServiceClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The service on a real PostgreSQL server when the datasource URL says so: Flyway migrates, runs are stored. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "cardwatch.demo.every=2s",
+        "cardwatch.demo.jitter=1s",
+        "cardwatch.demo.min-interval=1s",
+        "cardwatch.demo.notify-deadline=2s",
+        "cardwatch.demo.confirm-deadline=3s"})
+class PostgresIT {
+
+    private static final EmbeddedPostgres POSTGRES = start();
+
+    private static EmbeddedPostgres start() {
+        try {
+            return EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void datasource(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> POSTGRES.getJdbcUrl("postgres", "postgres"));
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "postgres");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        POSTGRES.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void runsAreStoredInPostgresAndServedByTheApi() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
+                "select count(*) from probe_run where outcome = 'success' and delivery_ms > 0")
+                .query(Long.class).single() > 0);
+
+        String product = jdbc.sql("select version()").query(String.class).single();
+        assertThat(product).startsWith("PostgreSQL");
+        assertThat(jdbc.sql("select count(*) from flyway_schema_history where success").query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("select data_type from information_schema.columns where table_name = 'probe_run' "
+                + "and column_name = 'actual_start'").query(String.class).single())
+                .isEqualTo("timestamp with time zone");
+
+        ServiceClient client = new ServiceClient(port);
+        assertThat(client.get("/api/v1/platforms").body()).contains("\"protocol\":\"yrapi\"");
+        assertThat(client.get("/api/v1/platforms/reliable/runs?limit=3").statusCode()).isEqualTo(200);
+        assertThat(client.get("/actuator/prometheus").body())
+                .contains("cardwatch_probe_runs_total{outcome=\"success\",platform=\"reliable\"");
+    }
+
+    @Test
+    void theDatabaseRefusesASecondRowForTheSameFire() {
+        var repository = new RunRepository(jdbc);
+        var fire = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        assertThat(repository.begin("reliable", "manual", fire, fire, fire, "CWPGTEST1")).isPresent();
+        assertThat(repository.begin("reliable", "manual", fire, fire, fire, "CWPGTEST2")).isEmpty();
+        assertThat(repository.begin("reliable", "manual", fire.plusSeconds(1), fire, fire, "CWPGTEST1")).isEmpty();
+    }
+}

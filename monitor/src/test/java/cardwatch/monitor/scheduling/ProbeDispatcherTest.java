@@ -1,0 +1,183 @@
+package cardwatch.monitor.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.Schedule;
+import cardwatch.monitor.platform.SecretResolver;
+import cardwatch.monitor.purchase.CallbackUrls;
+import cardwatch.monitor.run.ProbeMeters;
+import cardwatch.monitor.run.ProbeRun;
+import cardwatch.monitor.run.RunRecorder;
+import cardwatch.monitor.run.RunRepository;
+import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.probes.Outcome;
+import cardwatch.probes.PlatformSettings;
+import cardwatch.probes.Probe;
+import cardwatch.probes.ProbeContext;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Probes;
+import cardwatch.probes.Reason;
+import cardwatch.probes.http.HttpLimits;
+import cardwatch.probes.http.HttpTransport;
+import cardwatch.probes.purchase.MemoryNotifyInbox;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The dispatcher with its real collaborators (H2 with the Flyway schema, Micrometer, the recorder): probes are a
+ * test implementation of the probe SPI that blocks until released.
+ */
+class ProbeDispatcherTest {
+
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private RunRepository runs;
+    private ProbeDispatcher dispatcher;
+
+    /** Succeeds once its platform's gate opens. */
+    private final Probe gatedProbe = new Probe() {
+        @Override
+        public String kind() {
+            return "purchase";
+        }
+
+        @Override
+        public ProbeResult run(PlatformSettings platform, ProbeContext context) throws InterruptedException {
+            CountDownLatch gate = gates.get(platform.id());
+            if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
+                return ProbeResult.error(Reason.INTERNAL, "gate never opened");
+            }
+            return new ProbeResult(Outcome.SUCCESS, Reason.NONE, Set.of(), Map.of(), null, null, null,
+                    context.clientOrderId());
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:dispatch-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        runs = new RunRepository(JdbcClient.create(db));
+        SecretResolver secrets = new SecretResolver(name -> null, null);
+        PlatformCatalog catalog = new PlatformCatalog("test", List.of(platform("slow-one", Duration.ZERO),
+                platform("fast-one", Duration.ZERO), platform("jittery", Duration.ofSeconds(2))), secrets);
+        ProbeMeters probeMeters = new ProbeMeters(catalog);
+        probeMeters.bindTo(meters);
+        SchedulerMeters schedulerMeters = new SchedulerMeters();
+        schedulerMeters.bindTo(meters);
+        CardwatchProperties properties = new CardwatchProperties("", "", "http://localhost:1",
+                new CardwatchProperties.Purchase(new BigDecimal("10")),
+                new CardwatchProperties.Schedule(Duration.ofMinutes(5), "Asia/Shanghai"),
+                new CardwatchProperties.Http(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        DataSize.ofKilobytes(64), 0),
+                new CardwatchProperties.ProbePool(2, 10),
+                new CardwatchProperties.Demo(Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                        Duration.ofSeconds(6), Duration.ofSeconds(10)));
+        dispatcher = new ProbeDispatcher(catalog,
+                new ProbeRegistry(Map.of("purchase", gatedProbe), Probes.protocols()), runs,
+                new RunRecorder(runs, probeMeters, Clock.systemUTC()), schedulerMeters,
+                new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(), new CallbackUrls(properties),
+                Clock.systemUTC(), properties);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        gates.values().forEach(CountDownLatch::countDown);
+        dispatcher.destroy();
+    }
+
+    private static Platform platform(String id, Duration jitter) {
+        return new Platform(id, id, id, URI.create("http://127.0.0.1:1/"), "yrapi", "1", Map.of(), null,
+                Map.of("purchase", new Schedule(Duration.ofMinutes(5), null, jitter)));
+    }
+
+    private double skipped(String reason) {
+        return meters.get(SchedulerMeters.SKIPPED).tag("reason", reason).counter().count();
+    }
+
+    private List<ProbeRun> finished(String platform) {
+        return runs.recent(platform, 10).stream().filter(r -> r.endedAt() != null).toList();
+    }
+
+    @Test
+    void aRunStillGoingMakesTheNextFireSkipAndASlowPlatformDelaysNoOther() {
+        gates.put("slow-one", new CountDownLatch(1));
+        Instant fire = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        dispatcher.fire("slow-one", "purchase", fire);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.recent("slow-one", 10).size() == 1);
+        dispatcher.fire("slow-one", "purchase", fire.plusSeconds(300));
+        dispatcher.fire("fast-one", "purchase", fire);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
+        assertThat(skipped(SchedulerMeters.OVERLAP)).isEqualTo(1);
+        assertThat(finished("slow-one")).isEmpty();
+
+        gates.get("slow-one").countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("slow-one").size() == 1);
+        assertThat(runs.recent("slow-one", 10)).hasSize(1);
+        assertThat(meters.get("cardwatch.probe.runs").tags("platform", "slow-one", "outcome", "success").counter()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameFireIsNeverRunTwiceAndItsOrderIdIsDerivedFromIt() {
+        Instant fire = Instant.parse("2026-11-26T01:00:00Z");
+
+        dispatcher.fire("fast-one", "purchase", fire);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
+        dispatcher.fire("fast-one", "purchase", fire);
+        await().atMost(Duration.ofSeconds(5)).until(() -> skipped(SchedulerMeters.ALREADY_RUN) == 1);
+
+        assertThat(runs.recent("fast-one", 10)).singleElement().satisfies(run -> {
+            assertThat(run.clientOrderId()).isEqualTo(ClientOrderIds.derive("fast-one", "purchase", fire))
+                    .matches("CW[0-9A-F]{24}");
+            assertThat(run.evidence()).isEqualTo(run.clientOrderId());
+            assertThat(run.scheduledFire()).isEqualTo(fire);
+        });
+    }
+
+    @Test
+    void jitterDelaysThePlannedStartWithinItsBoundAndLagIsMeasured() {
+        Instant fire = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        dispatcher.fire("jittery", "purchase", fire);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("jittery").size() == 1);
+
+        ProbeRun run = finished("jittery").get(0);
+        assertThat(run.plannedStart()).isBetween(fire, fire.plusSeconds(2));
+        assertThat(run.actualStart()).isAfterOrEqualTo(run.plannedStart().truncatedTo(ChronoUnit.MILLIS));
+        assertThat(meters.get("cardwatch.scheduler.lag").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void derivedOrderIdsDifferPerPlatformAndFire() {
+        Instant fire = Instant.parse("2026-11-26T01:00:00Z");
+        assertThat(ClientOrderIds.derive("a", "purchase", fire))
+                .isEqualTo(ClientOrderIds.derive("a", "purchase", fire))
+                .isNotEqualTo(ClientOrderIds.derive("b", "purchase", fire))
+                .isNotEqualTo(ClientOrderIds.derive("a", "purchase", fire.plusMillis(1)));
+    }
+}

@@ -1,0 +1,189 @@
+package cardwatch.monitor.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.run.RunRepository;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service as a new user starts it: no platforms file, so the demo's simulated platforms, probed every few
+ * seconds, on the embedded database. One service is shared by every test here.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:demo-it;DB_CLOSE_DELAY=-1",
+        "cardwatch.demo.every=2s",
+        "cardwatch.demo.jitter=1s",
+        "cardwatch.demo.min-interval=1s",
+        "cardwatch.demo.notify-deadline=2500ms",
+        "cardwatch.demo.confirm-deadline=4s"})
+class DemoServiceIT {
+
+    private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
+            "risk", "down", "malformed");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RunRepository runs;
+
+    private ServiceClient client() {
+        return new ServiceClient(port);
+    }
+
+    private String metrics() {
+        HttpResponse<String> response = client().get("/actuator/prometheus");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static boolean hasPositive(String metrics, String series) {
+        return metrics.lines().anyMatch(line -> line.startsWith(series + " ")
+                && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0);
+    }
+
+    private static String runs(String platform, String outcome, String reason) {
+        return "cardwatch_probe_runs_total{outcome=\"" + outcome + "\",platform=\"" + platform
+                + "\",probe=\"purchase\",reason=\"" + reason + "\"}";
+    }
+
+    @Test
+    void withinAMinuteTheDemoHasRowsAndSuccessAndFailureSeriesPerProfile() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String metrics = metrics();
+            assertThat(runs.count()).isGreaterThanOrEqualTo(PLATFORMS.size());
+            assertThat(hasPositive(metrics, runs("reliable", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("slow", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("down", "failure", "http_error"))).isTrue();
+            assertThat(hasPositive(metrics, runs("out-of-stock", "failure", "out_of_stock"))).isTrue();
+            assertThat(hasPositive(metrics, runs("risk", "failure", "risk_rejected"))).isTrue();
+            assertThat(hasPositive(metrics, runs("stuck", "failure", "stuck_processing"))).isTrue();
+            assertThat(hasPositive(metrics, runs("malformed", "failure", "protocol_error"))).isTrue();
+            assertThat(hasPositive(metrics, "cardwatch_purchase_delivery_seconds_count{platform=\"reliable\"}"))
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void aLostNotifyIsFlaggedOnARunThatIsStillJudgedByItsState() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode recent = JSON.readTree(client().get("/api/v1/platforms/notify-lost/runs?limit=50").body());
+            assertThat(recent.valueStream().anyMatch(run -> run.path("outcome").asString("").equals("success")
+                    && run.path("flags").toString().contains("notify_missing"))).isTrue();
+        });
+    }
+
+    @Test
+    void theMetricContractExistsForEveryPlatformFromTheStart() {
+        String metrics = metrics();
+        assertThat(metrics).contains("cardwatch_config_platforms " + (double) PLATFORMS.size());
+        assertThat(metrics).contains("cardwatch_scheduler_lag_seconds_bucket{le=");
+        for (String p : PLATFORMS) {
+            String platform = "platform=\"" + p + "\"";
+            assertThat(metrics).contains(runs(p, "success", "none"));
+            assertThat(metrics).contains("cardwatch_probe_duration_seconds_bucket{" + platform
+                    + ",probe=\"purchase\",le=\"60.0\"}");
+            assertThat(metrics).contains("cardwatch_purchase_delivery_seconds_bucket{" + platform + ",le=\"600.0\"}");
+            for (String phase : List.of("order", "confirm", "deliver")) {
+                assertThat(metrics).contains("cardwatch_purchase_phase_seconds_count{phase=\"" + phase + "\","
+                        + platform + "}");
+            }
+            assertThat(metrics).contains("cardwatch_probe_last_run_timestamp_seconds{" + platform
+                    + ",probe=\"purchase\"}");
+        }
+        assertThat(metrics).doesNotContain("application=").doesNotContain("instance=");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/metrics",
+            "/actuator/loggers", "/actuator/heapdump", "/actuator/threaddump", "/actuator/mappings",
+            "/actuator/shutdown", "/actuator/quartz"})
+    void onlyHealthInfoAndPrometheusAreExposed(String path) {
+        assertThat(client().get(path).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void healthAndInfoAnswer() {
+        assertThat(client().get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(client().get("/actuator/info").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theApiListsEachPlatformWithItsProtocolRatiosAndDelivery() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode platforms = JSON.readTree(client().get("/api/v1/platforms").body());
+            assertThat(platforms.size()).isEqualTo(PLATFORMS.size());
+            JsonNode reliable = platforms.valueStream().filter(p -> p.path("id").asString().equals("reliable"))
+                    .findFirst().orElseThrow();
+            assertThat(reliable.path("names").path("zh").asString()).isEqualTo("稳定卡盟");
+            assertThat(reliable.path("protocol").asString()).isEqualTo("yrapi");
+            assertThat(reliable.path("lastRun").path("outcome").asString()).isEqualTo("success");
+            assertThat(reliable.path("purchase").path("24h").path("successRatio").asDouble()).isEqualTo(1.0);
+            assertThat(reliable.path("deliveryP50Seconds").asDouble()).isPositive();
+            assertThat(reliable.path("deliveryP95Seconds").asDouble())
+                    .isGreaterThanOrEqualTo(reliable.path("deliveryP50Seconds").asDouble());
+            JsonNode down = platforms.valueStream().filter(p -> p.path("id").asString().equals("down"))
+                    .findFirst().orElseThrow();
+            assertThat(down.path("purchase").path("1h").path("successRatio").asDouble()).isEqualTo(0.0);
+            assertThat(down.path("deliveryP50Seconds").isNull()).isTrue();
+        });
+    }
+
+    @Test
+    void runsArePagedAndBadRequestsAreNamed() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.recent("reliable", 5).size() >= 2);
+
+        JsonNode two = JSON.readTree(client().get("/api/v1/platforms/reliable/runs?limit=2").body());
+        assertThat(two.size()).isEqualTo(2);
+        assertThat(two.get(0).path("clientOrderId").asString()).matches("CW[0-9A-F]{24}");
+
+        HttpResponse<String> badLimit = client().get("/api/v1/platforms/reliable/runs?limit=0");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(badLimit.body()).contains("limit must be between 1 and 500");
+
+        HttpResponse<String> unknown = client().get("/api/v1/platforms/no-such-shop/runs");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no platform with id 'no-such-shop'");
+    }
+
+    @Test
+    void aForgedNotifyIsRefused() {
+        HttpResponse<String> forged = client().postForm("/callbacks/reliable/notify",
+                "userid=10001&out_trade_num=CW000000000000000000000000&order_number=X&state=1&charge_kami=KM123456"
+                        + "&sign=00000000000000000000000000000000");
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).isEqualTo("fail");
+
+        assertThat(client().postForm("/callbacks/no-such-shop/notify", "out_trade_num=CW1").statusCode())
+                .isEqualTo(404);
+        assertThat(client().postForm("/callbacks/reliable/notify", "hello=world").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void everyRunRowCarriesItsTimingsAndNeverARawCardCode() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.recent("reliable", 5).stream()
+                .anyMatch(r -> "success".equals(r.outcome())));
+        var run = runs.recent("reliable", 5).stream().filter(r -> "success".equals(r.outcome())).findFirst()
+                .orElseThrow();
+        assertThat(run.phasesMs()).containsOnlyKeys("order", "confirm", "deliver");
+        assertThat(run.deliveryMs()).isPositive();
+        assertThat(run.amount()).isEqualByComparingTo("0.98");
+        assertThat(run.platformOrderNo()).startsWith("XY");
+        assertThat(run.evidence()).contains("code KM").contains("**");
+        assertThat(Map.of("planned", run.plannedStart(), "actual", run.actualStart(), "ended", run.endedAt()))
+                .doesNotContainValue(null);
+    }
+}
