@@ -2,6 +2,7 @@ package cardwatch.probes;
 
 import cardwatch.probes.http.HttpTransport;
 import cardwatch.probes.purchase.NotifyInbox;
+import cardwatch.probes.purchase.PurchaseJournal;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
@@ -14,12 +15,19 @@ import java.util.Objects;
  * @param notifications  where the platform's async notifies for this run arrive
  * @param clientOrderId  our order id for this run, fixed before anything is sent
  * @param notifyUrl      the callback URL the platform is told to notify
+ * @param journal        where money facts are written the moment they are known
  */
 public record ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifications, String clientOrderId,
-        URI notifyUrl) {
+        URI notifyUrl, PurchaseJournal journal) {
 
     public ProbeContext {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(http, "http");
+        journal = journal == null ? PurchaseJournal.NONE : journal;
+    }
+
+    public ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifications, String clientOrderId,
+            URI notifyUrl) {
+        this(clock, http, notifications, clientOrderId, notifyUrl, PurchaseJournal.NONE);
     }
 }

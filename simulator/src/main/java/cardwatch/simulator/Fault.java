@@ -28,7 +28,13 @@ public enum Fault {
     /** Delivers, but the notify carries a wrong signature. */
     BAD_SIGNATURE,
     /** Overloaded: every request hangs past any sane read timeout, then gets a 504; nothing is done. */
-    HUNG;
+    HUNG,
+    /** Delivers, but deducts the price twice for the one order. */
+    DOUBLE_CHARGE,
+    /** The supplier fails the order and the money is never returned. */
+    NO_REFUND,
+    /** The supplier fails the order and the money comes back hours later. */
+    LATE_REFUND;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

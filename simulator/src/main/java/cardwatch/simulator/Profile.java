@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A failure profile: which fault a simulated platform injects, how often, and how fast it delivers when it
- * behaves. Profiles are data ({@code profiles.json}); the behaviour that needs state or chance is in
- * {@link YrapiPlatform}.
+ * A failure profile: which fault a simulated platform injects, how often, and how it behaves otherwise. Profiles
+ * are data ({@code profiles.json}); the behaviour that needs state or chance is in {@link YrapiPlatform}.
  *
  * @param name            profile name, e.g. {@code slow}
  * @param description     one line for people
@@ -15,9 +14,11 @@ import java.util.Objects;
  * @param deliveryMedian  median time from order to delivery
  * @param deliverySigma   log-normal shape: 0 is a fixed delay, 1 a long tail
  * @param answerDelay     how late every answer comes for {@link Fault#HUNG}
+ * @param submitDelay     how late the answer to an order comes, the order being taken at once
+ * @param refundDelay     how long after a failed order the money comes back ({@link Fault#LATE_REFUND})
  */
 public record Profile(String name, String description, Fault fault, double probability, Duration deliveryMedian,
-        double deliverySigma, Duration answerDelay) {
+        double deliverySigma, Duration answerDelay, Duration submitDelay, Duration refundDelay) {
 
     public Profile {
         Objects.requireNonNull(name, "name");
@@ -27,19 +28,34 @@ public record Profile(String name, String description, Fault fault, double proba
         }
         deliveryMedian = deliveryMedian == null ? Duration.ofMillis(300) : deliveryMedian;
         answerDelay = answerDelay == null ? Duration.ofSeconds(30) : answerDelay;
+        submitDelay = submitDelay == null ? Duration.ZERO : submitDelay;
+        refundDelay = refundDelay == null ? Duration.ofHours(3) : refundDelay;
         description = description == null ? "" : description;
     }
 
     /** The same profile injecting its fault every time: the deterministic form that tests use. */
     public Profile always() {
-        return new Profile(name, description, fault, 1.0, deliveryMedian, deliverySigma, answerDelay);
+        return new Profile(name, description, fault, 1.0, deliveryMedian, deliverySigma, answerDelay, submitDelay,
+                refundDelay);
     }
 
     public Profile withDelivery(Duration median, double sigma) {
-        return new Profile(name, description, fault, probability, median, sigma, answerDelay);
+        return new Profile(name, description, fault, probability, median, sigma, answerDelay, submitDelay,
+                refundDelay);
     }
 
     public Profile withAnswerDelay(Duration delay) {
-        return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, delay);
+        return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, delay, submitDelay,
+                refundDelay);
+    }
+
+    public Profile withSubmitDelay(Duration delay) {
+        return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay, delay,
+                refundDelay);
+    }
+
+    public Profile withRefundDelay(Duration delay) {
+        return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay,
+                submitDelay, delay);
     }
 }

@@ -49,7 +49,9 @@ public final class Profiles {
                         p.path("probability").asDouble(0),
                         Duration.ofMillis(p.path("deliveryMedianMillis").asLong(300)),
                         p.path("deliverySigma").asDouble(0.3),
-                        Duration.ofMillis(p.path("answerDelayMillis").asLong(30_000))));
+                        Duration.ofMillis(p.path("answerDelayMillis").asLong(30_000)),
+                        Duration.ofMillis(p.path("submitDelayMillis").asLong(0)),
+                        Duration.ofMillis(p.path("refundDelayMillis").asLong(3 * 3600_000))));
             }
             return Collections.unmodifiableMap(profiles);
         } catch (IOException e) {

@@ -50,6 +50,7 @@ public final class YrapiPlatform implements AutoCloseable {
     private final Map<String, SimOrder> orders = new ConcurrentHashMap<>();
     private final AtomicLong orderSeq = new AtomicLong(100_000);
     private final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
+    private final java.util.Set<String> refunded = ConcurrentHashMap.newKeySet();
     private final Object money = new Object();
     private BigDecimal balance;
     private final ScheduledExecutorService notifier;
@@ -84,9 +85,28 @@ public final class YrapiPlatform implements AutoCloseable {
         return merchantId;
     }
 
+    /** The merchant balance now, refunds that are due included. */
     public BigDecimal balance() {
         synchronized (money) {
+            settle();
             return balance;
+        }
+    }
+
+    /** Changes the balance behind everyone's back: what an unexplained deduction or top-up looks like. */
+    public void adjustBalance(BigDecimal delta) {
+        synchronized (money) {
+            balance = balance.add(delta);
+        }
+    }
+
+    /** Lands the refunds whose time has come, by this platform's clock. Call with {@code money} held. */
+    private void settle() {
+        Instant now = clock.instant();
+        for (SimOrder order : orders.values()) {
+            if (order.refundAt() != null && !now.isBefore(order.refundAt()) && refunded.add(order.outTradeNum())) {
+                balance = balance.add(order.refund());
+            }
         }
     }
 
@@ -159,11 +179,12 @@ public final class YrapiPlatform implements AutoCloseable {
             if (orders.containsKey(outTradeNum)) {
                 return refuse("订单号重复，相同订单号不能提单");
             }
+            settle();
             if (balance.compareTo(price) < 0) {
                 return refuse("余额不足");
             }
-            balance = balance.subtract(price);
             order = newOrder(outTradeNum, form, price, fault);
+            balance = balance.subtract(order.charged());
             orders.put(outTradeNum, order);
         }
         log.debug("{}: order {} for {} takes {} ({})", id, order.orderNumber(), outTradeNum, price, fault.label());
@@ -171,6 +192,7 @@ public final class YrapiPlatform implements AutoCloseable {
             long delayMillis = Math.max(0, Duration.between(clock.instant(), order.completesAt()).toMillis());
             notifier.schedule(() -> complete(order, form.get("notify_url")), delayMillis, TimeUnit.MILLISECONDS);
         }
+        Duration answerAfter = profile.submitDelay();
         if (fault == Fault.MALFORMED) {
             return SimAnswer.json("{\"errno\":0,\"errmsg\":\"下单成功\",\"data\":{\"order_number\":\""
                     + order.orderNumber() + "\",<br/><b>Warning</b>: mysqli_connect(): Too many connections");
@@ -182,21 +204,33 @@ public final class YrapiPlatform implements AutoCloseable {
                 .put("total_price", price.toPlainString())
                 .put("out_trade_num", outTradeNum)
                 .put("title", "话费直充");
-        return ok("下单成功", data);
+        return ok("下单成功", data).delayedBy(answerAfter);
     }
 
     private SimOrder newOrder(String outTradeNum, Map<String, String> form, BigDecimal price, Fault fault) {
         Instant now = clock.instant();
         String orderNumber = "XY" + orderSeq.incrementAndGet();
         Instant completesAt = fault == Fault.STUCK ? null : now.plus(deliveryDelay());
-        int finalState = fault == Fault.UPSTREAM_FAILED ? new int[] {2, -1, 3}[random.nextInt(3)] : 1;
+        int finalState = switch (fault) {
+            case UPSTREAM_FAILED -> new int[] {2, -1, 3}[random.nextInt(3)];
+            case NO_REFUND, LATE_REFUND -> 2;
+            default -> 1;
+        };
         String code = switch (fault) {
             case NO_CODE -> "抱歉，卡密库存不足，请联系客服处理";
-            case UPSTREAM_FAILED -> "";
+            case UPSTREAM_FAILED, NO_REFUND, LATE_REFUND -> "";
             default -> "KM" + Long.toString(Math.abs(random.nextLong()), 36).toUpperCase();
         };
+        BigDecimal charged = fault == Fault.DOUBLE_CHARGE ? price.add(price) : price;
+        BigDecimal refund = BigDecimal.ZERO;
+        Instant refundAt = null;
+        if (finalState != 1 && fault != Fault.NO_REFUND) {
+            refund = finalState == 3 ? price.divide(BigDecimal.valueOf(2), 2, RoundingMode.DOWN) : price;
+            refundAt = fault == Fault.LATE_REFUND ? completesAt.plus(profile.refundDelay()) : completesAt;
+        }
         return new SimOrder(orderNumber, outTradeNum, form.getOrDefault("product_id", ""),
-                form.getOrDefault("mobile", ""), price, now, fault, finalState, completesAt, code);
+                form.getOrDefault("mobile", ""), price, now, fault, finalState, completesAt, code, charged, refund,
+                refundAt);
     }
 
     private Duration deliveryDelay() {
@@ -224,13 +258,6 @@ public final class YrapiPlatform implements AutoCloseable {
     }
 
     private void complete(SimOrder order, String notifyUrl) {
-        if (order.finalState() != 1) {
-            BigDecimal refund = order.finalState() == 3
-                    ? order.price().divide(BigDecimal.valueOf(2), 2, RoundingMode.DOWN) : order.price();
-            synchronized (money) {
-                balance = balance.add(refund);
-            }
-        }
         if (order.injected() == Fault.NOTIFY_LOST || notifyUrl == null || notifyUrl.isBlank()) {
             return;
         }
@@ -333,6 +360,9 @@ public final class YrapiPlatform implements AutoCloseable {
                     .put("order_number", order.orderNumber())
                     .put("out_trade_num", order.outTradeNum())
                     .put("price", order.price().toPlainString())
+                    .put("charged", order.charged().toPlainString())
+                    .put("refund", order.refund().toPlainString())
+                    .put("refund_at", order.refundAt() == null ? null : order.refundAt().toString())
                     .put("created_at", order.createdAt().toString())
                     .put("injected", order.injected().label())
                     .put("state", order.stateAt(now));

@@ -64,6 +64,41 @@ public final class PurchaseProbe implements Probe {
         }
     }
 
+    /**
+     * Finishes a run that was interrupted (a crash, a restart) without ever submitting again: the order is looked
+     * up by its client order id and followed to its end, or found never to have been placed.
+     *
+     * @param submitStart  when the interrupted run was about to submit: the deadlines count from there
+     * @return the verdict, or an unresolved answer when the platform could not be asked
+     */
+    public Resumption resume(PlatformSettings platform, ProbeContext context, Instant submitStart)
+            throws InterruptedException {
+        PurchaseProtocol protocol = protocols.get(platform.protocol());
+        if (protocol == null || platform.purchase() == null) {
+            return new Resumption(null, "platform has no purchase protocol or product any more");
+        }
+        for (String name : protocol.requiredCredentials()) {
+            if (platform.credentials().get(name).isEmpty()) {
+                return new Resumption(null, "credential '" + name + "' is not set");
+            }
+        }
+        context.notifications().open(context.clientOrderId());
+        try {
+            return new Run(platform, context, protocol).resume(submitStart);
+        } finally {
+            context.notifications().close(context.clientOrderId());
+        }
+    }
+
+    /**
+     * What resuming an interrupted run found.
+     *
+     * @param result      the verdict; {@code null} when the platform could not be asked
+     * @param unresolved  why there is no verdict yet
+     */
+    public record Resumption(ProbeResult result, String unresolved) {
+    }
+
     /** One run's state: the timings, what was seen and the verdict. */
     private static final class Run {
         private final PlatformSettings platform;
@@ -75,6 +110,8 @@ public final class PurchaseProbe implements Probe {
         private String platformOrderNo;
         private BigDecimal amount;
         private Instant submitStart;
+        private boolean resumed;
+        private boolean held;
 
         Run(PlatformSettings platform, ProbeContext context, PurchaseProtocol protocol) {
             this.platform = platform;
@@ -94,11 +131,28 @@ public final class PurchaseProbe implements Probe {
             if (answer instanceof SubmitAnswer.Accepted accepted) {
                 platformOrderNo = accepted.platformOrderNo();
                 amount = accepted.amount();
+                held = true;
+                context.journal().accepted(platformOrderNo, amount, "answer");
                 return confirm(submitEnd, null);
             }
             SubmitAnswer.Unknown unknown = (SubmitAnswer.Unknown) answer;
             return unknown.maybeArrived() ? confirm(submitEnd, unknown) : result(unknown.reason(), unknown.evidence());
         }
+
+        Resumption resume(Instant interruptedSubmit) throws InterruptedException {
+            submitStart = interruptedSubmit;
+            resumed = true;
+            SubmitAnswer.Unknown unknown = new SubmitAnswer.Unknown(Reason.INTERNAL,
+                    "the run was interrupted before the platform took an order", true);
+            ProbeResult result = confirm(now(), unknown);
+            if (!held && lastQueryFailure != null) {
+                return new Resumption(null, lastQueryFailure.evidence());
+            }
+            return new Resumption(result, null);
+        }
+
+        /** The last query that got no usable answer, while no later one did. */
+        private QueryAnswer.Failed lastQueryFailure;
 
         /**
          * Waits for the final state. {@code unknown} is set when the submit got no usable answer: then a proper
@@ -116,25 +170,33 @@ public final class PurchaseProbe implements Probe {
             boolean badNotify = false;
             boolean viaQuery = false;
             OrderStatus finalStatus = null;
+            boolean askAtOnce = resumed;
             while (finalStatus == null) {
                 Duration left = Duration.between(now(), deadline);
-                if (left.isNegative() || left.isZero()) {
+                if ((left.isNegative() || left.isZero()) && !askAtOnce) {
                     break;
                 }
-                Duration wait = min(Duration.ofMillis(backoff.apply(attempt++)), left);
-                Optional<Notify> notify = context.notifications().await(context.clientOrderId(), wait);
-                if (notify.isPresent()) {
-                    if (!notify.get().signatureValid()) {
-                        badNotify = true;
-                    } else if (notify.get().status().state().isFinal()) {
-                        finalStatus = notify.get().status();
-                        break;
-                    } else {
-                        last = notify.get().status();
+                if (!askAtOnce) {
+                    Duration wait = min(Duration.ofMillis(backoff.apply(attempt)), left);
+                    Optional<Notify> notify = context.notifications().await(context.clientOrderId(), wait);
+                    if (notify.isPresent()) {
+                        if (!notify.get().signatureValid()) {
+                            badNotify = true;
+                        } else {
+                            holding(notify.get().status(), "notify");
+                            if (notify.get().status().state().isFinal()) {
+                                finalStatus = notify.get().status();
+                                break;
+                            }
+                            last = notify.get().status();
+                        }
                     }
                 }
+                askAtOnce = false;
                 QueryAnswer query = protocol.query(platform, context);
+                lastQueryFailure = query instanceof QueryAnswer.Failed failed ? failed : null;
                 if (query instanceof QueryAnswer.Found found) {
+                    holding(found.status(), "query");
                     last = found.status();
                     lastFailure = null;
                     if (found.status().state().isFinal()) {
@@ -151,6 +213,10 @@ public final class PurchaseProbe implements Probe {
                 } else {
                     lastFailure = (QueryAnswer.Failed) query;
                 }
+                if (finalStatus == null) {
+                    context.journal().confirming(attempt);
+                }
+                attempt++;
             }
             Instant confirmed = now();
             if (finalStatus == null) {
@@ -159,7 +225,7 @@ public final class PurchaseProbe implements Probe {
             }
             phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
             remember(finalStatus);
-            if (viaQuery && !badNotify) {
+            if (viaQuery && !badNotify && !resumed) {
                 badNotify = awaitNotify(notifyDeadline);
             }
             if (badNotify) {
@@ -229,6 +295,15 @@ public final class PurchaseProbe implements Probe {
             }
             return new ProbeResult(Outcome.SUCCESS, Reason.NONE, flags, phases, Duration.between(submitStart, confirmed),
                     platformOrderNo, amount, evidence(text(status) + ", code " + Evidence.maskCode(code)));
+        }
+
+        /** The first sign that the platform holds the order after a submit without a usable answer. */
+        private void holding(OrderStatus status, String source) throws InterruptedException {
+            if (!held) {
+                held = true;
+                remember(status);
+                context.journal().accepted(platformOrderNo == null ? "" : platformOrderNo, null, source);
+            }
         }
 
         private void remember(OrderStatus status) {

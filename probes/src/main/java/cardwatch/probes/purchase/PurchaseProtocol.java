@@ -24,6 +24,9 @@ public interface PurchaseProtocol {
     /** Asks for the order {@link ProbeContext#clientOrderId()}. */
     QueryAnswer query(PlatformSettings platform, ProbeContext context) throws InterruptedException;
 
+    /** Reads our balance at the platform: the ground truth the ledger is reconciled against. */
+    BalanceAnswer balance(PlatformSettings platform, ProbeContext context) throws InterruptedException;
+
     /** Reads and verifies an async notify; {@code null} when the form is not a notify of this protocol at all. */
     Notify parseNotify(PlatformSettings platform, Map<String, String> form);
 

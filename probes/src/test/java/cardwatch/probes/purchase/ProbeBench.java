@@ -46,9 +46,38 @@ final class ProbeBench implements AutoCloseable {
     }
 
     ProbeResult run(PlatformSettings platform, String clientOrderId) throws InterruptedException {
+        return run(platform, clientOrderId, PurchaseJournal.NONE);
+    }
+
+    ProbeResult run(PlatformSettings platform, String clientOrderId, PurchaseJournal journal)
+            throws InterruptedException {
+        return probe.run(platform, context(platform, clientOrderId, journal));
+    }
+
+    PurchaseProbe.Resumption resume(PlatformSettings platform, String clientOrderId, PurchaseJournal journal,
+            java.time.Instant submitStart) throws InterruptedException {
+        return probe.resume(platform, context(platform, clientOrderId, journal), submitStart);
+    }
+
+    BalanceAnswer balance(PlatformSettings platform) throws InterruptedException {
+        return protocol.balance(platform, context(platform, "CWBALANCE", PurchaseJournal.NONE));
+    }
+
+    private ProbeContext context(PlatformSettings platform, String clientOrderId, PurchaseJournal journal) {
         receiver.serve(platform);
-        ProbeContext context = new ProbeContext(Clock.systemUTC(), http, inbox, clientOrderId, receiver.url());
-        return probe.run(platform, context);
+        return new ProbeContext(Clock.systemUTC(), http, inbox, clientOrderId, receiver.url(), journal);
+    }
+
+    /** Places an order the way an interrupted run would have, straight at the platform. */
+    void placeDirectly(PlatformSettings platform, String clientOrderId) throws Exception {
+        java.util.Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("out_trade_num", clientOrderId);
+        form.put("product_id", "1001");
+        form.put("mobile", "18866667777");
+        form.put("notify_url", receiver.url().toString());
+        form.put("userid", "10001");
+        form.put("sign", cardwatch.probes.purchase.yrapi.YrapiSigner.sign(form, API_KEY));
+        http.postForm(platform.endpoint("index/recharge"), form);
     }
 
     @Override

@@ -6,6 +6,7 @@ import cardwatch.probes.ProbeContext;
 import cardwatch.probes.Reason;
 import cardwatch.probes.http.HttpAnswer;
 import cardwatch.probes.http.TransportException;
+import cardwatch.probes.purchase.BalanceAnswer;
 import cardwatch.probes.purchase.Notify;
 import cardwatch.probes.purchase.OrderStatus;
 import cardwatch.probes.purchase.PurchaseProtocol;
@@ -124,6 +125,33 @@ public final class YrapiProtocol implements PurchaseProtocol {
             }
         }
         return new QueryAnswer.NotFound(snippet(root.path("errmsg").asString("")));
+    }
+
+    @Override
+    public BalanceAnswer balance(PlatformSettings platform, ProbeContext context) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("userid", platform.merchantId());
+        HttpAnswer answer;
+        try {
+            answer = context.http().postForm(platform.endpoint("index/user"), signed(platform, form));
+        } catch (TransportException e) {
+            return new BalanceAnswer.Failed(reasonFor(e), "balance: " + e.getMessage());
+        }
+        JsonNode root = answer.ok() ? parse(answer.body()) : null;
+        if (root == null || !root.has("errno")) {
+            return new BalanceAnswer.Failed(answer.ok() ? Reason.PROTOCOL_ERROR : Reason.HTTP_ERROR,
+                    "balance: HTTP " + answer.status() + " " + snippet(answer.body()));
+        }
+        if (root.path("errno").asInt(-1) != 0) {
+            String message = root.path("errmsg").asString("");
+            Reason reason = RefusalClassifier.classify(message);
+            return new BalanceAnswer.Failed(reason.outcome() == cardwatch.probes.Outcome.ERROR ? reason
+                    : Reason.PROTOCOL_ERROR, "balance refused: " + message);
+        }
+        BigDecimal balance = amount(root.path("data").path("balance"));
+        return balance == null
+                ? new BalanceAnswer.Failed(Reason.PROTOCOL_ERROR, "balance: no number in " + snippet(answer.body()))
+                : new BalanceAnswer.Known(balance);
     }
 
     @Override
