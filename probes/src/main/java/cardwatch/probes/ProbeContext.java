@@ -26,6 +26,11 @@ public record ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifica
         journal = journal == null ? PurchaseJournal.NONE : journal;
     }
 
+    /** The same context with another journal. */
+    public ProbeContext withJournal(PurchaseJournal other) {
+        return new ProbeContext(clock, http, notifications, clientOrderId, notifyUrl, other);
+    }
+
     public ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifications, String clientOrderId,
             URI notifyUrl) {
         this(clock, http, notifications, clientOrderId, notifyUrl, PurchaseJournal.NONE);

@@ -1,6 +1,7 @@
 package cardwatch.monitor.platform;
 
 import cardwatch.probes.purchase.PurchaseSpec;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.Map;
 
@@ -16,7 +17,9 @@ import java.util.Map;
  * @param credentialRefs  credential name to reference ({@code env:NAME} or {@code file:KEY}); never a secret
  * @param purchase        what to buy, deadlines
  * @param schedules       probe kind to schedule
+ * @param dailyBudget     yuan this platform may spend per day
  */
 public record Platform(String id, String nameZh, String nameEn, URI baseUrl, String protocol, String merchantId,
-        Map<String, String> credentialRefs, PurchaseSpec purchase, Map<String, Schedule> schedules) {
+        Map<String, String> credentialRefs, PurchaseSpec purchase, Map<String, Schedule> schedules,
+        BigDecimal dailyBudget) {
 }

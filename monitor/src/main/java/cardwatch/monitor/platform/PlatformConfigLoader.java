@@ -40,7 +40,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class PlatformConfigLoader {
 
     /** Limits that the platforms file is checked against. */
-    public record Limits(BigDecimal maxPrice, Duration minInterval, ZoneId timeZone) {
+    public record Limits(BigDecimal maxPrice, Duration minInterval, ZoneId timeZone, BigDecimal dailyBudget) {
     }
 
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -170,11 +170,20 @@ public final class PlatformConfigLoader {
         checkCredentials(credentials, protocol, p);
         PurchaseSpec purchase = purchase(e, p);
         Map<String, Schedule> schedules = schedules(e.schedule(), p);
+        BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
+                : e.budget().daily();
+        if (daily.signum() < 0) {
+            p.add("budget.daily", "must not be negative");
+        } else if (purchase != null && purchase.priceCap().compareTo(limits.maxPrice()) <= 0
+                && daily.compareTo(purchase.priceCap()) < 0) {
+            p.add("budget.daily", yuan(daily) + " yuan is below the price cap of " + yuan(purchase.priceCap())
+                    + " yuan: no purchase could ever run");
+        }
         if (p.count() > before) {
             return null;
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
-                Map.copyOf(credentials), purchase, schedules);
+                Map.copyOf(credentials), purchase, schedules, daily);
     }
 
     private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, Problems p) {

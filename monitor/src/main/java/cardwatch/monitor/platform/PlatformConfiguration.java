@@ -30,13 +30,13 @@ class PlatformConfiguration {
             DemoPlatforms platforms = demo.getObject();
             PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                     new PlatformConfigLoader.Limits(properties.purchase().maxPrice(),
-                            properties.demo().minInterval(), zone), secrets);
+                            properties.demo().minInterval(), zone, properties.budget().dailyPerPlatform()), secrets);
             List<Platform> loaded = loader.validate(platforms.source(), platforms.entries(secrets));
             return new PlatformCatalog(platforms.source(), loaded, secrets);
         }
         PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                 new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), properties.schedule().minInterval(),
-                        zone), secrets);
+                        zone, properties.budget().dailyPerPlatform()), secrets);
         Path file = Path.of(properties.platformsFile());
         return new PlatformCatalog(file.toString(), loader.load(file), secrets);
     }

@@ -11,7 +11,17 @@ import java.util.Map;
  */
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
-        Deadlines deadlines) {
+        Deadlines deadlines, Budget budget) {
+
+    public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
+            Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
+            Deadlines deadlines) {
+        this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null);
+    }
+
+    /** @param daily yuan this platform may spend per day */
+    public record Budget(BigDecimal daily) {
+    }
 
     public record Names(String zh, String en) {
     }

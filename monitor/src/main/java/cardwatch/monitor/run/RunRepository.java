@@ -4,6 +4,7 @@ import cardwatch.probes.Flag;
 import cardwatch.probes.ProbeResult;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,7 +27,7 @@ public class RunRepository {
 
     private static final String COLUMNS = "id, platform_id, probe, scheduled_fire, planned_start, actual_start, "
             + "ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, platform_order_no, amount, "
-            + "evidence";
+            + "evidence, status, refund_outcome, refund_ms";
 
     private final JdbcClient jdbc;
 
@@ -55,7 +56,8 @@ public class RunRepository {
 
     public void finish(RunStart run, ProbeResult result, Instant endedAt) {
         jdbc.sql("update probe_run set ended_at = ?, outcome = ?, reason = ?, flags = ?, phases_ms = ?, "
-                        + "delivery_ms = ?, platform_order_no = ?, amount = ?, evidence = ? where id = ?")
+                        + "delivery_ms = ?, platform_order_no = ?, amount = ?, evidence = ?, status = 'done' "
+                        + "where id = ?")
                 .params(utc(endedAt), result.outcome().label(), result.reason().label(), flags(result),
                         phases(result.phases()), result.delivery() == null ? null : result.delivery().toMillis(),
                         result.platformOrderNo(), result.amountCharged(), result.evidence(), run.id())
@@ -98,6 +100,65 @@ public class RunRepository {
                         Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
+    /** Runs that started and never finished (a crash, a restart), oldest first. */
+    public List<ProbeRun> unfinished(String probe) {
+        return jdbc.sql("select " + COLUMNS + " from probe_run where probe = ? and ended_at is null "
+                + "order by id").params(probe).query(RunRepository::row).list();
+    }
+
+    public ProbeRun get(long id) {
+        return jdbc.sql("select " + COLUMNS + " from probe_run where id = ?").params(id).query(RunRepository::row)
+                .single();
+    }
+
+    /** An interrupted run the platform could not be asked about: tried again later. */
+    public void markUnknown(long id, String evidence) {
+        jdbc.sql("update probe_run set status = 'unknown', evidence = ?, reconcile_attempts = reconcile_attempts + 1 "
+                + "where id = ? and ended_at is null").params(evidence, id).update();
+    }
+
+    public void reserved(long id, BigDecimal amount) {
+        jdbc.sql("update probe_run set budget_reserved = ? where id = ?").params(amount, id).update();
+    }
+
+    public BigDecimal reserved(long id) {
+        return jdbc.sql("select coalesce(budget_reserved, 0) from probe_run where id = ?").params(id)
+                .query(BigDecimal.class).single();
+    }
+
+    public void refundPending(long id, Instant deadline) {
+        jdbc.sql("update probe_run set refund_outcome = 'pending', refund_deadline = ? where id = ?")
+                .params(utc(deadline), id).update();
+    }
+
+    /** Sets a running run's refund outcome; its flags come with its result. */
+    public void refundOutcome(long id, String outcome, Long refundMs) {
+        jdbc.sql("update probe_run set refund_outcome = ?, refund_ms = ? where id = ?").params(outcome, refundMs, id)
+                .update();
+    }
+
+    /** Ends a refund watch: refunded (with its latency) or not_refunded; the run's flag follows. */
+    public void refundSettled(long id, String outcome, Long refundMs) {
+        ProbeRun run = get(id);
+        List<String> flags = new java.util.ArrayList<>(run.flags());
+        flags.removeAll(List.of("refund_pending", "refunded", "not_refunded"));
+        flags.add(outcome);
+        java.util.Collections.sort(flags);
+        jdbc.sql("update probe_run set refund_outcome = ?, refund_ms = ?, flags = ? where id = ?")
+                .params(outcome, refundMs, String.join(",", flags), id).update();
+    }
+
+    /** Failed paid orders still waiting for their money: id, platform, when the run ended, the deadline. */
+    public record AwaitingRefund(long id, String platform, Instant endedAt, Instant deadline) {
+    }
+
+    public List<AwaitingRefund> awaitingRefund() {
+        return jdbc.sql("select id, platform_id, ended_at, refund_deadline from probe_run "
+                        + "where refund_outcome = 'pending' order by id")
+                .query((rs, n) -> new AwaitingRefund(rs.getLong(1), rs.getString(2), instant(rs, "ended_at"),
+                        instant(rs, "refund_deadline"))).list();
+    }
+
     /** How many rows there are. */
     public long count() {
         return jdbc.sql("select count(*) from probe_run").query(Long.class).single();
@@ -136,6 +197,11 @@ public class RunRepository {
         return phases;
     }
 
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     private static ProbeRun row(ResultSet rs, int n) throws SQLException {
         String flags = rs.getString("flags");
         long delivery = rs.getLong("delivery_ms");
@@ -145,7 +211,8 @@ public class RunRepository {
                 instant(rs, "ended_at"), rs.getString("client_order_id"), rs.getString("outcome"),
                 rs.getString("reason"), flags == null || flags.isEmpty() ? List.of() : Arrays.asList(flags.split(",")),
                 phases(rs.getString("phases_ms")), deliveryMs, rs.getString("platform_order_no"),
-                rs.getBigDecimal("amount"), rs.getString("evidence"));
+                rs.getBigDecimal("amount"), rs.getString("evidence"), rs.getString("status"),
+                rs.getString("refund_outcome"), nullableLong(rs, "refund_ms"));
     }
 
 }

@@ -3,10 +3,13 @@ package cardwatch.monitor.scheduling;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.CallbackUrls;
+import cardwatch.monitor.purchase.PurchaseRunner;
+import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.run.RunStart;
 import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.monitor.system.CrashPoints;
 import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.Probe;
 import cardwatch.probes.ProbeContext;
@@ -14,13 +17,12 @@ import cardwatch.probes.ProbeResult;
 import cardwatch.probes.Reason;
 import cardwatch.probes.http.HttpTransport;
 import cardwatch.probes.purchase.NotifyInbox;
+import cardwatch.probes.purchase.PurchaseProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,13 +54,15 @@ public class ProbeDispatcher implements DisposableBean {
     private final NotifyInbox inbox;
     private final CallbackUrls callbacks;
     private final Clock clock;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final RunGuard guard;
+    private final PurchaseRunner purchases;
+    private final CrashPoints crashPoints;
     private final ScheduledExecutorService jitterTimer;
     private final ThreadPoolExecutor pool;
 
     ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
             SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, CallbackUrls callbacks, Clock clock,
-            CardwatchProperties properties) {
+            RunGuard guard, PurchaseRunner purchases, CrashPoints crashPoints, CardwatchProperties properties) {
         this.catalog = catalog;
         this.registry = registry;
         this.runs = runs;
@@ -68,6 +72,9 @@ public class ProbeDispatcher implements DisposableBean {
         this.inbox = inbox;
         this.callbacks = callbacks;
         this.clock = clock;
+        this.guard = guard;
+        this.purchases = purchases;
+        this.crashPoints = crashPoints;
         this.jitterTimer = Executors.newSingleThreadScheduledExecutor(named("probe-jitter"));
         int threads = properties.probePool().threads();
         this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
@@ -82,8 +89,7 @@ public class ProbeDispatcher implements DisposableBean {
             log.warn("trigger for {} {} has no platform entry; ignored", platformId, probe);
             return;
         }
-        String key = platformId + "/" + probe;
-        if (!inFlight.add(key)) {
+        if (!guard.acquire(platformId, probe)) {
             meters.skip(SchedulerMeters.OVERLAP);
             log.warn("{} {}: the previous run is still going; the fire at {} is skipped", platformId, probe,
                     scheduledFire);
@@ -94,24 +100,24 @@ public class ProbeDispatcher implements DisposableBean {
         Instant planned = scheduledFire.plusMillis(delay);
         long wait = Math.max(0, Duration.between(clock.instant(), planned).toMillis());
         try {
-            jitterTimer.schedule(() -> submit(platform.get(), probe, scheduledFire, planned, key), wait,
+            jitterTimer.schedule(() -> submit(platform.get(), probe, scheduledFire, planned), wait,
                     TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            inFlight.remove(key);
+            guard.release(platformId, probe);
         }
     }
 
-    private void submit(Platform platform, String probe, Instant scheduledFire, Instant planned, String key) {
+    private void submit(Platform platform, String probe, Instant scheduledFire, Instant planned) {
         try {
             pool.execute(() -> {
                 try {
                     execute(platform, probe, scheduledFire, planned);
                 } finally {
-                    inFlight.remove(key);
+                    guard.release(platform.id(), probe);
                 }
             });
         } catch (RejectedExecutionException e) {
-            inFlight.remove(key);
+            guard.release(platform.id(), probe);
             meters.skip(SchedulerMeters.QUEUE_FULL);
             log.warn("{} {}: the probe pool's queue is full; the run planned for {} is skipped", platform.id(),
                     probe, planned);
@@ -132,7 +138,9 @@ public class ProbeDispatcher implements DisposableBean {
         ProbeContext context = new ProbeContext(clock, http, inbox, clientOrderId, callbacks.notifyUrl(platform.id()));
         ProbeResult result;
         try {
-            result = probe.run(catalog.settings(platform), context);
+            result = kind.equals(PurchaseProbe.KIND) ? purchases.run(platform, run.get(), context)
+                    : probe.run(catalog.settings(platform), context);
+            crashPoints.reached(CrashPoints.BEFORE_FINAL_ROW);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("{} {} run {} was interrupted by shutdown; its row stays unfinished", platform.id(), kind,

@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param http             limits on every probe request
  * @param probePool        the pool probe work runs on
  * @param demo             the demo's schedule
+ * @param budget           daily spending caps
+ * @param refunds          how refunds are watched
+ * @param reconcile        how interrupted runs are finished
+ * @param testing          fault injection for crash tests; never set in production
  */
 @Validated
 @ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
@@ -34,7 +38,11 @@ public record CardwatchProperties(
         @Valid @DefaultValue Schedule schedule,
         @Valid @DefaultValue Http http,
         @Valid @DefaultValue ProbePool probePool,
-        @Valid @DefaultValue Demo demo) {
+        @Valid @DefaultValue Demo demo,
+        @Valid @DefaultValue Budget budget,
+        @Valid @DefaultValue Refunds refunds,
+        @Valid @DefaultValue Reconcile reconcile,
+        @Valid @DefaultValue Testing testing) {
 
     /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */
     public record Purchase(@NotNull @DecimalMin("0.01") @DefaultValue("10.00") BigDecimal maxPrice) {
@@ -72,5 +80,36 @@ public record CardwatchProperties(
     public record Demo(@NotNull @DefaultValue("15s") Duration every, @NotNull @DefaultValue("5s") Duration jitter,
             @NotNull @DefaultValue("5s") Duration minInterval, @NotNull @DefaultValue("6s") Duration notifyDeadline,
             @NotNull @DefaultValue("10s") Duration confirmDeadline) {
+    }
+
+    /**
+     * @param dailyGlobal       yuan all platforms together may spend per day
+     * @param dailyPerPlatform  yuan one platform may spend per day, unless its entry says otherwise
+     */
+    public record Budget(@NotNull @DecimalMin("0.00") @DefaultValue("50.00") BigDecimal dailyGlobal,
+            @NotNull @DecimalMin("0.00") @DefaultValue("10.00") BigDecimal dailyPerPlatform) {
+    }
+
+    /**
+     * @param deadline    a failed paid order not refunded within this is not_refunded
+     * @param checkEvery  how often pending refunds are looked for in the platforms' balances
+     */
+    public record Refunds(@NotNull @DefaultValue("24h") Duration deadline,
+            @NotNull @DefaultValue("1m") Duration checkEvery) {
+    }
+
+    /**
+     * @param every        how often unfinished runs are looked for
+     * @param giveUpAfter  an interrupted run the platform cannot be asked about for this long ends as an error
+     */
+    public record Reconcile(@NotNull @DefaultValue("1m") Duration every,
+            @NotNull @DefaultValue("7d") Duration giveUpAfter) {
+    }
+
+    /**
+     * @param pauseAt  a crash point (after-submit, during-confirm, before-final-row) where a purchase run stops
+     *                 and waits to be killed; empty in production
+     */
+    public record Testing(@NotNull @DefaultValue("") String pauseAt) {
     }
 }

@@ -25,7 +25,7 @@ class PlatformConfigValidationTest {
         SecretResolver secrets = new SecretResolver(ENVIRONMENT::get, null);
         return new PlatformConfigLoader(Set.of("purchase"), Probes.protocols(),
                 new PlatformConfigLoader.Limits(new BigDecimal("10.00"), Duration.ofMinutes(5),
-                        ZoneId.of("Asia/Shanghai")), secrets);
+                        ZoneId.of("Asia/Shanghai"), new BigDecimal("10.00")), secrets);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -46,6 +46,7 @@ class PlatformConfigValidationTest {
             missing-secret-file.yml  | platform 'good-shop', field 'credentials.api-key': secret 'good-shop-key' cannot be found: no secrets file is configured (cardwatch.secrets-file)
             not-a-number.yml         | platform 'good-shop', field 'product.price-cap': 'cheap' is not a number
             notify-after-confirm.yml | platform 'good-shop', field 'deadlines.notify': PT20M is longer than deadlines.confirm (PT10M)
+            budget-below-cap.yml     | platform 'good-shop', field 'budget.daily': 0.50 yuan is below the price cap of 1.20 yuan: no purchase could ever run
             """)
     void eachRuleNamesTheFileThePlatformAndTheField(String file, String message) {
         Path path = Path.of(DIR + file);
@@ -96,6 +97,7 @@ class PlatformConfigValidationTest {
             assertThat(p.purchase().priceCap()).isEqualByComparingTo("1.20");
             assertThat(p.purchase().confirmDeadline()).isEqualTo(Duration.ofMinutes(10));
             assertThat(p.purchase().pollMax()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.dailyBudget()).isEqualByComparingTo("10.00");
             assertThat(p.schedules().get("purchase"))
                     .isEqualTo(new Schedule(Duration.ofMinutes(15), null, Duration.ofMinutes(1)));
         });

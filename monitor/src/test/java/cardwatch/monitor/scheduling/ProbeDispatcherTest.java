@@ -10,9 +10,11 @@ import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.purchase.CallbackUrls;
 import cardwatch.monitor.run.ProbeMeters;
 import cardwatch.monitor.run.ProbeRun;
+import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.monitor.system.CrashPoints;
 import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.PlatformSettings;
@@ -43,13 +45,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * The dispatcher with its real collaborators (H2 with the Flyway schema, Micrometer, the recorder): probes are a
  * test implementation of the probe SPI that blocks until released.
  */
 class ProbeDispatcherTest {
+
+    /** Not the purchase probe: the dispatcher runs it as it is, without money handling. */
+    private static final String GATED = "gated";
 
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -60,7 +66,7 @@ class ProbeDispatcherTest {
     private final Probe gatedProbe = new Probe() {
         @Override
         public String kind() {
-            return "purchase";
+            return GATED;
         }
 
         @Override
@@ -87,19 +93,14 @@ class ProbeDispatcherTest {
         probeMeters.bindTo(meters);
         SchedulerMeters schedulerMeters = new SchedulerMeters();
         schedulerMeters.bindTo(meters);
-        CardwatchProperties properties = new CardwatchProperties("", "", "http://localhost:1",
-                new CardwatchProperties.Purchase(new BigDecimal("10")),
-                new CardwatchProperties.Schedule(Duration.ofMinutes(5), "Asia/Shanghai"),
-                new CardwatchProperties.Http(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                        DataSize.ofKilobytes(64), 0),
-                new CardwatchProperties.ProbePool(2, 10),
-                new CardwatchProperties.Demo(Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                        Duration.ofSeconds(6), Duration.ofSeconds(10)));
+        CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.callback-base-url", "http://localhost:1", "cardwatch.probe-pool.threads", "2")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
         dispatcher = new ProbeDispatcher(catalog,
-                new ProbeRegistry(Map.of("purchase", gatedProbe), Probes.protocols()), runs,
+                new ProbeRegistry(Map.of(GATED, gatedProbe), Probes.protocols()), runs,
                 new RunRecorder(runs, probeMeters, Clock.systemUTC()), schedulerMeters,
                 new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(), new CallbackUrls(properties),
-                Clock.systemUTC(), properties);
+                Clock.systemUTC(), new RunGuard(), null, new CrashPoints(properties), properties);
     }
 
     @AfterEach
@@ -110,7 +111,7 @@ class ProbeDispatcherTest {
 
     private static Platform platform(String id, Duration jitter) {
         return new Platform(id, id, id, URI.create("http://127.0.0.1:1/"), "yrapi", "1", Map.of(), null,
-                Map.of("purchase", new Schedule(Duration.ofMinutes(5), null, jitter)));
+                Map.of(GATED, new Schedule(Duration.ofMinutes(5), null, jitter)), BigDecimal.TEN);
     }
 
     private double skipped(String reason) {
@@ -126,10 +127,10 @@ class ProbeDispatcherTest {
         gates.put("slow-one", new CountDownLatch(1));
         Instant fire = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-        dispatcher.fire("slow-one", "purchase", fire);
+        dispatcher.fire("slow-one", GATED, fire);
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.recent("slow-one", 10).size() == 1);
-        dispatcher.fire("slow-one", "purchase", fire.plusSeconds(300));
-        dispatcher.fire("fast-one", "purchase", fire);
+        dispatcher.fire("slow-one", GATED, fire.plusSeconds(300));
+        dispatcher.fire("fast-one", GATED, fire);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
         assertThat(skipped(SchedulerMeters.OVERLAP)).isEqualTo(1);
@@ -138,7 +139,7 @@ class ProbeDispatcherTest {
         gates.get("slow-one").countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> finished("slow-one").size() == 1);
         assertThat(runs.recent("slow-one", 10)).hasSize(1);
-        assertThat(meters.get("cardwatch.probe.runs").tags("platform", "slow-one", "outcome", "success").counter()
+        assertThat(meters.get("cardwatch.probe.runs").tags("platform", "slow-one", "probe", GATED, "outcome", "success").counter()
                 .count()).isEqualTo(1);
     }
 
@@ -146,13 +147,13 @@ class ProbeDispatcherTest {
     void theSameFireIsNeverRunTwiceAndItsOrderIdIsDerivedFromIt() {
         Instant fire = Instant.parse("2026-11-26T01:00:00Z");
 
-        dispatcher.fire("fast-one", "purchase", fire);
+        dispatcher.fire("fast-one", GATED, fire);
         await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
-        dispatcher.fire("fast-one", "purchase", fire);
+        dispatcher.fire("fast-one", GATED, fire);
         await().atMost(Duration.ofSeconds(5)).until(() -> skipped(SchedulerMeters.ALREADY_RUN) == 1);
 
         assertThat(runs.recent("fast-one", 10)).singleElement().satisfies(run -> {
-            assertThat(run.clientOrderId()).isEqualTo(ClientOrderIds.derive("fast-one", "purchase", fire))
+            assertThat(run.clientOrderId()).isEqualTo(ClientOrderIds.derive("fast-one", GATED, fire))
                     .matches("CW[0-9A-F]{24}");
             assertThat(run.evidence()).isEqualTo(run.clientOrderId());
             assertThat(run.scheduledFire()).isEqualTo(fire);
@@ -163,7 +164,7 @@ class ProbeDispatcherTest {
     void jitterDelaysThePlannedStartWithinItsBoundAndLagIsMeasured() {
         Instant fire = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-        dispatcher.fire("jittery", "purchase", fire);
+        dispatcher.fire("jittery", GATED, fire);
         await().atMost(Duration.ofSeconds(5)).until(() -> finished("jittery").size() == 1);
 
         ProbeRun run = finished("jittery").get(0);
@@ -175,9 +176,9 @@ class ProbeDispatcherTest {
     @Test
     void derivedOrderIdsDifferPerPlatformAndFire() {
         Instant fire = Instant.parse("2026-11-26T01:00:00Z");
-        assertThat(ClientOrderIds.derive("a", "purchase", fire))
-                .isEqualTo(ClientOrderIds.derive("a", "purchase", fire))
-                .isNotEqualTo(ClientOrderIds.derive("b", "purchase", fire))
-                .isNotEqualTo(ClientOrderIds.derive("a", "purchase", fire.plusMillis(1)));
+        assertThat(ClientOrderIds.derive("a", GATED, fire))
+                .isEqualTo(ClientOrderIds.derive("a", GATED, fire))
+                .isNotEqualTo(ClientOrderIds.derive("b", GATED, fire))
+                .isNotEqualTo(ClientOrderIds.derive("a", GATED, fire.plusMillis(1)));
     }
 }
