@@ -124,7 +124,7 @@ public class BudgetService {
                 .params(amount, scope, day, amount, cap).update() == 1;
     }
 
-    private BigDecimal used(String scope, LocalDate day) {
+    BigDecimal used(String scope, LocalDate day) {
         return jdbc.sql("select amount from budget_usage where scope = ? and budget_day = ?").params(scope, day)
                 .query(BigDecimal.class).optional().orElse(BigDecimal.ZERO);
     }

@@ -183,7 +183,7 @@ public final class PlatformConfigLoader {
             return null;
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
-                Map.copyOf(credentials), purchase, schedules, daily);
+                Map.copyOf(credentials), purchase, schedules, money(daily));
     }
 
     private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, Problems p) {
@@ -247,8 +247,8 @@ public final class PlatformConfigLoader {
                 || pollInitial == null || pollMax == null) {
             return null;
         }
-        return new PurchaseSpec(product.id(), product.faceValue(), product.priceCap(), e.account(), codePattern,
-                notify, confirm, pollInitial, pollMax);
+        return new PurchaseSpec(product.id(), money(product.faceValue()), money(product.priceCap()), e.account(),
+                codePattern, notify, confirm, pollInitial, pollMax);
     }
 
     private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, Problems p) {
@@ -370,6 +370,11 @@ public final class PlatformConfigLoader {
             return false;
         }
         return true;
+    }
+
+    /** Yuan with two decimals, as everywhere in Cardwatch. */
+    private static BigDecimal money(BigDecimal amount) {
+        return amount == null ? null : amount.setScale(2, java.math.RoundingMode.HALF_UP);
     }
 
     private static String yuan(BigDecimal amount) {
