@@ -51,6 +51,7 @@ public final class YrapiPlatform implements AutoCloseable {
     private final AtomicLong orderSeq = new AtomicLong(100_000);
     private final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
     private final java.util.Set<String> refunded = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> submissions = new ConcurrentHashMap<>();
     private final Object money = new Object();
     private BigDecimal balance;
     private final ScheduledExecutorService notifier;
@@ -155,6 +156,7 @@ public final class YrapiPlatform implements AutoCloseable {
             return refusal;
         }
         String outTradeNum = form.getOrDefault("out_trade_num", "");
+        submissions.computeIfAbsent(outTradeNum, k -> new AtomicLong()).incrementAndGet();
         if (outTradeNum.isBlank()) {
             return refuse("商户订单号不能为空");
         }
@@ -393,6 +395,13 @@ public final class YrapiPlatform implements AutoCloseable {
     @Override
     public void close() {
         notifier.shutdownNow();
+    }
+
+    /** How many times each merchant order id was submitted, refused repeats included. */
+    public Map<String, Long> submissions() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        submissions.forEach((id, n) -> counts.put(id, n.get()));
+        return counts;
     }
 
     /**

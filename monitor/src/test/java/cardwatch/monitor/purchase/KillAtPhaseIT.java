@@ -1,0 +1,123 @@
+package cardwatch.monitor.purchase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.system.ServiceClient;
+import cardwatch.simulator.Profile;
+import cardwatch.simulator.Profiles;
+import cardwatch.simulator.SimOrder;
+import cardwatch.simulator.SimulatedPlatform;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service in a child JVM, killed with SIGKILL at each phase boundary of a purchase, then started again on the
+ * same database: the default embedded one, ./data under its working directory. Ground truth is the simulator's: it received exactly one order per run, and the ledger's net
+ * spend equals the fall in its balance, to the cent.
+ */
+class KillAtPhaseIT {
+
+    private static final String KEY = "kill-test-key-77";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @ParameterizedTest(name = "killed {0}")
+    @ValueSource(strings = {"before-submit-returns", "after-submit", "during-confirm", "before-final-row"})
+    void aKillAtAnyPhaseNeverBuysTwiceAndLosesNoYuan(String phase, @TempDir Path work) throws Exception {
+        boolean holdAnswer = phase.equals("before-submit-returns");
+        Profile profile = Profiles.named(holdAnswer ? "slow-answer" : "reliable")
+                .withDelivery(Duration.ofMillis(1200), 0)
+                .withSubmitDelay(holdAnswer ? Duration.ofSeconds(20) : Duration.ZERO);
+        try (SimulatedPlatform sim = SimulatedPlatform.start("shop", profile, KEY, 0, 11)) {
+            Files.writeString(work.resolve("secrets.properties"), "shop-key=" + KEY + "\n");
+            Files.writeString(work.resolve("first.yml"), config(sim, "{ every: 2s }"));
+            Files.writeString(work.resolve("again.yml"), config(sim, "{ cron: \"0 0 3 1 1 ?\" }"));
+            Path logs = Path.of("target", "kill-at-phase", phase);
+
+            List<String> first = arguments(work, "first.yml");
+            if (!holdAnswer) {
+                first.add("--cardwatch.testing.pause-at=" + phase);
+            }
+            try (ServiceProcess service = new ServiceProcess(work, logs.resolve("first.log"), first)) {
+                if (holdAnswer) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> !sim.platform().orders().isEmpty()
+                            || !service.isAlive());
+                } else {
+                    service.await("CARDWATCH-PAUSED " + phase, Duration.ofSeconds(60));
+                }
+                service.kill();
+            }
+            assertThat(sim.platform().orders()).as("the killed run had placed its order").hasSize(1);
+
+            try (ServiceProcess service = new ServiceProcess(work, logs.resolve("again.log"),
+                    arguments(work, "again.yml"))) {
+                ServiceClient client = new ServiceClient(service.port());
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        runs(client).stream().allMatch(r -> r.path("status").asString().equals("done")));
+                List<JsonNode> runs = runs(client);
+
+                assertThat(runs).as("the interrupted run, and no other").hasSize(1);
+                JsonNode run = runs.get(0);
+                assertThat(run.path("outcome").asString()).as(run.toString()).isEqualTo("success");
+                List<SimOrder> orders = sim.platform().orders();
+                assertThat(orders).singleElement().satisfies(o ->
+                        assertThat(o.outTradeNum()).isEqualTo(run.path("clientOrderId").asString()));
+                assertThat(sim.platform().submissions()).as("one order per run, submitted once")
+                        .isEqualTo(Map.of(run.path("clientOrderId").asString(), 1L));
+
+                BigDecimal net = BigDecimal.ZERO;
+                for (JsonNode entry : JSON.readTree(client.get("/api/v1/ledger?platform=shop").body())) {
+                    BigDecimal amount = new BigDecimal(entry.path("amount").asString());
+                    net = switch (entry.path("kind").asString()) {
+                        case "charge" -> net.add(amount);
+                        case "refund" -> net.subtract(amount);
+                        default -> throw new AssertionError("unexpected ledger entry " + entry);
+                    };
+                }
+                BigDecimal fall = SimulatedPlatform.OPENING_BALANCE.subtract(sim.platform().balance());
+                assertThat(net).as("ledger net spend vs the simulator's balance").isEqualByComparingTo(fall)
+                        .isEqualByComparingTo("0.98");
+            }
+        }
+    }
+
+    private static List<JsonNode> runs(ServiceClient client) {
+        List<JsonNode> runs = new ArrayList<>();
+        JSON.readTree(client.get("/api/v1/platforms/shop/runs?limit=500").body()).forEach(runs::add);
+        return runs;
+    }
+
+    private static List<String> arguments(Path work, String platforms) {
+        return new ArrayList<>(List.of(
+                "--cardwatch.platforms-file=" + work.resolve(platforms),
+                "--cardwatch.secrets-file=" + work.resolve("secrets.properties"),
+                "--server.port=0",
+                "--cardwatch.schedule.min-interval=1s"));
+    }
+
+    private static String config(SimulatedPlatform sim, String schedule) {
+        return """
+                platforms:
+                  - id: shop
+                    names: { zh: 测试店, en: Test Shop }
+                    base-url: %s
+                    protocol: yrapi
+                    merchant-id: "10001"
+                    credentials: { api-key: "file:shop-key" }
+                    product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
+                    account: "18866667777"
+                    schedule: { purchase: %s }
+                    deadlines: { notify: 2s, confirm: 6s, poll-initial: 200ms, poll-max: 500ms }
+                """.formatted(sim.baseUrl(), schedule);
+    }
+}
