@@ -11,9 +11,13 @@ import java.util.Map;
  * @param purchase             per window (1h, 24h, 7d): judged runs, successes and their ratio
  * @param deliveryP50Seconds   median delivery time over 24 h, or null
  * @param deliveryP95Seconds   95th percentile delivery time over 24 h, or null
+ * @param budget               today's purchase budget: cap, used, remaining (yuan)
  */
 record PlatformView(String id, Map<String, String> names, String protocol, ProbeRun lastRun,
-        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds) {
+        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, Budget budget) {
+
+    record Budget(java.math.BigDecimal cap, java.math.BigDecimal used, java.math.BigDecimal remaining) {
+    }
 
     /**
      * @param runs          success and failure runs in the window; error runs (ours) count in neither

@@ -1,5 +1,6 @@
 package cardwatch.monitor.api;
 
+import cardwatch.monitor.budget.BudgetService;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.ProbeRun;
@@ -32,11 +33,13 @@ class PlatformsController {
     private final PlatformCatalog catalog;
     private final RunRepository runs;
     private final Clock clock;
+    private final BudgetService budgets;
 
-    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock) {
+    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock, BudgetService budgets) {
         this.catalog = catalog;
         this.runs = runs;
         this.clock = clock;
+        this.budgets = budgets;
     }
 
     @GetMapping
@@ -73,7 +76,7 @@ class PlatformsController {
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no platform with id '" + id + "'"));
     }
 
-    private static PlatformView view(Platform p, ProbeRun last, Map<String, Map<String, RunRepository.Counts>> counts,
+    private PlatformView view(Platform p, ProbeRun last, Map<String, Map<String, RunRepository.Counts>> counts,
             List<Long> deliveries) {
         Map<String, PlatformView.Window> windows = new LinkedHashMap<>();
         counts.forEach((name, byPlatform) -> {
@@ -82,7 +85,8 @@ class PlatformsController {
                     c.judged() == 0 ? null : (double) c.successes() / c.judged()));
         });
         return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), last, windows,
-                percentile(deliveries, 0.50), percentile(deliveries, 0.95));
+                percentile(deliveries, 0.50), percentile(deliveries, 0.95),
+                new PlatformView.Budget(p.dailyBudget(), budgets.usedToday(p), budgets.remaining(p)));
     }
 
     /** Nearest-rank percentile in seconds over ascending values; null without data. */

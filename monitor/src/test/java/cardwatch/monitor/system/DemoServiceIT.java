@@ -90,7 +90,8 @@ class DemoServiceIT {
     void theMetricContractExistsForEveryPlatformFromTheStart() {
         String metrics = metrics();
         assertThat(metrics).contains("cardwatch_config_platforms " + (double) PLATFORMS.size());
-        assertThat(metrics).contains("cardwatch_scheduler_lag_seconds_bucket{le=");
+        assertThat(metrics).contains("cardwatch_scheduler_lag_seconds_bucket{le=")
+                .contains("cardwatch_budget_global_remaining_yuan ");
         for (String p : PLATFORMS) {
             String platform = "platform=\"" + p + "\"";
             assertThat(metrics).contains(runs(p, "success", "none"));
@@ -103,6 +104,15 @@ class DemoServiceIT {
             }
             assertThat(metrics).contains("cardwatch_probe_last_run_timestamp_seconds{" + platform
                     + ",probe=\"purchase\"}");
+            assertThat(metrics).contains("cardwatch_purchase_spent_yuan_total{" + platform + "}")
+                    .contains("cardwatch_purchase_refunded_yuan_total{" + platform + "}")
+                    .contains("cardwatch_budget_remaining_yuan{" + platform + "}")
+                    .contains("cardwatch_refund_seconds_bucket{" + platform + ",le=\"3600.0\"}")
+                    .contains("cardwatch_refunds_total{outcome=\"refunded\"," + platform + "}")
+                    .contains("cardwatch_refunds_total{outcome=\"not_refunded\"," + platform + "}")
+                    .contains("cardwatch_ledger_discrepancies_total{kind=\"duplicate_charge\"," + platform + "}")
+                    .contains("cardwatch_ledger_discrepancies_total{kind=\"unexplained_balance_change\","
+                            + platform + "}");
         }
         assertThat(metrics).doesNotContain("application=").doesNotContain("instance=");
     }

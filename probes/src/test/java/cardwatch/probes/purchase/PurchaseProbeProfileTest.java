@@ -71,6 +71,8 @@ class PurchaseProbeProfileTest {
 
             List<SimOrder> orders = sim.platform().orders();
             assertThat(orders).as("never a second order for one run").hasSizeLessThanOrEqualTo(1);
+            assertThat(sim.platform().submissions().values()).as("submitted at most once")
+                    .allMatch(n -> n == 1);
             if (result.outcome() == Outcome.SUCCESS) {
                 assertThat(orders).singleElement().satisfies(o -> {
                     assertThat(o.outTradeNum()).isEqualTo(orderId);
