@@ -39,7 +39,7 @@ public class BudgetService {
             Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.globalCap = properties.budget().dailyGlobal();
+        this.globalCap = properties.globalDailyBudget();
         this.zone = ZoneId.of(properties.schedule().timeZone());
         this.clock = clock;
         this.usage = Caffeine.newBuilder().maximumSize(4).expireAfterWrite(Duration.ofSeconds(5)).build(this::load);

@@ -74,7 +74,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                     Map.of("purchase", new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
                             settings.jitter().toMillis() + "ms")),
                     new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
-                            settings.confirmDeadline().toMillis() + "ms", "300ms", "2s")));
+                            settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
+                    new PlatformEntry.Budget(settings.dailyBudget())));
         }
         return entries;
     }

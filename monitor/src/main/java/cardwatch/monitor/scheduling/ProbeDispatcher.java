@@ -98,10 +98,10 @@ public class ProbeDispatcher implements DisposableBean {
         Duration jitter = platform.get().schedules().get(probe).jitter();
         long delay = jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis());
         Instant planned = scheduledFire.plusMillis(delay);
-        long wait = Math.max(0, Duration.between(clock.instant(), planned).toMillis());
+        long wait = Math.max(0, Duration.between(clock.instant(), planned).toNanos());
         try {
             jitterTimer.schedule(() -> submit(platform.get(), probe, scheduledFire, planned), wait,
-                    TimeUnit.MILLISECONDS);
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             guard.release(platformId, probe);
         }

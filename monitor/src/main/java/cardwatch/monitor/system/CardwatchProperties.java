@@ -76,16 +76,23 @@ public record CardwatchProperties(
      * @param minInterval  the floor for the demo (its money is not real)
      * @param notifyDeadline  the demo platforms' notify deadline
      * @param confirmDeadline the demo platforms' confirm deadline
+     * @param dailyBudget  the demo's daily budget, per platform and global: its money is simulated
      */
     public record Demo(@NotNull @DefaultValue("15s") Duration every, @NotNull @DefaultValue("5s") Duration jitter,
             @NotNull @DefaultValue("5s") Duration minInterval, @NotNull @DefaultValue("6s") Duration notifyDeadline,
-            @NotNull @DefaultValue("10s") Duration confirmDeadline) {
+            @NotNull @DefaultValue("10s") Duration confirmDeadline,
+            @NotNull @DefaultValue("100000.00") BigDecimal dailyBudget) {
     }
 
     /**
      * @param dailyGlobal       yuan all platforms together may spend per day
      * @param dailyPerPlatform  yuan one platform may spend per day, unless its entry says otherwise
      */
+    /** The global daily cap in force: the demo's own when no platforms file is given. */
+    public BigDecimal globalDailyBudget() {
+        return platformsFile.isBlank() ? demo.dailyBudget() : budget.dailyGlobal();
+    }
+
     public record Budget(@NotNull @DecimalMin("0.00") @DefaultValue("50.00") BigDecimal dailyGlobal,
             @NotNull @DecimalMin("0.00") @DefaultValue("10.00") BigDecimal dailyPerPlatform) {
     }

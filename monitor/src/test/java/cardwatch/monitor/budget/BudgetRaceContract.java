@@ -37,7 +37,8 @@ abstract class BudgetRaceContract {
     private BudgetService budgets(DataSource db, String globalCap) {
         Flyway.configure().dataSource(db).load().migrate();
         CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "cardwatch.budget.daily-global", globalCap))).bindOrCreate("cardwatch", CardwatchProperties.class);
+                "cardwatch.platforms-file", "platforms.yml", "cardwatch.budget.daily-global", globalCap)))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
         return new BudgetService(JdbcClient.create(db), new TransactionTemplate(new DataSourceTransactionManager(db)),
                 properties, Clock.systemUTC());
     }

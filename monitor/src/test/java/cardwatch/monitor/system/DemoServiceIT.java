@@ -126,6 +126,14 @@ class DemoServiceIT {
     }
 
     @Test
+    void theDemosSimulatedMoneyHasADemoBudgetSoItNeverRunsDry() throws Exception {
+        JsonNode budget = JSON.readTree(client().get("/api/v1/budget").body());
+        assertThat(budget.path("global").path("cap").decimalValue()).isEqualByComparingTo("100000.00");
+        assertThat(budget.path("platforms").valueStream().map(p -> p.path("cap").decimalValue()))
+                .hasSize(PLATFORMS.size()).allSatisfy(cap -> assertThat(cap).isEqualByComparingTo("100000.00"));
+    }
+
+    @Test
     void healthAndInfoAnswer() {
         assertThat(client().get("/actuator/health").statusCode()).isEqualTo(200);
         assertThat(client().get("/actuator/info").statusCode()).isEqualTo(200);
