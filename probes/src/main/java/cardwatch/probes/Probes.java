@@ -2,6 +2,7 @@ package cardwatch.probes;
 
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
+import cardwatch.probes.purchase.sup.SupProtocol;
 import cardwatch.probes.purchase.yrapi.YrapiProtocol;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class Probes {
     /** Purchase protocols (adapters) by the name used in {@code platforms.yml}. */
     public static Map<String, PurchaseProtocol> protocols() {
         Map<String, PurchaseProtocol> protocols = new LinkedHashMap<>();
-        for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol())) {
+        for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol(), new SupProtocol())) {
             protocols.put(protocol.name(), protocol);
         }
         return Map.copyOf(protocols);

@@ -10,7 +10,11 @@ import java.time.Duration;
  * @param reset      drop the connection instead of answering
  * @param delay      how long to wait before answering
  */
-record SimAnswer(int status, String body, boolean reset, Duration delay) {
+record SimAnswer(int status, String body, boolean reset, Duration delay, String contentType) {
+
+    SimAnswer(int status, String body, boolean reset, Duration delay) {
+        this(status, body, reset, delay, null);
+    }
 
     static SimAnswer json(String body) {
         return new SimAnswer(200, body, false, Duration.ZERO);
@@ -20,11 +24,27 @@ record SimAnswer(int status, String body, boolean reset, Duration delay) {
         return new SimAnswer(status, body, false, Duration.ZERO);
     }
 
+    /** A {@code k=v&k=v} answer in {@code charset}, declared only as text/plain (as GBK peers do). */
+    static SimAnswer text(String body, String contentType) {
+        return new SimAnswer(200, body, false, Duration.ZERO, contentType);
+    }
+
     static SimAnswer connectionReset() {
         return new SimAnswer(0, "", true, Duration.ZERO);
     }
 
+    /** Hard down: a 503 or a reset connection, half and half. */
+    static SimAnswer down() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextBoolean()
+                ? status(503, "<html><body>503 Service Unavailable</body></html>") : connectionReset();
+    }
+
+    /** Overloaded: a 504, after longer than any sane read timeout. */
+    static SimAnswer hung(Duration after) {
+        return status(504, "<html><body>504 Gateway Time-out</body></html>").delayedBy(after);
+    }
+
     SimAnswer delayedBy(Duration by) {
-        return new SimAnswer(status, body, reset, delay.plus(by));
+        return new SimAnswer(status, body, reset, delay.plus(by), contentType);
     }
 }

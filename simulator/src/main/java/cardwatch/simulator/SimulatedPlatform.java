@@ -14,9 +14,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One simulated platform listening on its own port: a WireMock server whose stub mappings (data, in
- * {@code mappings/yrapi.json}) route the yrapi endpoints to the stateful {@link YrapiPlatform}.
+ * {@code mappings/<kind>.json}) route the API to the platform's {@link Dialect} over a {@link TopUpBook}.
  */
 public final class SimulatedPlatform implements AutoCloseable {
+
+    /** The protocols a simulated direct top-up platform can speak. */
+    public enum Kind {
+        /** 大猿人 yrapi.php, JSON. */
+        YRAPI("/yrapi.php/"),
+        /** SUP-style Orderstatu_int, GBK k=v. */
+        SUP("/sup/");
+
+        private final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+    }
 
     /** The product every simulated platform sells: a 1 元 top-up. */
     public static final String PRODUCT_ID = "1001";
@@ -25,14 +39,14 @@ public final class SimulatedPlatform implements AutoCloseable {
     public static final String MERCHANT_ID = "10001";
     public static final BigDecimal OPENING_BALANCE = new BigDecimal("1000.00");
 
-    private static final String MAPPINGS = "/cardwatch/simulator/mappings/yrapi.json";
-
-    private final YrapiPlatform platform;
+    private final TopUpBook book;
     private final WireMockServer server;
+    private final Kind kind;
 
-    private SimulatedPlatform(YrapiPlatform platform, WireMockServer server) {
-        this.platform = platform;
+    private SimulatedPlatform(TopUpBook book, WireMockServer server, Kind kind) {
+        this.book = book;
         this.server = server;
+        this.kind = kind;
     }
 
     /**
@@ -44,8 +58,14 @@ public final class SimulatedPlatform implements AutoCloseable {
 
     public static SimulatedPlatform start(String id, Profile profile, String apiKey, int port, long seed,
             Clock clock) {
-        YrapiPlatform platform = new YrapiPlatform(id, profile, MERCHANT_ID, apiKey, OPENING_BALANCE,
-                Map.of(PRODUCT_ID, PRODUCT_PRICE), clock, seed);
+        return start(Kind.YRAPI, id, profile, apiKey, port, seed, clock);
+    }
+
+    public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
+            Clock clock) {
+        TopUpBook book = new TopUpBook(id, profile, OPENING_BALANCE, Map.of(PRODUCT_ID, PRODUCT_PRICE), clock, seed);
+        Dialect dialect = kind == Kind.SUP ? new SupPlatform(book, MERCHANT_ID, apiKey)
+                : new YrapiPlatform(book, MERCHANT_ID, apiKey);
         WireMockServer server = new WireMockServer(WireMockConfiguration.options()
                 .bindAddress("127.0.0.1")
                 .port(port)
@@ -54,18 +74,19 @@ public final class SimulatedPlatform implements AutoCloseable {
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(2)
                 .disableRequestJournal()
-                .extensions(new YrapiTransformer(platform)));
+                .extensions(new PlatformTransformer(dialect, kind.prefix)));
         server.start();
-        for (StubMapping mapping : mappings()) {
+        for (StubMapping mapping : mappings(kind)) {
             server.addStubMapping(mapping);
         }
-        return new SimulatedPlatform(platform, server);
+        return new SimulatedPlatform(book, server, kind);
     }
 
-    private static Iterable<StubMapping> mappings() {
-        try (InputStream in = SimulatedPlatform.class.getResourceAsStream(MAPPINGS)) {
+    static Iterable<StubMapping> mappings(Kind kind) {
+        String resource = "/cardwatch/simulator/mappings/" + kind.name().toLowerCase() + ".json";
+        try (InputStream in = SimulatedPlatform.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(MAPPINGS + " is missing from the simulator jar");
+                throw new IllegalStateException(resource + " is missing from the simulator jar");
             }
             JsonNode root = JsonMapper.builder().build().readTree(in);
             java.util.List<StubMapping> list = new java.util.ArrayList<>();
@@ -78,22 +99,27 @@ public final class SimulatedPlatform implements AutoCloseable {
         }
     }
 
-    public YrapiPlatform platform() {
-        return platform;
+    /** The platform's money and order book: the ground truth tests assert on. */
+    public TopUpBook platform() {
+        return book;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public int port() {
         return server.port();
     }
 
-    /** The base URL a Cardwatch platform entry points at, ending in {@code /yrapi.php/}. */
+    /** The base URL a Cardwatch platform entry points at, e.g. ending in {@code /yrapi.php/}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.port() + "/yrapi.php/";
+        return "http://127.0.0.1:" + server.port() + kind.prefix;
     }
 
     @Override
     public void close() {
         server.stop();
-        platform.close();
+        book.close();
     }
 }

@@ -61,18 +61,35 @@ public final class HttpTransport {
 
     /** POSTs a form (UTF-8) and reads the answer. */
     public HttpAnswer postForm(URI url, Map<String, String> form) throws TransportException {
-        FormBody.Builder body = new FormBody.Builder(StandardCharsets.UTF_8);
+        return postForm(url, form, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * POSTs a form encoded in {@code charset} and reads the answer; an answer that declares no charset is read in
+     * the same one (GBK peers rarely declare theirs).
+     */
+    public HttpAnswer postForm(URI url, Map<String, String> form, Charset charset) throws TransportException {
+        FormBody.Builder body = new FormBody.Builder(charset);
         form.forEach(body::add);
         Request request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
                 .post(body.build()).build();
-        return execute(request);
+        return execute(request, charset);
+    }
+
+    /** POSTs a JSON body and reads the answer. */
+    public HttpAnswer postJson(URI url, String json, Map<String, String> headers) throws TransportException {
+        Request.Builder request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
+                .post(okhttp3.RequestBody.create(json, MediaType.get("application/json; charset=utf-8")));
+        headers.forEach(request::header);
+        return execute(request.build(), StandardCharsets.UTF_8);
     }
 
     public HttpAnswer get(URI url) throws TransportException {
-        return execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build());
+        return execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build(),
+                StandardCharsets.UTF_8);
     }
 
-    private HttpAnswer execute(Request first) throws TransportException {
+    private HttpAnswer execute(Request first, Charset fallback) throws TransportException {
         Request request = first;
         for (int hop = 0; ; hop++) {
             Trace trace = new Trace();
@@ -82,7 +99,8 @@ public final class HttpTransport {
                     request = redirect(request, response);
                     continue;
                 }
-                return new HttpAnswer(response.code(), response.header("Content-Type", ""), read(response.body()));
+                return new HttpAnswer(response.code(), response.header("Content-Type", ""),
+                        read(response.body(), fallback));
             } catch (TransportException e) {
                 throw e;
             } catch (IOException e) {
@@ -117,7 +135,7 @@ public final class HttpTransport {
         return keepMethod ? next.build() : next.get().build();
     }
 
-    private String read(ResponseBody body) throws IOException {
+    private String read(ResponseBody body, Charset fallback) throws IOException {
         BufferedSource source = body.source();
         long cap = limits.maxBodyBytes();
         if (source.request(cap + 1)) {
@@ -125,7 +143,7 @@ public final class HttpTransport {
                     "answer larger than " + cap + " bytes", null);
         }
         MediaType type = body.contentType();
-        Charset charset = type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8);
+        Charset charset = type == null ? fallback : type.charset(fallback);
         return source.getBuffer().readString(charset);
     }
 

@@ -17,11 +17,18 @@ final class NotifyReceiver implements AutoCloseable {
     private final HttpServer server;
     private volatile PlatformSettings platform;
 
-    NotifyReceiver(PurchaseProtocol protocol, NotifyInbox inbox) throws IOException {
+    private final java.util.Map<String, PurchaseProtocol> protocols;
+
+    NotifyReceiver(java.util.Map<String, PurchaseProtocol> protocols, NotifyInbox inbox) throws IOException {
+        this.protocols = protocols;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/notify", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Notify notify = protocol.parseNotify(platform, form(body));
+            String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+            java.nio.charset.Charset charset = type.toLowerCase().contains("charset=gbk")
+                    ? java.nio.charset.Charset.forName("GBK") : StandardCharsets.UTF_8;
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            PurchaseProtocol protocol = protocols.get(platform.protocol());
+            Notify notify = protocol.parseNotify(platform, form(body, charset));
             boolean ok = notify != null && notify.signatureValid();
             if (notify != null) {
                 inbox.deliver(notify);
@@ -43,13 +50,13 @@ final class NotifyReceiver implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notify");
     }
 
-    private static Map<String, String> form(String body) {
+    private static Map<String, String> form(String body, java.nio.charset.Charset charset) {
         Map<String, String> form = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                form.put(URLDecoder.decode(pair.substring(0, eq), charset),
+                        URLDecoder.decode(pair.substring(eq + 1), charset));
             }
         }
         return form;

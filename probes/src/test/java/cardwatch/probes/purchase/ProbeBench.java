@@ -22,13 +22,12 @@ final class ProbeBench implements AutoCloseable {
             Duration.ofSeconds(2), 64 * 1024, 3);
 
     private final MemoryNotifyInbox inbox = new MemoryNotifyInbox();
-    private final PurchaseProtocol protocol = Probes.protocols().get("yrapi");
     private final PurchaseProbe probe = new PurchaseProbe(Probes.protocols());
     private final HttpTransport http = new HttpTransport(LIMITS);
     private final NotifyReceiver receiver;
 
     ProbeBench() throws java.io.IOException {
-        receiver = new NotifyReceiver(protocol, inbox);
+        receiver = new NotifyReceiver(Probes.protocols(), inbox);
     }
 
     static PurchaseSpec spec() {
@@ -37,8 +36,12 @@ final class ProbeBench implements AutoCloseable {
     }
 
     static PlatformSettings platform(String baseUrl, String apiKey) {
+        return platform("yrapi", baseUrl, apiKey);
+    }
+
+    static PlatformSettings platform(String protocol, String baseUrl, String apiKey) {
         Map<String, String> secrets = apiKey == null ? Map.of() : Map.of("api-key", apiKey);
-        return new PlatformSettings("test", URI.create(baseUrl), "yrapi", "10001", new Credentials(secrets), spec());
+        return new PlatformSettings("test", URI.create(baseUrl), protocol, "10001", new Credentials(secrets), spec());
     }
 
     ProbeResult run(PlatformSettings platform) throws InterruptedException {
@@ -60,7 +63,8 @@ final class ProbeBench implements AutoCloseable {
     }
 
     BalanceAnswer balance(PlatformSettings platform) throws InterruptedException {
-        return protocol.balance(platform, context(platform, "CWBALANCE", PurchaseJournal.NONE));
+        return Probes.protocols().get(platform.protocol()).balance(platform,
+                context(platform, "CWBALANCE", PurchaseJournal.NONE));
     }
 
     private ProbeContext context(PlatformSettings platform, String clientOrderId, PurchaseJournal journal) {

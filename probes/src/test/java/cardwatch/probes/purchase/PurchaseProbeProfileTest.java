@@ -36,8 +36,21 @@ class PurchaseProbeProfileTest {
         bench.close();
     }
 
-    @ParameterizedTest(name = "{0} -> {1}/{2} {3}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "yrapi {0} -> {1}/{2} {3}")
+    @CsvSource(delimiter = '|', textBlock = TABLE)
+    void classifiesEachProfile(String profileName, String outcome, String reason, String flag) throws Exception {
+        classify(SimulatedPlatform.Kind.YRAPI, profileName, outcome, reason, flag);
+    }
+
+    @ParameterizedTest(name = "sup {0} -> {1}/{2} {3}")
+    @CsvSource(delimiter = '|', textBlock = TABLE)
+    void classifiesEachProfileOverTheGbkSupProtocol(String profileName, String outcome, String reason, String flag)
+            throws Exception {
+        classify(SimulatedPlatform.Kind.SUP, profileName, outcome, reason, flag);
+    }
+
+    /** Every profile and what it must come to, for each direct top-up protocol alike. */
+    static final String TABLE = """
             reliable        | success | none             |
             slow            | success | none             |
             notify-lost     | success | none             | notify_missing
@@ -54,14 +67,19 @@ class PurchaseProbeProfileTest {
             no-refund       | failure | upstream_failed  |
             late-refund     | failure | upstream_failed  |
             slow-answer     | success | none             |
-            """)
-    void classifiesEachProfile(String profileName, String outcome, String reason, String flag) throws Exception {
+            """;
+
+    private void classify(SimulatedPlatform.Kind kind, String profileName, String outcome, String reason,
+            String flag) throws Exception {
         Profile profile = Profiles.named(profileName).always()
                 .withDelivery(Duration.ofMillis(200), 0)
                 .withAnswerDelay(Duration.ofSeconds(2));
-        try (SimulatedPlatform sim = SimulatedPlatform.start(profileName, profile, ProbeBench.API_KEY, 0, 1)) {
+        try (SimulatedPlatform sim = SimulatedPlatform.start(kind, profileName, profile, ProbeBench.API_KEY, 0, 1,
+                java.time.Clock.systemUTC())) {
             String orderId = "CW" + profileName.replace("-", "").toUpperCase() + System.nanoTime();
-            ProbeResult result = bench.run(ProbeBench.platform(sim.baseUrl(), ProbeBench.API_KEY), orderId);
+            String protocol = kind.name().toLowerCase();
+            ProbeResult result = bench.run(ProbeBench.platform(protocol, sim.baseUrl(), ProbeBench.API_KEY),
+                    orderId);
 
             assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.valueOf(outcome.toUpperCase()));
             assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.fromLabel(reason));
@@ -76,7 +94,9 @@ class PurchaseProbeProfileTest {
             if (result.outcome() == Outcome.SUCCESS) {
                 assertThat(orders).singleElement().satisfies(o -> {
                     assertThat(o.outTradeNum()).isEqualTo(orderId);
-                    assertThat(result.platformOrderNo()).isEqualTo(o.orderNumber());
+                    if (kind == SimulatedPlatform.Kind.YRAPI) {
+                        assertThat(result.platformOrderNo()).isEqualTo(o.orderNumber());
+                    }
                 });
                 if (!profileName.equals("slow-answer")) {
                     assertThat(result.amountCharged()).isEqualByComparingTo(new BigDecimal("0.98"));

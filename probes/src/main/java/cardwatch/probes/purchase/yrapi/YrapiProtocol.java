@@ -14,6 +14,7 @@ import cardwatch.probes.purchase.PurchaseSpec;
 import cardwatch.probes.purchase.QueryAnswer;
 import cardwatch.probes.purchase.RefusalClassifier;
 import cardwatch.probes.purchase.SubmitAnswer;
+import cardwatch.probes.purchase.Transports;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,12 +209,7 @@ public final class YrapiProtocol implements PurchaseProtocol {
     }
 
     static Reason reasonFor(TransportException e) {
-        return switch (e.kind()) {
-            case DNS, UNREACHABLE -> Reason.NETWORK;
-            case CONNECT_TIMEOUT, READ_TIMEOUT -> Reason.TIMEOUT;
-            case CONNECTION_REFUSED, CONNECTION_BROKEN, TLS -> Reason.HTTP_ERROR;
-            case TOO_LARGE, REDIRECT_REFUSED -> Reason.PROTOCOL_ERROR;
-        };
+        return Transports.reason(e);
     }
 
     private static JsonNode parse(String body) {

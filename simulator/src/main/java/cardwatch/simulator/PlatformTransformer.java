@@ -5,20 +5,21 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Hands the requests that the stub mappings route here to the stateful {@link YrapiPlatform}. */
-final class YrapiTransformer implements ResponseDefinitionTransformerV2 {
+/** Hands the requests that the stub mappings route here to a platform's {@link Dialect}. */
+final class PlatformTransformer implements ResponseDefinitionTransformerV2 {
 
-    static final String NAME = "yrapi-platform";
-    private static final String API_PREFIX = "/yrapi.php/";
+    static final String NAME = "simulated-platform";
 
-    private final YrapiPlatform platform;
+    private final Dialect dialect;
+    private final String apiPrefix;
 
-    YrapiTransformer(YrapiPlatform platform) {
-        this.platform = platform;
+    PlatformTransformer(Dialect dialect, String apiPrefix) {
+        this.dialect = dialect;
+        this.apiPrefix = apiPrefix;
     }
 
     @Override
@@ -36,16 +37,18 @@ final class YrapiTransformer implements ResponseDefinitionTransformerV2 {
         String url = serveEvent.getRequest().getUrl();
         int query = url.indexOf('?');
         String path = query < 0 ? url : url.substring(0, query);
-        path = path.startsWith(API_PREFIX) ? path.substring(API_PREFIX.length()) : path.substring(1);
-        SimAnswer answer = platform.handle(path, form(serveEvent.getRequest().getBodyAsString()));
+        path = path.startsWith(apiPrefix) ? path.substring(apiPrefix.length()) : path.substring(1);
+        Charset charset = dialect.charset();
+        SimAnswer answer = dialect.handle(path, form(new String(serveEvent.getRequest().getBody(), charset),
+                charset));
         ResponseDefinitionBuilder response = ResponseDefinitionBuilder.responseDefinition();
         if (answer.reset()) {
             response.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
         } else {
-            response.withStatus(answer.status())
-                    .withHeader("Content-Type", answer.body().startsWith("<")
-                            ? "text/html; charset=utf-8" : "application/json; charset=utf-8")
-                    .withBody(answer.body());
+            String type = answer.contentType() != null ? answer.contentType()
+                    : answer.body().startsWith("<") ? "text/html; charset=utf-8" : "application/json; charset=utf-8";
+            response.withStatus(answer.status()).withHeader("Content-Type", type)
+                    .withBody(answer.body().getBytes(charset));
         }
         if (!answer.delay().isZero()) {
             response.withFixedDelay((int) answer.delay().toMillis());
@@ -53,7 +56,7 @@ final class YrapiTransformer implements ResponseDefinitionTransformerV2 {
         return response.build();
     }
 
-    static Map<String, String> form(String body) {
+    static Map<String, String> form(String body, Charset charset) {
         Map<String, String> form = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) {
             return form;
@@ -62,7 +65,7 @@ final class YrapiTransformer implements ResponseDefinitionTransformerV2 {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            form.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            form.put(URLDecoder.decode(key, charset), URLDecoder.decode(value, charset));
         }
         return form;
     }
