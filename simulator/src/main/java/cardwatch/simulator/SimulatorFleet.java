@@ -13,17 +13,28 @@ public final class SimulatorFleet implements AutoCloseable {
         this.members = List.copyOf(members);
     }
 
+    /** One platform of a fleet: its protocol, id and profile. */
+    public record Spec(SimulatedPlatform.Kind kind, String id, Profile profile) {
+    }
+
     /**
-     * Starts one platform per profile, named after it, on consecutive ports from {@code firstPort}
+     * Starts one yrapi platform per profile, named after it, on consecutive ports from {@code firstPort}
      * (0: free ports).
      */
     public static SimulatorFleet start(Collection<Profile> profiles, String apiKey, int firstPort) {
+        return start(profiles.stream().map(p -> new Spec(SimulatedPlatform.Kind.YRAPI, p.name(), p)).toList(),
+                apiKey, firstPort);
+    }
+
+    /** Starts the given platforms on consecutive ports from {@code firstPort} (0: free ports). */
+    public static SimulatorFleet start(List<Spec> specs, String apiKey, int firstPort) {
         List<SimulatedPlatform> started = new ArrayList<>();
         int port = firstPort;
         long seed = 7;
         try {
-            for (Profile profile : profiles) {
-                started.add(SimulatedPlatform.start(profile.name(), profile, apiKey, port, seed++));
+            for (Spec spec : specs) {
+                started.add(SimulatedPlatform.start(spec.kind(), spec.id(), spec.profile(), apiKey, port, seed++,
+                        java.time.Clock.systemUTC()));
                 port = port == 0 ? 0 : port + 1;
             }
         } catch (RuntimeException e) {

@@ -16,7 +16,10 @@ public final class SimulatorMain {
     public static void main(String[] args) throws InterruptedException {
         int port = 0;
         String apiKey = System.getenv().getOrDefault("CARDWATCH_SIM_API_KEY", "cardwatch-sim");
-        List<Profile> profiles = new ArrayList<>(Profiles.all().values());
+        List<SimulatorFleet.Spec> specs = new ArrayList<>();
+        Profiles.all().values().forEach(p -> specs.add(new SimulatorFleet.Spec(SimulatedPlatform.Kind.YRAPI, p.name(),
+                p)));
+        specs.add(new SimulatorFleet.Spec(SimulatedPlatform.Kind.SUP, "sup-reliable", Profiles.named("reliable")));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -24,13 +27,17 @@ public final class SimulatorMain {
                 case "--port" -> port = Integer.parseInt(required(arg, value));
                 case "--api-key" -> apiKey = required(arg, value);
                 case "--profiles" -> {
-                    profiles.clear();
-                    for (String name : required(arg, value).split(",")) {
-                        profiles.add(Profiles.named(name.trim()));
+                    specs.clear();
+                    for (String item : required(arg, value).split(",")) {
+                        String[] parts = item.trim().split(":");
+                        SimulatedPlatform.Kind kind = parts.length > 1
+                                ? SimulatedPlatform.Kind.valueOf(parts[1].toUpperCase()) : SimulatedPlatform.Kind.YRAPI;
+                        String id = kind == SimulatedPlatform.Kind.YRAPI ? parts[0] : parts[0] + "-" + parts[1];
+                        specs.add(new SimulatorFleet.Spec(kind, id, Profiles.named(parts[0])));
                     }
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: --port N (first port, 0 = free ports) --profiles a,b --api-key KEY");
+                    System.out.println("usage: --port N (first port, 0 = free ports) --profiles a,b[:sup] --api-key KEY");
                     System.out.println("profiles: " + Profiles.all().keySet());
                     return;
                 }
@@ -38,11 +45,12 @@ public final class SimulatorMain {
             }
             i++;
         }
-        SimulatorFleet fleet = SimulatorFleet.start(profiles, apiKey, port);
+        SimulatorFleet fleet = SimulatorFleet.start(specs, apiKey, port);
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::close));
         for (SimulatedPlatform member : fleet.members()) {
-            System.out.printf("platform %-16s profile %-16s listens at %s (merchant id %s, product %s)%n",
-                    member.platform().id(), member.platform().profile().name(), member.baseUrl(),
+            System.out.printf("platform %-16s %-6s profile %-16s listens at %s (merchant id %s, product %s)%n",
+                    member.platform().id(), member.kind().name().toLowerCase(), member.platform().profile().name(),
+                    member.baseUrl(),
                     SimulatedPlatform.MERCHANT_ID, SimulatedPlatform.PRODUCT_ID);
         }
         System.out.flush();

@@ -4,7 +4,6 @@ import cardwatch.monitor.platform.DemoPlatforms;
 import cardwatch.monitor.platform.PlatformEntry;
 import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.system.CardwatchProperties;
-import cardwatch.simulator.Profile;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.simulator.SimulatorFleet;
@@ -20,16 +19,23 @@ import java.util.Map;
  */
 final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
-    /** The demo's profiles and their display names. */
-    static final List<List<String>> PLATFORMS = List.of(
-            List.of("reliable", "稳定卡盟", "Steady Cards"),
-            List.of("slow", "慢速卡盟", "Slowpoke Top-up"),
-            List.of("notify-lost", "丢回调卡盟", "Lost Callback Shop"),
-            List.of("stuck", "卡单卡盟", "Stuck Orders Shop"),
-            List.of("out-of-stock", "缺货卡盟", "Empty Shelf Cards"),
-            List.of("risk", "风控卡盟", "Strict Risk Shop"),
-            List.of("down", "宕机卡盟", "Down For Good"),
-            List.of("malformed", "乱码卡盟", "Garbled API Shop"));
+    /** One demo platform: id, protocol, profile and display names. */
+    record DemoPlatform(String id, SimulatedPlatform.Kind kind, String profile, String zh, String en) {
+    }
+
+    /** The demo's platforms: one per failure profile, and one of each protocol. */
+    static final List<DemoPlatform> PLATFORMS = List.of(
+            new DemoPlatform("reliable", SimulatedPlatform.Kind.YRAPI, "reliable", "稳定卡盟", "Steady Cards"),
+            new DemoPlatform("slow", SimulatedPlatform.Kind.YRAPI, "slow", "慢速卡盟", "Slowpoke Top-up"),
+            new DemoPlatform("notify-lost", SimulatedPlatform.Kind.YRAPI, "notify-lost", "丢回调卡盟",
+                    "Lost Callback Shop"),
+            new DemoPlatform("stuck", SimulatedPlatform.Kind.YRAPI, "stuck", "卡单卡盟", "Stuck Orders Shop"),
+            new DemoPlatform("out-of-stock", SimulatedPlatform.Kind.YRAPI, "out-of-stock", "缺货卡盟",
+                    "Empty Shelf Cards"),
+            new DemoPlatform("risk", SimulatedPlatform.Kind.YRAPI, "risk", "风控卡盟", "Strict Risk Shop"),
+            new DemoPlatform("down", SimulatedPlatform.Kind.YRAPI, "down", "宕机卡盟", "Down For Good"),
+            new DemoPlatform("malformed", SimulatedPlatform.Kind.YRAPI, "malformed", "乱码卡盟", "Garbled API Shop"),
+            new DemoPlatform("sup-direct", SimulatedPlatform.Kind.SUP, "reliable", "直充通道", "Direct Top-up Line"));
 
     private static final String KEY_NAME = "demo-simulator-api-key";
 
@@ -42,11 +48,11 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
         this.apiKey = HexFormat.of().formatHex(key);
-        List<Profile> profiles = new ArrayList<>();
-        for (List<String> platform : PLATFORMS) {
-            profiles.add(Profiles.named(platform.get(0)));
+        List<SimulatorFleet.Spec> specs = new ArrayList<>();
+        for (DemoPlatform platform : PLATFORMS) {
+            specs.add(new SimulatorFleet.Spec(platform.kind(), platform.id(), Profiles.named(platform.profile())));
         }
-        this.fleet = SimulatorFleet.start(profiles, apiKey, 0);
+        this.fleet = SimulatorFleet.start(specs, apiKey, 0);
     }
 
     List<SimulatedPlatform> members() {
@@ -63,10 +69,10 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
         secrets.register(KEY_NAME, apiKey);
         List<PlatformEntry> entries = new ArrayList<>();
         for (int i = 0; i < PLATFORMS.size(); i++) {
-            List<String> names = PLATFORMS.get(i);
+            DemoPlatform demo = PLATFORMS.get(i);
             SimulatedPlatform sim = fleet.members().get(i);
-            entries.add(new PlatformEntry(names.get(0), new PlatformEntry.Names(names.get(1), names.get(2)),
-                    sim.baseUrl(), "yrapi", SimulatedPlatform.MERCHANT_ID,
+            entries.add(new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()),
+                    sim.baseUrl(), demo.kind().name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
                     Map.of("api-key", SecretResolver.FILE + KEY_NAME),
                     new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                             SimulatedPlatform.FACE_VALUE, null),

@@ -38,7 +38,7 @@ class PlatformConfigValidationTest {
             cron-below-floor.yml     | platform 'good-shop', field 'schedule.purchase.cron': fires every 10s, which is below the floor of 5m (cardwatch.schedule.min-interval)
             malformed-url.yml        | platform 'good-shop', field 'base-url': 'htp:/good.example' is not an absolute http(s) URL
             literal-secret.yml       | platform 'good-shop', field 'credentials.api-key': must be a reference 'env:NAME' or 'file:KEY', never the secret itself
-            unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: yrapi)
+            unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: sup, yrapi)
             unknown-probe.yml        | platform 'good-shop', field 'schedule.icp': unknown probe 'icp' (known: purchase)
             bad-id.yml               | platform 'Good_Shop', field 'id': 'Good_Shop' is not a slug: lower-case letters, digits and '-', at most 63 characters
             missing-field.yml        | platform 'good-shop', field 'account': is required
@@ -68,7 +68,7 @@ class PlatformConfigValidationTest {
         Path path = Path.of(DIR + "two-problems.yml");
         assertThatThrownBy(() -> loader().load(path))
                 .satisfies(e -> assertThat(((PlatformConfigException) e).problems()).containsExactly(
-                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: yrapi)",
+                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: sup, yrapi)",
                         path + ": platform 'good-shop', field 'product.price-cap': 50.00 yuan is above the "
                                 + "per-purchase cap of 10.00 yuan (cardwatch.purchase.max-price)"));
     }

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DemoServiceIT {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
-            "risk", "down", "malformed");
+            "risk", "down", "malformed", "sup-direct");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -67,6 +67,7 @@ class DemoServiceIT {
             assertThat(runs.count()).isGreaterThanOrEqualTo(PLATFORMS.size());
             assertThat(hasPositive(metrics, runs("reliable", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("slow", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("sup-direct", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("down", "failure", "http_error"))).isTrue();
             assertThat(hasPositive(metrics, runs("out-of-stock", "failure", "out_of_stock"))).isTrue();
             assertThat(hasPositive(metrics, runs("risk", "failure", "risk_rejected"))).isTrue();
@@ -148,6 +149,8 @@ class DemoServiceIT {
                     .findFirst().orElseThrow();
             assertThat(reliable.path("names").path("zh").asString()).isEqualTo("稳定卡盟");
             assertThat(reliable.path("protocol").asString()).isEqualTo("yrapi");
+            assertThat(platforms.valueStream().filter(p -> p.path("id").asString().equals("sup-direct")).findFirst()
+                    .orElseThrow().path("protocol").asString()).isEqualTo("sup");
             assertThat(reliable.path("lastRun").path("outcome").asString()).isEqualTo("success");
             assertThat(reliable.path("purchase").path("24h").path("successRatio").asDouble()).isEqualTo(1.0);
             assertThat(reliable.path("deliveryP50Seconds").asDouble()).isPositive();
