@@ -13,14 +13,22 @@ import java.util.Objects;
  * @param merchantId   our merchant / user id at the platform
  * @param credentials  resolved secrets by credential name
  * @param purchase     what to buy and the deadlines; {@code null} for platforms not purchase-probed
+ * @param payer        how a storefront's orders are paid; {@code null} for protocols that pay by themselves
+ * @param options      protocol options by name (e.g. a generic adapter's steps), empty when none
  */
 public record PlatformSettings(String id, URI baseUrl, String protocol, String merchantId, Credentials credentials,
-        PurchaseSpec purchase) {
+        PurchaseSpec purchase, PayerSettings payer, java.util.Map<String, Object> options) {
+
+    public PlatformSettings(String id, URI baseUrl, String protocol, String merchantId, Credentials credentials,
+            PurchaseSpec purchase) {
+        this(id, baseUrl, protocol, merchantId, credentials, purchase, null, java.util.Map.of());
+    }
 
     public PlatformSettings {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(credentials, "credentials");
+        options = options == null ? java.util.Map.of() : options;
     }
 
     /** An endpoint below the base URL. */

@@ -2,6 +2,11 @@ package cardwatch.probes;
 
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
+import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
+import cardwatch.probes.purchase.epay.EpayPayer;
+import cardwatch.probes.purchase.storefront.BalancePayer;
+import cardwatch.probes.purchase.storefront.Payer;
+import cardwatch.probes.purchase.storefront.StorefrontProtocol;
 import cardwatch.probes.purchase.sup.SupProtocol;
 import cardwatch.probes.purchase.yrapi.YrapiProtocol;
 import java.util.LinkedHashMap;
@@ -17,7 +22,9 @@ public final class Probes {
     /** Purchase protocols (adapters) by the name used in {@code platforms.yml}. */
     public static Map<String, PurchaseProtocol> protocols() {
         Map<String, PurchaseProtocol> protocols = new LinkedHashMap<>();
-        for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol(), new SupProtocol())) {
+        List<Payer> payers = List.of(new BalancePayer(), new EpayPayer());
+        for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol(), new SupProtocol(),
+                new StorefrontProtocol(new AcgFakaStorefront(), payers))) {
             protocols.put(protocol.name(), protocol);
         }
         return Map.copyOf(protocols);

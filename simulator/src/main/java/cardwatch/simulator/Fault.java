@@ -34,7 +34,13 @@ public enum Fault {
     /** The supplier fails the order and the money is never returned. */
     NO_REFUND,
     /** The supplier fails the order and the money comes back hours later. */
-    LATE_REFUND;
+    LATE_REFUND,
+    /** The gateway's notify to the store comes minutes late. */
+    NOTIFY_LATE,
+    /** The gateway notifies the store twice for one payment. */
+    DUPLICATE_NOTIFY,
+    /** The store takes the payment, then has no stock to deliver, and refunds it. */
+    OVERSOLD;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

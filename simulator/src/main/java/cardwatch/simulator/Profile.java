@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param answerDelay     how late every answer comes for {@link Fault#HUNG}
  * @param submitDelay     how late the answer to an order comes, the order being taken at once
  * @param refundDelay     how long after a failed order the money comes back ({@link Fault#LATE_REFUND})
+ * @param notifyDelay     how late a gateway's notify reaches the store ({@link Fault#NOTIFY_LATE})
  */
 public record Profile(String name, String description, Fault fault, double probability, Duration deliveryMedian,
-        double deliverySigma, Duration answerDelay, Duration submitDelay, Duration refundDelay) {
+        double deliverySigma, Duration answerDelay, Duration submitDelay, Duration refundDelay,
+        Duration notifyDelay) {
+
+    public Profile(String name, String description, Fault fault, double probability, Duration deliveryMedian,
+            double deliverySigma, Duration answerDelay, Duration submitDelay, Duration refundDelay) {
+        this(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay, submitDelay,
+                refundDelay, null);
+    }
 
     public Profile {
         Objects.requireNonNull(name, "name");
@@ -31,31 +39,37 @@ public record Profile(String name, String description, Fault fault, double proba
         submitDelay = submitDelay == null ? Duration.ZERO : submitDelay;
         refundDelay = refundDelay == null ? Duration.ofHours(3) : refundDelay;
         description = description == null ? "" : description;
+        notifyDelay = notifyDelay == null ? Duration.ofMinutes(2) : notifyDelay;
     }
 
     /** The same profile injecting its fault every time: the deterministic form that tests use. */
     public Profile always() {
         return new Profile(name, description, fault, 1.0, deliveryMedian, deliverySigma, answerDelay, submitDelay,
-                refundDelay);
+                refundDelay, notifyDelay);
     }
 
     public Profile withDelivery(Duration median, double sigma) {
         return new Profile(name, description, fault, probability, median, sigma, answerDelay, submitDelay,
-                refundDelay);
+                refundDelay, notifyDelay);
     }
 
     public Profile withAnswerDelay(Duration delay) {
         return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, delay, submitDelay,
-                refundDelay);
+                refundDelay, notifyDelay);
     }
 
     public Profile withSubmitDelay(Duration delay) {
         return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay, delay,
-                refundDelay);
+                refundDelay, notifyDelay);
     }
 
     public Profile withRefundDelay(Duration delay) {
         return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay,
-                submitDelay, delay);
+                submitDelay, delay, notifyDelay);
+    }
+
+    public Profile withNotifyDelay(Duration delay) {
+        return new Profile(name, description, fault, probability, deliveryMedian, deliverySigma, answerDelay,
+                submitDelay, refundDelay, delay);
     }
 }

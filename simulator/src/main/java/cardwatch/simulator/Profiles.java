@@ -51,7 +51,8 @@ public final class Profiles {
                         p.path("deliverySigma").asDouble(0.3),
                         Duration.ofMillis(p.path("answerDelayMillis").asLong(30_000)),
                         Duration.ofMillis(p.path("submitDelayMillis").asLong(0)),
-                        Duration.ofMillis(p.path("refundDelayMillis").asLong(3 * 3600_000))));
+                        Duration.ofMillis(p.path("refundDelayMillis").asLong(3 * 3600_000)),
+                        Duration.ofMillis(p.path("notifyDelayMillis").asLong(120_000))));
             }
             return Collections.unmodifiableMap(profiles);
         } catch (IOException e) {

@@ -10,10 +10,23 @@ import java.time.Duration;
  * @param reset      drop the connection instead of answering
  * @param delay      how long to wait before answering
  */
-record SimAnswer(int status, String body, boolean reset, Duration delay, String contentType) {
+record SimAnswer(int status, String body, boolean reset, Duration delay, String contentType, String location) {
 
     SimAnswer(int status, String body, boolean reset, Duration delay) {
-        this(status, body, reset, delay, null);
+        this(status, body, reset, delay, null, null);
+    }
+
+    SimAnswer(int status, String body, boolean reset, Duration delay, String contentType) {
+        this(status, body, reset, delay, contentType, null);
+    }
+
+    /** A 302 to {@code location}. */
+    static SimAnswer redirect(String location) {
+        return new SimAnswer(302, "", false, Duration.ZERO, "text/html; charset=utf-8", location);
+    }
+
+    static SimAnswer html(String body) {
+        return new SimAnswer(200, body, false, Duration.ZERO, "text/html; charset=utf-8", null);
     }
 
     static SimAnswer json(String body) {
@@ -45,6 +58,6 @@ record SimAnswer(int status, String body, boolean reset, Duration delay, String 
     }
 
     SimAnswer delayedBy(Duration by) {
-        return new SimAnswer(status, body, reset, delay.plus(by), contentType);
+        return new SimAnswer(status, body, reset, delay.plus(by), contentType, location);
     }
 }

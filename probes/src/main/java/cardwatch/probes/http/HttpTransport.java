@@ -84,6 +84,13 @@ public final class HttpTransport {
         return execute(request.build(), StandardCharsets.UTF_8);
     }
 
+    /** GETs with extra headers (an API token, say). */
+    public HttpAnswer get(URI url, Map<String, String> headers) throws TransportException {
+        Request.Builder request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get();
+        headers.forEach(request::header);
+        return execute(request.build(), StandardCharsets.UTF_8);
+    }
+
     public HttpAnswer get(URI url) throws TransportException {
         return execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build(),
                 StandardCharsets.UTF_8);
@@ -100,7 +107,7 @@ public final class HttpTransport {
                     continue;
                 }
                 return new HttpAnswer(response.code(), response.header("Content-Type", ""),
-                        read(response.body(), fallback));
+                        read(response.body(), fallback), request.url().uri());
             } catch (TransportException e) {
                 throw e;
             } catch (IOException e) {

@@ -51,7 +51,7 @@ public final class PurchaseProbe implements Probe {
         if (platform.purchase() == null) {
             return ProbeResult.error(Reason.CONFIG, "platform has no product to buy");
         }
-        for (String name : protocol.requiredCredentials()) {
+        for (String name : protocol.requiredCredentials(platform.payer() == null ? null : platform.payer().kind())) {
             if (platform.credentials().get(name).isEmpty()) {
                 return ProbeResult.error(Reason.CREDENTIALS, "credential '" + name + "' is not set");
             }
@@ -77,7 +77,7 @@ public final class PurchaseProbe implements Probe {
         if (protocol == null || platform.purchase() == null) {
             return new Resumption(null, "platform has no purchase protocol or product any more");
         }
-        for (String name : protocol.requiredCredentials()) {
+        for (String name : protocol.requiredCredentials(platform.payer() == null ? null : platform.payer().kind())) {
             if (platform.credentials().get(name).isEmpty()) {
                 return new Resumption(null, "credential '" + name + "' is not set");
             }
@@ -112,6 +112,8 @@ public final class PurchaseProbe implements Probe {
         private Instant submitStart;
         private boolean resumed;
         private boolean held;
+        /** The platform's words when it took the order: for a storefront, the payment receipt. */
+        private String receipt = "";
 
         Run(PlatformSettings platform, ProbeContext context, PurchaseProtocol protocol) {
             this.platform = platform;
@@ -131,6 +133,7 @@ public final class PurchaseProbe implements Probe {
             if (answer instanceof SubmitAnswer.Accepted accepted) {
                 platformOrderNo = accepted.platformOrderNo();
                 amount = accepted.amount();
+                receipt = accepted.text() == null ? "" : accepted.text();
                 held = true;
                 context.journal().accepted(platformOrderNo, amount, "answer");
                 return confirm(submitEnd, null);
@@ -266,6 +269,9 @@ public final class PurchaseProbe implements Probe {
             if (badNotify) {
                 return result(Reason.PROTOCOL_ERROR, "a notify arrived with an invalid signature");
             }
+            if (last != null && last.state() == OrderStatus.State.UNPAID) {
+                return unpaid(last, unknown);
+            }
             if (last != null && failure == null) {
                 return result(Reason.STUCK_PROCESSING, "still " + text(last) + " after "
                         + spec.confirmDeadline().toSeconds() + " s");
@@ -280,18 +286,41 @@ public final class PurchaseProbe implements Probe {
             return result(Reason.TIMEOUT, "no final state within " + spec.confirmDeadline().toSeconds() + " s");
         }
 
+        /**
+         * The store still says unpaid (or closed the order unpaid): paid on our side means the store never heard
+         * of the payment, 回调失败.
+         */
+        private ProbeResult unpaid(OrderStatus status, SubmitAnswer.Unknown unknown) {
+            String paid = status.paidEvidence() != null ? status.paidEvidence() : held ? receipt : null;
+            if (paid != null) {
+                return result(Reason.CALLBACK_LOST, "the store says " + text(status) + " after "
+                        + spec.confirmDeadline().toSeconds() + " s, but the payment went through: " + paid);
+            }
+            if (unknown != null) {
+                return result(unknown.reason(), unknown.evidence() + "; the store says " + text(status));
+            }
+            return result(Reason.PAYMENT_FAILED, "the store says " + text(status) + " and no payment went through");
+        }
+
         private ProbeResult deliver(OrderStatus status, Instant confirmed) {
             String code = status.code() == null ? "" : status.code().strip();
             Instant checked = now();
             phases.put(PHASE_DELIVER, Duration.between(confirmed, checked));
+            if (status.state() == OrderStatus.State.EXPIRED) {
+                return unpaid(status, null);
+            }
             if (status.state() != OrderStatus.State.SUCCESS) {
-                return result(Reason.UPSTREAM_FAILED, text(status));
+                Reason reason = RefusalClassifier.classify(status.statusText()) == Reason.OUT_OF_STOCK
+                        ? Reason.OUT_OF_STOCK : Reason.UPSTREAM_FAILED;
+                return result(reason, text(status));
             }
             if (code.isEmpty()) {
                 return result(Reason.NOT_DELIVERED, text(status) + ", but no card code");
             }
             if (!spec.codePattern().matcher(code).matches()) {
-                return result(Reason.NOT_DELIVERED, text(status) + ", but instead of a code: " + code);
+                Reason reason = RefusalClassifier.classify(code) == Reason.OUT_OF_STOCK ? Reason.OUT_OF_STOCK
+                        : Reason.NOT_DELIVERED;
+                return result(reason, text(status) + ", but instead of a code: " + code);
             }
             return new ProbeResult(Outcome.SUCCESS, Reason.NONE, flags, phases, Duration.between(submitStart, confirmed),
                     platformOrderNo, amount, evidence(text(status) + ", code " + Evidence.maskCode(code)));

@@ -18,6 +18,16 @@ public interface PurchaseProtocol {
     /** Credential names a platform entry must reference, e.g. {@code api-key}. */
     List<String> requiredCredentials();
 
+    /** Credential names for a platform paid by {@code payerKind} (null when the protocol pays by itself). */
+    default List<String> requiredCredentials(String payerKind) {
+        return requiredCredentials();
+    }
+
+    /** The payer kinds a platform of this protocol may use; empty when the protocol pays by itself. */
+    default java.util.Set<String> payerKinds() {
+        return java.util.Set.of();
+    }
+
     /** Places the order {@link ProbeContext#clientOrderId()}. Called at most once per run. */
     SubmitAnswer submit(PlatformSettings platform, ProbeContext context) throws InterruptedException;
 

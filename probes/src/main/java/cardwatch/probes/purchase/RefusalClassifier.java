@@ -16,9 +16,10 @@ public final class RefusalClassifier {
             Map.entry(Reason.BUDGET, List.of("余额不足", "insufficient")),
             Map.entry(Reason.CONFIG, List.of("产品不存在", "商品不存在", "面值", "最高成本", "参数", "号码格式", "not found")),
             Map.entry(Reason.INTERNAL, List.of("订单号重复", "单号重复", "duplicate")),
-            Map.entry(Reason.OUT_OF_STOCK, List.of("库存", "缺货", "无货", "售罄", "补货", "out of stock")),
+            Map.entry(Reason.OUT_OF_STOCK, List.of("库存", "缺货", "无货", "售罄", "补货", "抢走", "卖完", "售完",
+                    "out of stock")),
             Map.entry(Reason.RISK_REJECTED, List.of("风控", "风险", "限制", "超限", "频繁", "黑名单", "拦截", "禁止",
-                    "封禁", "无法再发起", "risk", "limit")));
+                    "封禁", "无法再发起", "系统异常无法完成付款", "risk", "limit")));
 
     private RefusalClassifier() {
     }

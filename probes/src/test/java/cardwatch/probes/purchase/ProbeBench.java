@@ -44,6 +44,17 @@ final class ProbeBench implements AutoCloseable {
         return new PlatformSettings("test", URI.create(baseUrl), protocol, "10001", new Credentials(secrets), spec());
     }
 
+    static final String PAYER_KEY = "payer-key-5150";
+    static final String STORE_TOKEN = "store-token-8080";
+
+    /** A storefront platform paid by {@code payer} ({@code epay} or {@code balance}). */
+    static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer) {
+        Map<String, String> secrets = Map.of("payer-key", PAYER_KEY, "store-token", STORE_TOKEN);
+        return new PlatformSettings("store", URI.create(store.baseUrl()), protocol, "", new Credentials(secrets),
+                spec(), new cardwatch.probes.PayerSettings(payer, URI.create(store.gatewayUrl()),
+                        cardwatch.simulator.SimulatedStore.PAYER_ACCOUNT, "1", "standard"), Map.of());
+    }
+
     ProbeResult run(PlatformSettings platform) throws InterruptedException {
         return run(platform, "CW" + UUID.randomUUID().toString().replace("-", "").substring(0, 20).toUpperCase());
     }

@@ -1,0 +1,13 @@
+package cardwatch.probes.purchase.storefront;
+
+import java.math.BigDecimal;
+
+/**
+ * What paying a storefront order takes: the gateway's trade, where to pay it and how much.
+ *
+ * @param tradeNo  the gateway's trade number, or empty when the store pays from our balance
+ * @param payUrl   the pay URL the store gave, or empty
+ * @param amount   what the store asks
+ */
+public record Payment(String tradeNo, String payUrl, BigDecimal amount) {
+}

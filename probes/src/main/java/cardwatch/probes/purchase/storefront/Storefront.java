@@ -1,0 +1,63 @@
+package cardwatch.probes.purchase.storefront;
+
+import cardwatch.probes.PlatformSettings;
+import cardwatch.probes.ProbeContext;
+import cardwatch.probes.Reason;
+import cardwatch.probes.purchase.BalanceAnswer;
+import java.util.List;
+
+/**
+ * A storefront (独角数卡, 异次元, a generic one): it creates the order, reads its status and its delivery. Paying
+ * is a {@link Payer}'s job. Our order is known to the store by something derived from the client order id (its
+ * idempotency key, or the contact we give), so it can always be found again, even after a crash.
+ */
+public interface Storefront {
+
+    String name();
+
+    /** Credentials the store itself needs (beyond the payer's). */
+    List<String> requiredCredentials();
+
+    /** Whether orders can be paid from our account balance at the store. */
+    boolean hasBalance();
+
+    /** Creates our order; pays it from our account balance when {@code fromBalance}. */
+    Created create(PlatformSettings platform, ProbeContext context, boolean fromBalance) throws InterruptedException;
+
+    /** Finds our order by its client order id. */
+    Lookup find(PlatformSettings platform, ProbeContext context) throws InterruptedException;
+
+    /** Our account balance at the store. */
+    BalanceAnswer balance(PlatformSettings platform, ProbeContext context) throws InterruptedException;
+
+    /** The contact a store is given for our order: unique per run, so it finds the order again. */
+    static String contact(ProbeContext context) {
+        return context.clientOrderId().toLowerCase() + "@cardwatch.invalid";
+    }
+
+    /** What creating an order came to. */
+    sealed interface Created {
+        /** The store has it; {@code paid} when it was paid from our balance in the same step. */
+        record Order(StoreOrder order, boolean paid) implements Created {
+        }
+
+        record Refused(String message) implements Created {
+        }
+
+        /** No usable answer: the order may exist. */
+        record Unknown(Reason reason, String evidence, boolean maybeArrived) implements Created {
+        }
+    }
+
+    /** What looking our order up came to. */
+    sealed interface Lookup {
+        record Found(StoreOrder order) implements Lookup {
+        }
+
+        record NotFound(String text) implements Lookup {
+        }
+
+        record Failed(Reason reason, String evidence) implements Lookup {
+        }
+    }
+}
