@@ -3,7 +3,9 @@ package cardwatch.probes;
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
+import cardwatch.probes.purchase.dujiaoka.DujiaokaStorefront;
 import cardwatch.probes.purchase.epay.EpayPayer;
+import cardwatch.probes.purchase.generic.GenericStorefront;
 import cardwatch.probes.purchase.storefront.BalancePayer;
 import cardwatch.probes.purchase.storefront.Payer;
 import cardwatch.probes.purchase.storefront.StorefrontProtocol;
@@ -24,7 +26,9 @@ public final class Probes {
         Map<String, PurchaseProtocol> protocols = new LinkedHashMap<>();
         List<Payer> payers = List.of(new BalancePayer(), new EpayPayer());
         for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol(), new SupProtocol(),
-                new StorefrontProtocol(new AcgFakaStorefront(), payers))) {
+                new StorefrontProtocol(new AcgFakaStorefront(), payers),
+                new StorefrontProtocol(new DujiaokaStorefront(), payers),
+                new StorefrontProtocol(new GenericStorefront(), payers))) {
             protocols.put(protocol.name(), protocol);
         }
         return Map.copyOf(protocols);

@@ -200,7 +200,7 @@ public final class TopUpBook implements AutoCloseable {
                 default -> 1;
             };
             code = switch (fault) {
-                case NO_CODE -> "抱歉，卡密库存不足，请联系客服处理";
+                case NO_CODE -> "抱歉，系统繁忙，卡密稍后补发，请联系客服处理";
                 case UPSTREAM_FAILED, NO_REFUND, LATE_REFUND -> "";
                 default -> "KM" + Long.toString(Math.abs(random.nextLong()), 36).toUpperCase();
             };

@@ -23,6 +23,15 @@ public interface PurchaseProtocol {
         return requiredCredentials();
     }
 
+    /**
+     * Checks the protocol's own options in a platform entry (a generic adapter's steps, say).
+     *
+     * @return problems by field path; empty when the options are fine
+     */
+    default java.util.Map<String, String> checkOptions(java.util.Map<String, Object> options) {
+        return java.util.Map.of();
+    }
+
     /** The payer kinds a platform of this protocol may use; empty when the protocol pays by itself. */
     default java.util.Set<String> payerKinds() {
         return java.util.Set.of();

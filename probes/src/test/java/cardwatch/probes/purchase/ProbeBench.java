@@ -49,10 +49,15 @@ final class ProbeBench implements AutoCloseable {
 
     /** A storefront platform paid by {@code payer} ({@code epay} or {@code balance}). */
     static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer) {
+        return store(protocol, store, payer, Map.of());
+    }
+
+    static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer,
+            Map<String, Object> options) {
         Map<String, String> secrets = Map.of("payer-key", PAYER_KEY, "store-token", STORE_TOKEN);
         return new PlatformSettings("store", URI.create(store.baseUrl()), protocol, "", new Credentials(secrets),
                 spec(), new cardwatch.probes.PayerSettings(payer, URI.create(store.gatewayUrl()),
-                        cardwatch.simulator.SimulatedStore.PAYER_ACCOUNT, "1", "standard"), Map.of());
+                        cardwatch.simulator.SimulatedStore.PAYER_ACCOUNT, "1", "standard"), options);
     }
 
     ProbeResult run(PlatformSettings platform) throws InterruptedException {

@@ -12,6 +12,7 @@ import cardwatch.simulator.SimulatedStore;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,16 +50,52 @@ class StorefrontProbeTest {
             acg-faka | balance | reliable         | success | none
             acg-faka | balance | oversold         | failure | out_of_stock
             acg-faka | balance | double-charge    | success | none
+            dujiaoka | epay    | reliable         | success | none
+            dujiaoka | epay    | notify-lost      | failure | callback_lost
+            dujiaoka | epay    | duplicate-notify | success | none
+            dujiaoka | epay    | oversold         | failure | out_of_stock
+            dujiaoka | epay    | no-refund        | failure | out_of_stock
+            dujiaoka | epay    | risk             | failure | risk_rejected
+            dujiaoka | epay    | double-charge    | success | none
             """)
     void classifiesEachShapePayerAndProfile(String protocol, String payer, String profileName, String outcome,
             String reason) throws Exception {
+        check(protocol, protocol, payer, profileName, outcome, reason, Map.of());
+    }
+
+    /**
+     * The acg-faka store driven by the generic adapter configured in YAML only: the same rows, the same results as
+     * the dedicated adapter.
+     */
+    @ParameterizedTest(name = "generic over acg-faka, {2} -> {3}/{4}")
+    @CsvSource(delimiter = '|', textBlock = """
+            acg-faka | epay | reliable         | success | none
+            acg-faka | epay | notify-lost      | failure | callback_lost
+            acg-faka | epay | duplicate-notify | success | none
+            acg-faka | epay | oversold         | failure | out_of_stock
+            acg-faka | epay | no-refund        | failure | out_of_stock
+            acg-faka | epay | risk             | failure | risk_rejected
+            acg-faka | epay | double-charge    | success | none
+            """)
+    void theGenericAdapterConfiguredInYamlMatchesTheDedicatedOne(String store, String payer, String profileName,
+            String outcome, String reason) throws Exception {
+        Map<String, Object> options;
+        try (var in = getClass().getResourceAsStream("/generic/acg-faka.yml")) {
+            options = tools.jackson.dataformat.yaml.YAMLMapper.builder().build().readValue(in, Map.class);
+        }
+        assertThat(cardwatch.probes.Probes.protocols().get("generic").checkOptions(options)).isEmpty();
+        check("generic", store, payer, profileName, outcome, reason, options);
+    }
+
+    private void check(String protocol, String storeKind, String payer, String profileName, String outcome,
+            String reason, Map<String, Object> options) throws Exception {
         Profile profile = Profiles.named(profileName).always().withDelivery(Duration.ofMillis(150), 0)
                 .withNotifyDelay(Duration.ofMillis(900)).withRefundDelay(Duration.ofMillis(300));
-        SimulatedStore.Kind kind = SimulatedStore.Kind.valueOf(protocol.toUpperCase().replace('-', '_'));
+        SimulatedStore.Kind kind = SimulatedStore.Kind.valueOf(storeKind.toUpperCase().replace('-', '_'));
         try (SimulatedStore store = SimulatedStore.start(kind, profile, ProbeBench.PAYER_KEY, ProbeBench.STORE_TOKEN,
                 5, Clock.systemUTC())) {
             String orderId = "CW" + profileName.replace("-", "").toUpperCase() + System.nanoTime();
-            ProbeResult result = bench.run(ProbeBench.store(protocol, store, payer), orderId);
+            ProbeResult result = bench.run(ProbeBench.store(protocol, store, payer, options), orderId);
 
             assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.valueOf(outcome.toUpperCase()));
             assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.fromLabel(reason));

@@ -27,6 +27,11 @@ public interface Storefront {
     /** Finds our order by its client order id. */
     Lookup find(PlatformSettings platform, ProbeContext context) throws InterruptedException;
 
+    /** Checks the store's own options in a platform entry; problems by field path. */
+    default java.util.Map<String, String> checkOptions(java.util.Map<String, Object> options) {
+        return java.util.Map.of();
+    }
+
     /** Our account balance at the store. */
     BalanceAnswer balance(PlatformSettings platform, ProbeContext context) throws InterruptedException;
 

@@ -59,6 +59,11 @@ public final class StorefrontProtocol implements PurchaseProtocol {
     }
 
     @Override
+    public Map<String, String> checkOptions(Map<String, Object> options) {
+        return store.checkOptions(options);
+    }
+
+    @Override
     public Set<String> payerKinds() {
         return payers.keySet();
     }
