@@ -6,57 +6,127 @@ import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
-import cardwatch.simulator.SimulatorFleet;
+import cardwatch.simulator.SimulatedStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The demo: one simulated platform per failure profile, started in-process on free ports, each probed every few
- * seconds so that a new user sees real numbers within a minute.
+ * The demo: simulated platforms started in-process on free ports, one per failure profile and one of each shape
+ * (direct top-up APIs, storefronts paid through an epay gateway or from the account balance, a generic adapter),
+ * each probed every few seconds so that a new user sees real numbers within a minute.
  */
 final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
-    /** One demo platform: id, protocol, profile and display names. */
-    record DemoPlatform(String id, SimulatedPlatform.Kind kind, String profile, String zh, String en) {
+    /** How a demo platform is built. */
+    enum Shape { YRAPI, SUP, ACG_FAKA, DUJIAOKA, GENERIC }
+
+    /** One demo platform: id, shape, profile, payer (storefronts) and display names. */
+    record DemoPlatform(String id, Shape shape, String profile, String payer, String zh, String en) {
     }
 
-    /** The demo's platforms: one per failure profile, and one of each protocol. */
     static final List<DemoPlatform> PLATFORMS = List.of(
-            new DemoPlatform("reliable", SimulatedPlatform.Kind.YRAPI, "reliable", "稳定卡盟", "Steady Cards"),
-            new DemoPlatform("slow", SimulatedPlatform.Kind.YRAPI, "slow", "慢速卡盟", "Slowpoke Top-up"),
-            new DemoPlatform("notify-lost", SimulatedPlatform.Kind.YRAPI, "notify-lost", "丢回调卡盟",
-                    "Lost Callback Shop"),
-            new DemoPlatform("stuck", SimulatedPlatform.Kind.YRAPI, "stuck", "卡单卡盟", "Stuck Orders Shop"),
-            new DemoPlatform("out-of-stock", SimulatedPlatform.Kind.YRAPI, "out-of-stock", "缺货卡盟",
-                    "Empty Shelf Cards"),
-            new DemoPlatform("risk", SimulatedPlatform.Kind.YRAPI, "risk", "风控卡盟", "Strict Risk Shop"),
-            new DemoPlatform("down", SimulatedPlatform.Kind.YRAPI, "down", "宕机卡盟", "Down For Good"),
-            new DemoPlatform("malformed", SimulatedPlatform.Kind.YRAPI, "malformed", "乱码卡盟", "Garbled API Shop"),
-            new DemoPlatform("sup-direct", SimulatedPlatform.Kind.SUP, "reliable", "直充通道", "Direct Top-up Line"));
+            new DemoPlatform("reliable", Shape.YRAPI, "reliable", null, "稳定卡盟", "Steady Cards"),
+            new DemoPlatform("slow", Shape.YRAPI, "slow", null, "慢速卡盟", "Slowpoke Top-up"),
+            new DemoPlatform("notify-lost", Shape.YRAPI, "notify-lost", null, "丢回调卡盟", "Lost Callback Shop"),
+            new DemoPlatform("stuck", Shape.YRAPI, "stuck", null, "卡单卡盟", "Stuck Orders Shop"),
+            new DemoPlatform("out-of-stock", Shape.YRAPI, "out-of-stock", null, "缺货卡盟", "Empty Shelf Cards"),
+            new DemoPlatform("risk", Shape.YRAPI, "risk", null, "风控卡盟", "Strict Risk Shop"),
+            new DemoPlatform("down", Shape.YRAPI, "down", null, "宕机卡盟", "Down For Good"),
+            new DemoPlatform("malformed", Shape.YRAPI, "malformed", null, "乱码卡盟", "Garbled API Shop"),
+            new DemoPlatform("sup-direct", Shape.SUP, "reliable", null, "直充通道", "Direct Top-up Line"),
+            new DemoPlatform("acg-shop", Shape.ACG_FAKA, "notify-lost", "epay", "异次元小店", "Dimension Shop"),
+            new DemoPlatform("dujiao-shop", Shape.DUJIAOKA, "oversold", "epay", "独角小铺", "Unicorn Card Shop"),
+            new DemoPlatform("balance-shop", Shape.ACG_FAKA, "double-charge", "balance", "余额支付店",
+                    "Balance Pay Shop"),
+            new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "epay", "通用对接店", "Generic API Shop"));
 
-    private static final String KEY_NAME = "demo-simulator-api-key";
+    private static final String API_KEY = "demo-simulator-api-key";
+    private static final String PAYER_KEY = "demo-payer-key";
+    private static final String STORE_TOKEN = "demo-store-token";
+    private static final String GENERIC_STEPS = "/cardwatch/simulator/generic/acg-faka.yml";
 
-    private final SimulatorFleet fleet;
-    private final String apiKey;
     private final CardwatchProperties.Demo settings;
+    private final Map<String, String> secrets;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<PlatformEntry> entries = new ArrayList<>();
 
     DemoFleet(CardwatchProperties.Demo settings) {
         this.settings = settings;
-        byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
-        this.apiKey = HexFormat.of().formatHex(key);
-        List<SimulatorFleet.Spec> specs = new ArrayList<>();
-        for (DemoPlatform platform : PLATFORMS) {
-            specs.add(new SimulatorFleet.Spec(platform.kind(), platform.id(), Profiles.named(platform.profile())));
+        this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_TOKEN, random());
+        try {
+            long seed = 7;
+            for (DemoPlatform demo : PLATFORMS) {
+                entries.add(start(demo, seed++));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        this.fleet = SimulatorFleet.start(specs, apiKey, 0);
     }
 
-    List<SimulatedPlatform> members() {
-        return fleet.members();
+    private PlatformEntry start(DemoPlatform demo, long seed) {
+        var profile = Profiles.named(demo.profile());
+        if (demo.shape() == Shape.YRAPI || demo.shape() == Shape.SUP) {
+            SimulatedPlatform.Kind kind = demo.shape() == Shape.SUP ? SimulatedPlatform.Kind.SUP
+                    : SimulatedPlatform.Kind.YRAPI;
+            SimulatedPlatform sim = SimulatedPlatform.start(kind, demo.id(), profile, secrets.get(API_KEY), 0, seed,
+                    Clock.systemUTC());
+            running.add(sim);
+            return entry(demo, sim.baseUrl(), kind.name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
+                    Map.of("api-key", SecretResolver.FILE + API_KEY), null, null);
+        }
+        SimulatedStore.Kind kind = demo.shape() == Shape.DUJIAOKA ? SimulatedStore.Kind.DUJIAOKA
+                : SimulatedStore.Kind.ACG_FAKA;
+        SimulatedStore store = SimulatedStore.start(kind, profile, secrets.get(PAYER_KEY), secrets.get(STORE_TOKEN),
+                seed, Clock.systemUTC());
+        running.add(store);
+        String protocol = demo.shape() == Shape.GENERIC ? "generic"
+                : demo.shape() == Shape.DUJIAOKA ? "dujiaoka" : "acg-faka";
+        boolean epay = demo.payer().equals("epay");
+        PlatformEntry.Payer payer = new PlatformEntry.Payer(demo.payer(), epay ? store.gatewayUrl() : null,
+                epay ? SimulatedStore.PAYER_ACCOUNT : null, epay ? "1" : null, null);
+        Map<String, String> credentials = epay ? Map.of("payer-key", SecretResolver.FILE + PAYER_KEY)
+                : Map.of("store-token", SecretResolver.FILE + STORE_TOKEN);
+        return entry(demo, store.baseUrl(), protocol, null, credentials, payer,
+                demo.shape() == Shape.GENERIC ? genericSteps() : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> genericSteps() {
+        try (InputStream in = DemoFleet.class.getResourceAsStream(GENERIC_STEPS)) {
+            Map<String, Object> file = YAMLMapper.builder().build().readValue(in, Map.class);
+            return (Map<String, Object>) file.get("generic");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private PlatformEntry entry(DemoPlatform demo, String baseUrl, String protocol, String merchantId,
+            Map<String, String> credentials, PlatformEntry.Payer payer, Map<String, Object> generic) {
+        return new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()), baseUrl, protocol,
+                merchantId, credentials,
+                new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
+                        SimulatedPlatform.FACE_VALUE, null),
+                "18866667777",
+                Map.of("purchase", new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
+                        settings.jitter().toMillis() + "ms")),
+                new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
+                        settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
+                new PlatformEntry.Budget(settings.dailyBudget()), payer, generic);
+    }
+
+    private static String random() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
     }
 
     @Override
@@ -65,29 +135,19 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     }
 
     @Override
-    public List<PlatformEntry> entries(SecretResolver secrets) {
-        secrets.register(KEY_NAME, apiKey);
-        List<PlatformEntry> entries = new ArrayList<>();
-        for (int i = 0; i < PLATFORMS.size(); i++) {
-            DemoPlatform demo = PLATFORMS.get(i);
-            SimulatedPlatform sim = fleet.members().get(i);
-            entries.add(new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()),
-                    sim.baseUrl(), demo.kind().name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
-                    Map.of("api-key", SecretResolver.FILE + KEY_NAME),
-                    new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
-                            SimulatedPlatform.FACE_VALUE, null),
-                    "18866667777",
-                    Map.of("purchase", new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
-                            settings.jitter().toMillis() + "ms")),
-                    new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
-                            settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
-                    new PlatformEntry.Budget(settings.dailyBudget())));
-        }
-        return entries;
+    public List<PlatformEntry> entries(SecretResolver resolver) {
+        secrets.forEach(resolver::register);
+        return List.copyOf(entries);
     }
 
     @Override
     public void close() {
-        fleet.close();
+        for (AutoCloseable sim : running) {
+            try {
+                sim.close();
+            } catch (Exception e) {
+                // stopping the demo: nothing more to do
+            }
+        }
     }
 }

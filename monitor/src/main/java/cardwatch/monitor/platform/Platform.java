@@ -1,5 +1,6 @@
 package cardwatch.monitor.platform;
 
+import cardwatch.probes.PayerSettings;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -18,8 +19,17 @@ import java.util.Map;
  * @param purchase        what to buy, deadlines
  * @param schedules       probe kind to schedule
  * @param dailyBudget     yuan this platform may spend per day
+ * @param payer           how a storefront's orders are paid; null for protocols that pay by themselves
+ * @param options         protocol options (a generic adapter's steps); empty when none
  */
 public record Platform(String id, String nameZh, String nameEn, URI baseUrl, String protocol, String merchantId,
         Map<String, String> credentialRefs, PurchaseSpec purchase, Map<String, Schedule> schedules,
-        BigDecimal dailyBudget) {
+        BigDecimal dailyBudget, PayerSettings payer, Map<String, Object> options) {
+
+    public Platform(String id, String nameZh, String nameEn, URI baseUrl, String protocol, String merchantId,
+            Map<String, String> credentialRefs, PurchaseSpec purchase, Map<String, Schedule> schedules,
+            BigDecimal dailyBudget) {
+        this(id, nameZh, nameEn, baseUrl, protocol, merchantId, credentialRefs, purchase, schedules, dailyBudget,
+                null, Map.of());
+    }
 }

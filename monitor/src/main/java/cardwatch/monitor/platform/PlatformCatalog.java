@@ -37,6 +37,6 @@ public final class PlatformCatalog {
         Map<String, String> resolved = new LinkedHashMap<>();
         platform.credentialRefs().forEach((name, ref) -> secrets.resolve(ref).ifPresent(v -> resolved.put(name, v)));
         return new PlatformSettings(platform.id(), platform.baseUrl(), platform.protocol(), platform.merchantId(),
-                new Credentials(resolved), platform.purchase());
+                new Credentials(resolved), platform.purchase(), platform.payer(), platform.options());
     }
 }

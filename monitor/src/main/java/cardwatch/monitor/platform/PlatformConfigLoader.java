@@ -1,5 +1,6 @@
 package cardwatch.monitor.platform;
 
+import cardwatch.probes.PayerSettings;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.io.IOException;
@@ -156,7 +157,7 @@ public final class PlatformConfigLoader {
         PlatformEntry.Names names = e.names() == null ? new PlatformEntry.Names(null, null) : e.names();
         required(names.zh(), "names.zh", p);
         required(names.en(), "names.en", p);
-        URI baseUrl = required(e.baseUrl(), "base-url", p) ? url(e.baseUrl(), p) : null;
+        URI baseUrl = required(e.baseUrl(), "base-url", p) ? url(e.baseUrl(), "base-url", p) : null;
         PurchaseProtocol protocol = null;
         if (required(e.protocol(), "protocol", p)) {
             protocol = protocols.get(e.protocol());
@@ -165,9 +166,21 @@ public final class PlatformConfigLoader {
                         + String.join(", ", protocols.keySet().stream().sorted().toList()) + ")");
             }
         }
-        required(e.merchantId(), "merchant-id", p);
+        boolean storefront = protocol != null && !protocol.payerKinds().isEmpty();
+        if (protocol != null && !storefront) {
+            required(e.merchantId(), "merchant-id", p);
+        }
+        PayerSettings payer = payer(e.payer(), protocol, p);
+        Map<String, Object> options = e.generic() == null ? Map.of() : Map.of("generic", e.generic());
+        if (protocol != null) {
+            if (e.generic() != null && !protocol.name().equals("generic")) {
+                p.add("generic", "is only for protocol generic");
+            } else {
+                protocol.checkOptions(options).forEach(p::add);
+            }
+        }
         Map<String, String> credentials = e.credentials() == null ? Map.of() : e.credentials();
-        checkCredentials(credentials, protocol, p);
+        checkCredentials(credentials, protocol, payer == null ? null : payer.kind(), p);
         PurchaseSpec purchase = purchase(e, p);
         Map<String, Schedule> schedules = schedules(e.schedule(), p);
         BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
@@ -183,14 +196,52 @@ public final class PlatformConfigLoader {
             return null;
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
-                Map.copyOf(credentials), purchase, schedules, money(daily));
+                Map.copyOf(credentials), purchase, schedules, money(daily), payer, options);
     }
 
-    private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, Problems p) {
+    /** A storefront's payer: required for storefront protocols, refused for those that pay by themselves. */
+    private PayerSettings payer(PlatformEntry.Payer entry, PurchaseProtocol protocol, Problems p) {
+        if (protocol == null) {
+            return null;
+        }
+        if (protocol.payerKinds().isEmpty()) {
+            if (entry != null) {
+                p.add("payer", "protocol " + protocol.name() + " pays by itself; remove payer");
+            }
+            return null;
+        }
+        String known = String.join(", ", protocol.payerKinds().stream().sorted().toList());
+        if (entry == null || entry.kind() == null) {
+            p.add("payer.kind", "is required by protocol " + protocol.name() + " (one of: " + known + ")");
+            return null;
+        }
+        if (!protocol.payerKinds().contains(entry.kind())) {
+            p.add("payer.kind", "unknown payer '" + entry.kind() + "' for protocol " + protocol.name() + " (known: "
+                    + known + ")");
+            return null;
+        }
+        URI gateway = null;
+        if (entry.kind().equals("epay")) {
+            if (required(entry.gateway(), "payer.gateway", p)) {
+                gateway = url(entry.gateway(), "payer.gateway", p);
+            }
+            required(entry.account(), "payer.account", p);
+            required(entry.method(), "payer.method", p);
+        }
+        String style = entry.signStyle() == null ? "standard" : entry.signStyle();
+        if (!List.of("standard", "key-prefix", "keep-empty").contains(style)) {
+            p.add("payer.sign-style", "'" + style + "' is not one of standard, key-prefix, keep-empty");
+        }
+        return new PayerSettings(entry.kind(), gateway, entry.account(), entry.method(), style);
+    }
+
+    private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, String payerKind,
+            Problems p) {
         if (protocol != null) {
-            for (String name : protocol.requiredCredentials()) {
+            for (String name : protocol.requiredCredentials(payerKind)) {
                 if (!credentials.containsKey(name)) {
-                    p.add("credentials." + name, "is required by protocol " + protocol.name());
+                    p.add("credentials." + name, "is required by protocol " + protocol.name()
+                            + (payerKind == null ? "" : " paid by " + payerKind));
                 }
             }
         }
@@ -350,7 +401,7 @@ public final class PlatformConfigLoader {
         }
     }
 
-    private static URI url(String text, Problems p) {
+    private static URI url(String text, String field, Problems p) {
         try {
             URI uri = new URI(text.trim());
             if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
@@ -360,7 +411,7 @@ public final class PlatformConfigLoader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        p.add("base-url", "'" + text + "' is not an absolute http(s) URL");
+        p.add(field, "'" + text + "' is not an absolute http(s) URL");
         return null;
     }
 

@@ -11,12 +11,25 @@ import java.util.Map;
  */
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
-        Deadlines deadlines, Budget budget) {
+        Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
-        this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null);
+        this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
+                null);
+    }
+
+    /**
+     * How a storefront's orders are paid.
+     *
+     * @param kind       balance or epay
+     * @param gateway    the epay gateway's base URL
+     * @param account    our wallet's id at the gateway
+     * @param method     the store's id for the payment method (pay_id, payway)
+     * @param signStyle  standard, key-prefix or keep-empty
+     */
+    public record Payer(String kind, String gateway, String account, String method, String signStyle) {
     }
 
     /** @param daily yuan this platform may spend per day */

@@ -38,7 +38,7 @@ class PlatformConfigValidationTest {
             cron-below-floor.yml     | platform 'good-shop', field 'schedule.purchase.cron': fires every 10s, which is below the floor of 5m (cardwatch.schedule.min-interval)
             malformed-url.yml        | platform 'good-shop', field 'base-url': 'htp:/good.example' is not an absolute http(s) URL
             literal-secret.yml       | platform 'good-shop', field 'credentials.api-key': must be a reference 'env:NAME' or 'file:KEY', never the secret itself
-            unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: sup, yrapi)
+            unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: acg-faka, dujiaoka, generic, sup, yrapi)
             unknown-probe.yml        | platform 'good-shop', field 'schedule.icp': unknown probe 'icp' (known: purchase)
             bad-id.yml               | platform 'Good_Shop', field 'id': 'Good_Shop' is not a slug: lower-case letters, digits and '-', at most 63 characters
             missing-field.yml        | platform 'good-shop', field 'account': is required
@@ -47,6 +47,11 @@ class PlatformConfigValidationTest {
             not-a-number.yml         | platform 'good-shop', field 'product.price-cap': 'cheap' is not a number
             notify-after-confirm.yml | platform 'good-shop', field 'deadlines.notify': PT20M is longer than deadlines.confirm (PT10M)
             budget-below-cap.yml     | platform 'good-shop', field 'budget.daily': 0.50 yuan is below the price cap of 1.20 yuan: no purchase could ever run
+            store-without-payer.yml  | platform 'store', field 'payer.kind': is required by protocol acg-faka (one of: balance, epay)
+            unknown-payer.yml        | platform 'store', field 'payer.kind': unknown payer 'alipay' for protocol dujiaoka (known: epay)
+            payer-on-direct.yml      | platform 'good-shop', field 'payer': protocol yrapi pays by itself; remove payer
+            epay-missing-key.yml     | platform 'store', field 'credentials.payer-key': is required by protocol acg-faka paid by epay
+            generic-bad-step.yml     | platform 'store', field 'generic.create.order-no': is required
             """)
     void eachRuleNamesTheFileThePlatformAndTheField(String file, String message) {
         Path path = Path.of(DIR + file);
@@ -68,7 +73,7 @@ class PlatformConfigValidationTest {
         Path path = Path.of(DIR + "two-problems.yml");
         assertThatThrownBy(() -> loader().load(path))
                 .satisfies(e -> assertThat(((PlatformConfigException) e).problems()).containsExactly(
-                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: sup, yrapi)",
+                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: acg-faka, dujiaoka, generic, sup, yrapi)",
                         path + ": platform 'good-shop', field 'product.price-cap': 50.00 yuan is above the "
                                 + "per-purchase cap of 10.00 yuan (cardwatch.purchase.max-price)"));
     }
@@ -100,6 +105,19 @@ class PlatformConfigValidationTest {
             assertThat(p.dailyBudget()).isEqualByComparingTo("10.00");
             assertThat(p.schedules().get("purchase"))
                     .isEqualTo(new Schedule(Duration.ofMinutes(15), null, Duration.ofMinutes(1)));
+        });
+    }
+
+    @Test
+    void aStorefrontEntryCarriesItsPayer() {
+        List<Platform> platforms = loader().load(Path.of(DIR + "store-valid.yml"));
+
+        assertThat(platforms).singleElement().satisfies(p -> {
+            assertThat(p.protocol()).isEqualTo("acg-faka");
+            assertThat(p.merchantId()).as("storefronts need no merchant id").isNull();
+            assertThat(p.payer().kind()).isEqualTo("epay");
+            assertThat(p.payer().gateway()).hasToString("https://pay.example/");
+            assertThat(p.payer().signStyle()).isEqualTo("standard");
         });
     }
 

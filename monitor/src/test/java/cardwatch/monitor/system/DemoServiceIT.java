@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DemoServiceIT {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
-            "risk", "down", "malformed", "sup-direct");
+            "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -68,6 +68,10 @@ class DemoServiceIT {
             assertThat(hasPositive(metrics, runs("reliable", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("slow", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("sup-direct", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("generic-shop", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("acg-shop", "failure", "callback_lost"))).isTrue();
+            assertThat(hasPositive(metrics, runs("dujiao-shop", "failure", "out_of_stock"))).isTrue();
+            assertThat(hasPositive(metrics, runs("balance-shop", "failure", "duplicate_charge"))).isTrue();
             assertThat(hasPositive(metrics, runs("down", "failure", "http_error"))).isTrue();
             assertThat(hasPositive(metrics, runs("out-of-stock", "failure", "out_of_stock"))).isTrue();
             assertThat(hasPositive(metrics, runs("risk", "failure", "risk_rejected"))).isTrue();
@@ -149,8 +153,10 @@ class DemoServiceIT {
                     .findFirst().orElseThrow();
             assertThat(reliable.path("names").path("zh").asString()).isEqualTo("稳定卡盟");
             assertThat(reliable.path("protocol").asString()).isEqualTo("yrapi");
-            assertThat(platforms.valueStream().filter(p -> p.path("id").asString().equals("sup-direct")).findFirst()
-                    .orElseThrow().path("protocol").asString()).isEqualTo("sup");
+            Map<String, String> protocols = new java.util.HashMap<>();
+            platforms.valueStream().forEach(p -> protocols.put(p.path("id").asString(), p.path("protocol").asString()));
+            assertThat(protocols).containsEntry("sup-direct", "sup").containsEntry("acg-shop", "acg-faka")
+                    .containsEntry("dujiao-shop", "dujiaoka").containsEntry("generic-shop", "generic");
             assertThat(reliable.path("lastRun").path("outcome").asString()).isEqualTo("success");
             assertThat(reliable.path("purchase").path("24h").path("successRatio").asDouble()).isEqualTo(1.0);
             assertThat(reliable.path("deliveryP50Seconds").asDouble()).isPositive();

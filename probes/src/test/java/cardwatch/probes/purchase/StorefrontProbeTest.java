@@ -80,7 +80,7 @@ class StorefrontProbeTest {
     void theGenericAdapterConfiguredInYamlMatchesTheDedicatedOne(String store, String payer, String profileName,
             String outcome, String reason) throws Exception {
         Map<String, Object> options;
-        try (var in = getClass().getResourceAsStream("/generic/acg-faka.yml")) {
+        try (var in = getClass().getResourceAsStream("/cardwatch/simulator/generic/acg-faka.yml")) {
             options = tools.jackson.dataformat.yaml.YAMLMapper.builder().build().readValue(in, Map.class);
         }
         assertThat(cardwatch.probes.Probes.protocols().get("generic").checkOptions(options)).isEmpty();
