@@ -6,18 +6,22 @@ import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.purchase.Notify;
 import cardwatch.probes.purchase.NotifyInbox;
 import cardwatch.probes.purchase.PurchaseProtocol;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 class NotifyController {
 
     static final String PATH = "/callbacks/{platform}/notify";
+    private static final int MAX_BODY = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(NotifyController.class);
 
     private final PlatformCatalog catalog;
@@ -43,15 +48,14 @@ class NotifyController {
 
     @RequestMapping(path = PATH, method = {RequestMethod.POST, RequestMethod.GET},
             produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> notify(@PathVariable("platform") String platformId,
-            @RequestParam MultiValueMap<String, String> params) {
+    ResponseEntity<String> notify(@PathVariable("platform") String platformId, HttpServletRequest request)
+            throws IOException {
         Optional<Platform> platform = catalog.find(platformId);
         if (platform.isEmpty()) {
             return ResponseEntity.status(404).body("unknown platform");
         }
         PurchaseProtocol protocol = registry.protocols().get(platform.get().protocol());
-        Map<String, String> form = new LinkedHashMap<>();
-        params.forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
+        Map<String, String> form = parameters(request, protocol.notifyCharset());
         Notify notify = protocol.parseNotify(catalog.settings(platform.get()), form);
         if (notify == null) {
             log.warn("notify for platform {} is not a {} notify; refused", platformId, protocol.name());
@@ -66,5 +70,45 @@ class NotifyController {
         log.debug("notify for platform {} order {}: {} (run waiting: {})", platformId, notify.clientOrderId(),
                 notify.status().state(), waiting);
         return ResponseEntity.ok(protocol.notifyAcknowledgement());
+    }
+
+    /**
+     * The notify's parameters, decoded here rather than by the container: the charset the request declares, else
+     * the protocol's own (GBK peers rarely declare theirs), never a forced UTF-8.
+     */
+    static Map<String, String> parameters(HttpServletRequest request, Charset protocolCharset) throws IOException {
+        Charset charset = protocolCharset;
+        String type = request.getContentType();
+        if (type != null) {
+            try {
+                charset = MediaType.parseMediaType(type).getCharset() != null
+                        ? MediaType.parseMediaType(type).getCharset() : protocolCharset;
+            } catch (IllegalArgumentException e) {
+                charset = protocolCharset;
+            }
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        decode(request.getQueryString(), charset, form);
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+            byte[] body = request.getInputStream().readNBytes(MAX_BODY);
+            decode(new String(body, StandardCharsets.ISO_8859_1), charset, form);
+        }
+        return form;
+    }
+
+    private static void decode(String pairs, Charset charset, Map<String, String> into) {
+        if (pairs == null || pairs.isEmpty()) {
+            return;
+        }
+        for (String pair : pairs.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                into.putIfAbsent(URLDecoder.decode(key, charset), URLDecoder.decode(value, charset));
+            } catch (IllegalArgumentException e) {
+                into.putIfAbsent(key, value);
+            }
+        }
     }
 }

@@ -186,6 +186,33 @@ class DemoServiceIT {
         assertThat(unknown.body()).contains("no platform with id 'no-such-shop'");
     }
 
+    @Autowired
+    cardwatch.monitor.platform.SecretResolver secrets;
+
+    @Test
+    void aGbkCallbackThatDoesNotDeclareItsCharsetIsReadAsGbk() throws Exception {
+        String key = secrets.resolve("file:demo-simulator-api-key").orElseThrow();
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("Orderid", "CW000000000000000000000001");
+        values.put("Chargeid", "C1");
+        values.put("Orderstatu_int", "16");
+        values.put("Orderstatu_text", "缴费成功");
+        values.put("Errorcode", "0000");
+        values.put("Sign", cardwatch.probes.purchase.sup.SupSigner.sign(values,
+                cardwatch.probes.purchase.sup.SupSigner.ANSWER_FIELDS, key));
+        java.nio.charset.Charset gbk = java.nio.charset.Charset.forName("GBK");
+        String body = values.entrySet().stream().map(e -> e.getKey() + "="
+                + java.net.URLEncoder.encode(e.getValue(), gbk)).collect(java.util.stream.Collectors.joining("&"));
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/callbacks/sup-direct/notify"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("OK");
+    }
+
     @Test
     void aForgedNotifyIsRefused() {
         HttpResponse<String> forged = client().postForm("/callbacks/reliable/notify",

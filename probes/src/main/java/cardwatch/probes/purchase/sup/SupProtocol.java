@@ -52,6 +52,11 @@ public final class SupProtocol implements PurchaseProtocol {
     }
 
     @Override
+    public Charset notifyCharset() {
+        return GBK;
+    }
+
+    @Override
     public SubmitAnswer submit(PlatformSettings platform, ProbeContext context) {
         PurchaseSpec spec = platform.purchase();
         Map<String, String> form = new LinkedHashMap<>();
