@@ -6,21 +6,32 @@ import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Hands every request of a simulated storefront or gateway to its handler. */
+/**
+ * Hands the requests that a simulated site's stub mappings route here to its handler, forms and answers in the
+ * site's charset (GBK for the SUP dialect, UTF-8 elsewhere).
+ */
 final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
 
     static final String NAME = "simulated-site";
 
     private final Function<SimRequest, SimAnswer> handler;
+    private final Charset charset;
 
     HandlerTransformer(Function<SimRequest, SimAnswer> handler) {
+        this(handler, StandardCharsets.UTF_8);
+    }
+
+    HandlerTransformer(Function<SimRequest, SimAnswer> handler, Charset charset) {
         this.handler = handler;
+        this.charset = charset;
     }
 
     @Override
@@ -39,12 +50,11 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
         String url = request.getUrl();
         int q = url.indexOf('?');
         String path = q < 0 ? url : url.substring(0, q);
-        Map<String, String> query = q < 0 ? Map.of() : PlatformTransformer.form(url.substring(q + 1),
-                StandardCharsets.UTF_8);
-        String body = request.getBodyAsString();
+        Map<String, String> query = q < 0 ? Map.of() : form(url.substring(q + 1), charset);
+        String body = new String(request.getBody(), charset);
         String type = String.valueOf(request.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
-        Map<String, String> form = type.contains("application/x-www-form-urlencoded")
-                ? PlatformTransformer.form(body, StandardCharsets.UTF_8) : Map.of();
+        Map<String, String> form = type.contains("application/x-www-form-urlencoded") ? form(body, charset)
+                : Map.of();
         Map<String, String> headers = new LinkedHashMap<>();
         for (HttpHeader header : request.getHeaders().all()) {
             headers.put(header.key().toLowerCase(Locale.ROOT), header.firstValue());
@@ -58,7 +68,7 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
         String contentType = answer.contentType() != null ? answer.contentType()
                 : answer.body().startsWith("<") ? "text/html; charset=utf-8" : "application/json; charset=utf-8";
         response.withStatus(answer.status()).withHeader("Content-Type", contentType)
-                .withBody(answer.body().getBytes(StandardCharsets.UTF_8));
+                .withBody(answer.body().getBytes(charset));
         if (answer.location() != null) {
             response.withHeader("Location", answer.location());
         }
@@ -66,5 +76,20 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
             response.withFixedDelay((int) answer.delay().toMillis());
         }
         return response.build();
+    }
+
+    /** Decodes {@code k=v&k=v} in {@code charset}. */
+    static Map<String, String> form(String body, Charset charset) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            form.put(URLDecoder.decode(key, charset), URLDecoder.decode(value, charset));
+        }
+        return form;
     }
 }

@@ -74,7 +74,11 @@ public final class SimulatedPlatform implements AutoCloseable {
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(2)
                 .disableRequestJournal()
-                .extensions(new PlatformTransformer(dialect, kind.prefix)));
+                .extensions(new HandlerTransformer(request -> {
+                    String path = request.path();
+                    path = path.startsWith(kind.prefix) ? path.substring(kind.prefix.length()) : path.substring(1);
+                    return dialect.handle(path, request.form());
+                }, dialect.charset())));
         server.start();
         for (StubMapping mapping : mappings(kind)) {
             server.addStubMapping(mapping);

@@ -39,16 +39,10 @@ final class SupPlatform implements Dialect {
 
     @Override
     public SimAnswer handle(String path, Map<String, String> form) {
-        if (path.startsWith("sim/")) {
-            return GroundTruth.answer(book, path);
-        }
         String action = form.getOrDefault("Action", "");
-        Fault perRequest = book.perRequestFault(action.equals("CZ"));
-        if (perRequest == Fault.DOWN) {
-            return SimAnswer.down();
-        }
-        if (perRequest == Fault.HUNG) {
-            return SimAnswer.hung(book.profile().answerDelay());
+        SimAnswer intercepted = book.intercept(path, action.equals("CZ"));
+        if (intercepted != null) {
+            return intercepted;
         }
         if (!account.equals(form.get("AgentAccount"))) {
             return error("1002", "代理商账号不存在");

@@ -131,14 +131,24 @@ public final class TopUpBook implements AutoCloseable {
         return counts;
     }
 
-    /** The fault this request meets before it is even read: hard down or hung. */
-    Fault perRequestFault(boolean isOrder) {
+    /**
+     * What a request gets before any dialect reads it: the ground truth for {@code sim/} paths, or the profile's
+     * hard-down or hung answer; null when the dialect should answer.
+     */
+    SimAnswer intercept(String path, boolean isOrder) {
+        if (path.startsWith("sim/")) {
+            return GroundTruth.answer(this, path);
+        }
         boolean perRequest = profile.fault() == Fault.DOWN || profile.fault() == Fault.HUNG;
         Fault fault = perRequest && random() < profile.probability() ? profile.fault() : Fault.NONE;
         if (fault != Fault.NONE && isOrder) {
             count(fault);
         }
-        return fault;
+        return switch (fault) {
+            case DOWN -> SimAnswer.down();
+            case HUNG -> SimAnswer.hung(profile.answerDelay());
+            default -> null;
+        };
     }
 
     /**

@@ -38,15 +38,9 @@ final class YrapiPlatform implements Dialect {
 
     @Override
     public SimAnswer handle(String path, Map<String, String> form) {
-        if (path.startsWith("sim/")) {
-            return GroundTruth.answer(book, path);
-        }
-        Fault perRequest = book.perRequestFault(path.equals("index/recharge"));
-        if (perRequest == Fault.DOWN) {
-            return SimAnswer.down();
-        }
-        if (perRequest == Fault.HUNG) {
-            return SimAnswer.hung(book.profile().answerDelay());
+        SimAnswer intercepted = book.intercept(path, path.equals("index/recharge"));
+        if (intercepted != null) {
+            return intercepted;
         }
         return switch (path) {
             case "index/recharge" -> recharge(form);

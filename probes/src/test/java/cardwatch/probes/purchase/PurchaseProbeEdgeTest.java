@@ -17,28 +17,17 @@ import cardwatch.simulator.SimulatedPlatform;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.net.ServerSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The cases a profile cannot show: our own mistakes, unknown submits, redirects, huge answers. */
-class PurchaseProbeEdgeTest {
+class PurchaseProbeEdgeTest extends BenchTest {
 
-    private static ProbeBench bench;
     private WireMockServer platform;
     private WireMockServer otherHost;
 
-    @BeforeAll
-    static void startBench() throws Exception {
-        bench = new ProbeBench();
-    }
 
-    @AfterAll
-    static void stopBench() {
-        bench.close();
-    }
 
     @BeforeEach
     void startPeers() {

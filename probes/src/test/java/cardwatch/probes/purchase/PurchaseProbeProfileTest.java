@@ -13,8 +13,6 @@ import cardwatch.simulator.SimulatedPlatform;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,19 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every failure profile of the simulator, forced to inject its fault, against the real probe over HTTP: one row
  * each, with the exact outcome, reason and flags expected.
  */
-class PurchaseProbeProfileTest {
+class PurchaseProbeProfileTest extends BenchTest {
 
-    private static ProbeBench bench;
 
-    @BeforeAll
-    static void start() throws Exception {
-        bench = new ProbeBench();
-    }
 
-    @AfterAll
-    static void stop() {
-        bench.close();
-    }
 
     @ParameterizedTest(name = "yrapi {0} -> {1}/{2} {3}")
     @CsvSource(delimiter = '|', textBlock = TABLE)

@@ -13,24 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Interrupted runs are finished by looking the order up, never by submitting it again. */
-class PurchaseResumeTest {
+class PurchaseResumeTest extends BenchTest {
 
-    private static ProbeBench bench;
 
-    @BeforeAll
-    static void start() throws Exception {
-        bench = new ProbeBench();
-    }
 
-    @AfterAll
-    static void stop() {
-        bench.close();
-    }
 
     /** Records what the probe tells the journal. */
     static final class Journal implements PurchaseJournal {

@@ -13,8 +13,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,19 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Storefronts wired to their epay gateway, store → gateway → notify back to the store, each profile forced to
  * inject its fault: the outcome and reason per adapter, payer and profile, and the simulator's ground truth.
  */
-class StorefrontProbeTest {
+class StorefrontProbeTest extends BenchTest {
 
-    private static ProbeBench bench;
 
-    @BeforeAll
-    static void start() throws Exception {
-        bench = new ProbeBench();
-    }
 
-    @AfterAll
-    static void stop() {
-        bench.close();
-    }
 
     @ParameterizedTest(name = "{0} paid by {1}, {2} -> {3}/{4}")
     @CsvSource(delimiter = '|', textBlock = """

@@ -36,11 +36,6 @@ public final class AcgFakaStorefront implements Storefront {
     }
 
     @Override
-    public List<String> requiredCredentials() {
-        return List.of();
-    }
-
-    @Override
     public boolean hasBalance() {
         return true;
     }

@@ -44,16 +44,6 @@ public final class DujiaokaStorefront implements Storefront {
     }
 
     @Override
-    public List<String> requiredCredentials() {
-        return List.of();
-    }
-
-    @Override
-    public boolean hasBalance() {
-        return false;
-    }
-
-    @Override
     public Created create(PlatformSettings platform, ProbeContext context, boolean fromBalance) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("gid", platform.purchase().productId());

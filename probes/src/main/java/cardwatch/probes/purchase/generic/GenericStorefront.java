@@ -42,16 +42,6 @@ public final class GenericStorefront implements Storefront {
     }
 
     @Override
-    public List<String> requiredCredentials() {
-        return List.of();
-    }
-
-    @Override
-    public boolean hasBalance() {
-        return false;
-    }
-
-    @Override
     public Created create(PlatformSettings platform, ProbeContext context, boolean fromBalance) {
         GenericSpec spec = spec(platform);
         if (spec == null) {

@@ -15,11 +15,15 @@ public interface Storefront {
 
     String name();
 
-    /** Credentials the store itself needs (beyond the payer's). */
-    List<String> requiredCredentials();
+    /** Credentials the store itself needs (beyond the payer's); none unless it says so. */
+    default List<String> requiredCredentials() {
+        return List.of();
+    }
 
-    /** Whether orders can be paid from our account balance at the store. */
-    boolean hasBalance();
+    /** Whether orders can be paid from our account balance at the store; it cannot unless it says so. */
+    default boolean hasBalance() {
+        return false;
+    }
 
     /** Creates our order; pays it from our account balance when {@code fromBalance}. */
     Created create(PlatformSettings platform, ProbeContext context, boolean fromBalance) throws InterruptedException;
