@@ -97,7 +97,7 @@ public class PurchaseRunner {
     private ProbeResult settle(Platform platform, RunStart run, ProbeResult result, Journal journal)
             throws InterruptedException {
         boolean paid = journal.held || ledger.charges(run.id()) > 0;
-        boolean paidFailure = paid && result.outcome() != Outcome.SUCCESS;
+        boolean paidFailure = paid && result.outcome() != Outcome.SUCCESS && result.delivery() == null;
         if (paidFailure) {
             runs.refundPending(run.id(), clock.instant().plus(refundDeadline));
         }

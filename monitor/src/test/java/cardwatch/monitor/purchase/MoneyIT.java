@@ -63,6 +63,7 @@ class MoneyIT {
         start("double-charge", Profiles.named("double-charge").always());
         start("reliable", Profiles.named("reliable"));
         start("tight-budget", Profiles.named("reliable"));
+        start("malformed", Profiles.named("malformed").always());
         writeConfig();
     }
 
@@ -261,6 +262,17 @@ class MoneyIT {
         assertThat(budget).contains("{\"platform\":\"tight-budget\",\"cap\":1.00,\"used\":0.98,\"remaining\":0.02}");
         assertThat(metrics()).contains("cardwatch_budget_remaining_yuan{platform=\"tight-budget\"} 0.02")
                 .contains("cardwatch_budget_global_remaining_yuan ");
+    }
+
+    @Test
+    void aGarbledAnswerOnADeliveredOrderIsTheirFailureButOwesNoRefund() {
+        ProbeRun run = runOnce("malformed");
+
+        assertThat(run.reason()).isEqualTo("protocol_error");
+        assertThat(run.deliveryMs()).as("the code did arrive").isNotNull();
+        assertThat(run.refund()).isNull();
+        assertThat(run.flags()).isEmpty();
+        assertThat(netSpend("malformed")).isEqualByComparingTo(fallOf("malformed")).isEqualByComparingTo("0.98");
     }
 
     @Test

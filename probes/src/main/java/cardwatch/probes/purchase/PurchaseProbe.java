@@ -228,18 +228,31 @@ public final class PurchaseProbe implements Probe {
             }
             phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
             remember(finalStatus);
-            if (viaQuery && !badNotify && !resumed) {
+            if (viaQuery && !badNotify && !resumed && protocol.notifies()) {
                 badNotify = awaitNotify(notifyDeadline);
             }
             if (badNotify) {
-                return result(Reason.PROTOCOL_ERROR, "a notify arrived with an invalid signature; state "
-                        + finalStatus.state().name().toLowerCase() + ": " + finalStatus.statusText());
+                return broken("a notify arrived with an invalid signature; state "
+                        + finalStatus.state().name().toLowerCase() + ": " + finalStatus.statusText(), finalStatus,
+                        confirmed);
             }
             if (unknown != null && unknown.reason() == Reason.PROTOCOL_ERROR) {
-                return result(Reason.PROTOCOL_ERROR, unknown.evidence() + "; order state "
-                        + finalStatus.state().name().toLowerCase());
+                return broken(unknown.evidence() + "; order state " + finalStatus.state().name().toLowerCase(),
+                        finalStatus, confirmed);
             }
             return deliver(finalStatus, confirmed);
+        }
+
+        /**
+         * A protocol_error on an order that reached its final state: when that state delivered a code, the delivery
+         * is kept (the goods arrived; no refund is owed), though the run is still the platform's failure.
+         */
+        private ProbeResult broken(String evidence, OrderStatus status, Instant confirmed) {
+            String code = status.code() == null ? "" : status.code().strip();
+            boolean delivered = status.state() == OrderStatus.State.SUCCESS && spec.codePattern().matcher(code).matches();
+            return new ProbeResult(Outcome.FAILURE, Reason.PROTOCOL_ERROR, flags, phases,
+                    delivered ? Duration.between(submitStart, confirmed) : null, platformOrderNo, amount,
+                    evidence(evidence));
         }
 
         /** After the state came by query: waits for the notify until its deadline; flags it when missing. */

@@ -49,6 +49,11 @@ public interface PurchaseProtocol {
     /** Reads and verifies an async notify; {@code null} when the form is not a notify of this protocol at all. */
     Notify parseNotify(PlatformSettings platform, Map<String, String> form);
 
+    /** Whether the platform notifies us at all; storefronts notify themselves, through their gateway. */
+    default boolean notifies() {
+        return true;
+    }
+
     /** The charset the platform's notifies are encoded in when they do not say. */
     default java.nio.charset.Charset notifyCharset() {
         return java.nio.charset.StandardCharsets.UTF_8;

@@ -75,6 +75,9 @@ class PurchaseProbeProfileTest extends BenchTest {
             assertThat(result.flags()).as(result.toString())
                     .isEqualTo(flag == null ? java.util.Set.of() : java.util.Set.of(Flag.fromLabel(flag)));
             assertThat(result.evidence()).doesNotContain(ProbeBench.API_KEY);
+            assertThat(result.delivery() != null).as("delivered: a code arrived, whatever the verdict")
+                    .isEqualTo(result.outcome() == Outcome.SUCCESS || profileName.equals("bad-signature")
+                            || profileName.equals("malformed"));
 
             List<SimOrder> orders = sim.platform().orders();
             assertThat(orders).as("never a second order for one run").hasSizeLessThanOrEqualTo(1);

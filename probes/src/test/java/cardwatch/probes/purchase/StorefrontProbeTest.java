@@ -88,6 +88,7 @@ class StorefrontProbeTest extends BenchTest {
 
             assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.valueOf(outcome.toUpperCase()));
             assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.fromLabel(reason));
+            assertThat(result.flags()).as("a storefront never notifies us, so no notify is missed").isEmpty();
             assertThat(result.evidence()).doesNotContain(ProbeBench.PAYER_KEY).doesNotContain(ProbeBench.STORE_TOKEN);
             assertThat(store.submissions().values()).as("one order, submitted once").containsExactly(1L);
             assertThat(store.orders()).singleElement().satisfies((ShopOrder o) -> {

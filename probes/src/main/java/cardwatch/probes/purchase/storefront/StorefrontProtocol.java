@@ -137,6 +137,11 @@ public final class StorefrontProtocol implements PurchaseProtocol {
                 store);
     }
 
+    @Override
+    public boolean notifies() {
+        return false;
+    }
+
     /** Storefront purchases are not notified to us: the store hears from the gateway. */
     @Override
     public Notify parseNotify(PlatformSettings platform, Map<String, String> form) {
