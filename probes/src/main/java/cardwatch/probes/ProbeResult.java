@@ -20,9 +20,16 @@ import java.util.Set;
  * @param platformOrderNo  the platform's order number, when it gave one
  * @param amountCharged    what the platform took for the order (yuan), when known
  * @param evidence         the platform's own words, truncated and with secrets redacted
+ * @param certificateExpiry when the platform's TLS certificate expires, when a probe saw one
  */
 public record ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<String, Duration> phases,
-        Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence) {
+        Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence,
+        java.time.Instant certificateExpiry) {
+
+    public ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<String, Duration> phases,
+            Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence) {
+        this(outcome, reason, flags, phases, delivery, platformOrderNo, amountCharged, evidence, null);
+    }
 
     public ProbeResult {
         Objects.requireNonNull(outcome, "outcome");

@@ -1,5 +1,6 @@
 package cardwatch.probes;
 
+import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
@@ -37,6 +38,7 @@ public final class Probes {
     /** Probes by kind. */
     public static Map<String, Probe> standard(Map<String, PurchaseProtocol> protocols) {
         Probe purchase = new PurchaseProbe(protocols);
-        return Map.of(purchase.kind(), purchase);
+        Probe availability = new AvailabilityProbe();
+        return Map.of(purchase.kind(), purchase, availability.kind(), availability);
     }
 }

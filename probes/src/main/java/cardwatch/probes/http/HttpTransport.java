@@ -96,18 +96,58 @@ public final class HttpTransport {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * An answer with the time its phases took and the server's certificate.
+     *
+     * @param phases               dns, connect, tls, first_byte, transfer (summed over redirects)
+     * @param certificateNotAfter  the leaf certificate's expiry, for HTTPS
+     */
+    public record Timed(HttpAnswer answer, Map<String, java.time.Duration> phases,
+            java.time.Instant certificateNotAfter) {
+    }
+
+    /**
+     * A timed GET that follows redirects only to {@code allowedHosts}: the availability probe's request. A timeout or
+     * failure still throws, as for every request.
+     */
+    public Timed timedGet(URI url, java.util.Set<String> allowedHosts) throws TransportException {
+        java.util.List<Trace> traces = new java.util.ArrayList<>();
+        HttpAnswer answer = execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get()
+                .build(), StandardCharsets.UTF_8, allowedHosts, traces);
+        Map<String, java.time.Duration> phases = new java.util.LinkedHashMap<>();
+        for (String phase : Trace.PHASES) {
+            long nanos = traces.stream().mapToLong(t -> t.nanos(phase)).sum();
+            phases.put(phase, java.time.Duration.ofNanos(nanos));
+        }
+        Trace last = traces.get(traces.size() - 1);
+        return new Timed(answer, phases, last.notAfter);
+    }
+
     private HttpAnswer execute(Request first, Charset fallback) throws TransportException {
+        return execute(first, fallback, null, new java.util.ArrayList<>());
+    }
+
+    private HttpAnswer execute(Request first, Charset fallback, java.util.Set<String> allowedHosts,
+            java.util.List<Trace> traces) throws TransportException {
         Request request = first;
         for (int hop = 0; ; hop++) {
             Trace trace = new Trace();
+            traces.add(trace);
             Call call = client.newCall(request.newBuilder().tag(Trace.class, trace).build());
             try (Response response = call.execute()) {
                 if (response.isRedirect() && hop < limits.maxRedirects()) {
-                    request = redirect(request, response);
+                    request = redirect(request, response, allowedHosts);
                     continue;
                 }
-                return new HttpAnswer(response.code(), response.header("Content-Type", ""),
-                        read(response.body(), fallback), request.url().uri());
+                if (response.handshake() != null && !response.handshake().peerCertificates().isEmpty()
+                        && response.handshake().peerCertificates().get(0)
+                        instanceof java.security.cert.X509Certificate leaf) {
+                    trace.notAfter = leaf.getNotAfter().toInstant();
+                }
+                String body = read(response.body(), fallback);
+                trace.bodyRead = System.nanoTime();
+                return new HttpAnswer(response.code(), response.header("Content-Type", ""), body,
+                        request.url().uri());
             } catch (TransportException e) {
                 throw e;
             } catch (IOException e) {
@@ -120,20 +160,65 @@ public final class HttpTransport {
         Trace trace = call.request().tag(Trace.class);
         return trace == null ? EventListener.NONE : new EventListener() {
             @Override
+            public void callStart(Call c) {
+                trace.start = System.nanoTime();
+            }
+
+            @Override
+            public void dnsStart(Call c, String domainName) {
+                trace.dnsStart = System.nanoTime();
+            }
+
+            @Override
+            public void dnsEnd(Call c, String domainName, java.util.List<java.net.InetAddress> addresses) {
+                trace.dnsEnd = System.nanoTime();
+            }
+
+            @Override
+            public void connectStart(Call c, java.net.InetSocketAddress address, java.net.Proxy proxy) {
+                trace.connectStart = System.nanoTime();
+            }
+
+            @Override
+            public void secureConnectStart(Call c) {
+                trace.tlsStart = System.nanoTime();
+            }
+
+            @Override
+            public void secureConnectEnd(Call c, okhttp3.Handshake handshake) {
+                trace.tlsEnd = System.nanoTime();
+            }
+
+            @Override
+            public void connectEnd(Call c, java.net.InetSocketAddress address, java.net.Proxy proxy,
+                    okhttp3.Protocol protocol) {
+                trace.connectEnd = System.nanoTime();
+            }
+
+            @Override
             public void connectionAcquired(Call c, Connection connection) {
                 trace.connected = true;
+                trace.acquired = System.nanoTime();
+            }
+
+            @Override
+            public void responseHeadersStart(Call c) {
+                trace.firstByte = System.nanoTime();
             }
         };
     }
 
-    private Request redirect(Request request, Response response) throws TransportException {
+    private Request redirect(Request request, Response response, java.util.Set<String> allowedHosts)
+            throws TransportException {
         String location = response.header("Location");
         HttpUrl target = location == null ? null : request.url().resolve(location);
         if (target == null) {
             throw new TransportException(TransportException.Kind.REDIRECT_REFUSED,
                     "redirect " + response.code() + " without a usable Location", null);
         }
-        if (!target.host().equalsIgnoreCase(request.url().host())) {
+        boolean allowed = allowedHosts == null ? target.host().equalsIgnoreCase(request.url().host())
+                : allowedHosts.stream().anyMatch(h -> h.equalsIgnoreCase(target.host()));
+        if (!allowed) {
             throw new TransportException(TransportException.Kind.REDIRECT_REFUSED,
                     "redirect to another host (" + target.host() + ") is never followed", null);
         }
@@ -181,8 +266,40 @@ public final class HttpTransport {
         return parsed;
     }
 
-    /** Whether the call got as far as a connection: a timeout before that means nothing was sent. */
+    /**
+     * One hop's story: whether it got as far as a connection (a timeout before that means nothing was sent), and
+     * when each phase started and ended (System.nanoTime, 0 when the phase did not happen, e.g. on a reused
+     * connection).
+     */
     private static final class Trace {
+        static final java.util.List<String> PHASES = java.util.List.of("dns", "connect", "tls", "first_byte",
+                "transfer");
+
         private volatile boolean connected;
+        private volatile long start;
+        private volatile long dnsStart;
+        private volatile long dnsEnd;
+        private volatile long connectStart;
+        private volatile long tlsStart;
+        private volatile long tlsEnd;
+        private volatile long connectEnd;
+        private volatile long acquired;
+        private volatile long firstByte;
+        private volatile long bodyRead;
+        private volatile java.time.Instant notAfter;
+
+        long nanos(String phase) {
+            return switch (phase) {
+                case "dns" -> span(dnsStart, dnsEnd);
+                case "connect" -> span(connectStart, connectEnd) - span(tlsStart, tlsEnd);
+                case "tls" -> span(tlsStart, tlsEnd);
+                case "first_byte" -> span(acquired, firstByte);
+                default -> span(firstByte, bodyRead);
+            };
+        }
+
+        private static long span(long from, long to) {
+            return from > 0 && to >= from ? to - from : 0;
+        }
     }
 }
