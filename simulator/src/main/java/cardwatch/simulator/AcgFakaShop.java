@@ -40,6 +40,7 @@ final class AcgFakaShop extends SimShop {
             case "/user/api/index/query" -> query(request);
             case "/user/api/index/secret" -> secret(request);
             case "/user/api/user/info" -> user(request);
+            case "/" -> SimPages.home("异次元发卡");
             default -> SimAnswer.status(404, "{\"code\":404,\"msg\":\"not found\"}");
         };
     }

@@ -31,6 +31,9 @@ final class DujiaokaShop extends SimShop {
         if (path.equals("/create-order") && request.method().equals("POST")) {
             return create(request);
         }
+        if (path.equals("/")) {
+            return SimPages.home("独角数卡");
+        }
         if (path.equals("/search-order-by-email")) {
             return search(request.param("email"));
         }

@@ -44,6 +44,9 @@ final class SupPlatform implements Dialect {
         if (intercepted != null) {
             return intercepted;
         }
+        if (path.isEmpty()) {
+            return SimPages.home(book.id());
+        }
         if (!account.equals(form.get("AgentAccount"))) {
             return error("1002", "代理商账号不存在");
         }

@@ -60,7 +60,8 @@ class PlatformsController {
 
     @GetMapping("/{id}/runs")
     ResponseEntity<?> runs(@PathVariable("id") String id,
-            @RequestParam(name = "limit", defaultValue = "" + DEFAULT_LIMIT) int limit) {
+            @RequestParam(name = "limit", defaultValue = "" + DEFAULT_LIMIT) int limit,
+            @RequestParam(name = "probe", required = false) String probe) {
         if (catalog.find(id).isEmpty()) {
             return unknown(id);
         }
@@ -68,7 +69,7 @@ class PlatformsController {
             return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "limit must be between 1 and " + MAX_LIMIT + ", was " + limit));
         }
-        return ResponseEntity.ok(runs.recent(id, limit));
+        return ResponseEntity.ok(probe == null ? runs.recent(id, limit) : runs.recent(id, probe, limit));
     }
 
     private static ResponseEntity<?> unknown(String id) {

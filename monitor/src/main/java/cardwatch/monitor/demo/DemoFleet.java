@@ -52,6 +52,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     private static final String PAYER_KEY = "demo-payer-key";
     private static final String STORE_TOKEN = "demo-store-token";
     private static final String GENERIC_STEPS = "/cardwatch/simulator/generic/acg-faka.yml";
+    /** What every simulated home page shows. */
+    private static final String AVAILABILITY_KEYWORD = "自动发货";
 
     private final CardwatchProperties.Demo settings;
     private final Map<String, String> secrets;
@@ -116,11 +118,16 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                 new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                         SimulatedPlatform.FACE_VALUE, null),
                 "18866667777",
-                Map.of("purchase", new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
-                        settings.jitter().toMillis() + "ms")),
+                Map.of("purchase", schedule(), "availability", schedule()),
                 new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
                         settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
-                new PlatformEntry.Budget(settings.dailyBudget()), payer, generic);
+                new PlatformEntry.Budget(settings.dailyBudget()), payer, generic,
+                new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null));
+    }
+
+    private PlatformEntry.ScheduleEntry schedule() {
+        return new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
+                settings.jitter().toMillis() + "ms");
     }
 
     private static String random() {

@@ -1,6 +1,8 @@
 package cardwatch.monitor.platform;
 
 import cardwatch.probes.PayerSettings;
+import cardwatch.probes.availability.AvailabilityProbe;
+import cardwatch.probes.availability.AvailabilitySpec;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.io.IOException;
@@ -46,6 +48,9 @@ public final class PlatformConfigLoader {
 
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Duration DEFAULT_EVERY = Duration.ofMinutes(20);
+    static final Duration DEFAULT_AVAILABILITY_EVERY = Duration.ofSeconds(60);
+    /** The floor under probes that spend nothing: a politeness limit, not a money one. */
+    static final Duration FREE_PROBE_FLOOR = Duration.ofSeconds(10);
     static final Duration DEFAULT_JITTER = Duration.ofMinutes(2);
     static final Duration DEFAULT_NOTIFY = Duration.ofMinutes(2);
     static final Duration DEFAULT_CONFIRM = Duration.ofMinutes(10);
@@ -171,7 +176,10 @@ public final class PlatformConfigLoader {
             required(e.merchantId(), "merchant-id", p);
         }
         PayerSettings payer = payer(e.payer(), protocol, p);
-        Map<String, Object> options = e.generic() == null ? Map.of() : Map.of("generic", e.generic());
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (e.generic() != null) {
+            options.put("generic", e.generic());
+        }
         if (protocol != null) {
             if (e.generic() != null && !protocol.name().equals("generic")) {
                 p.add("generic", "is only for protocol generic");
@@ -182,7 +190,8 @@ public final class PlatformConfigLoader {
         Map<String, String> credentials = e.credentials() == null ? Map.of() : e.credentials();
         checkCredentials(credentials, protocol, payer == null ? null : payer.kind(), p);
         PurchaseSpec purchase = purchase(e, p);
-        Map<String, Schedule> schedules = schedules(e.schedule(), p);
+        AvailabilitySpec availability = availability(e.availability(), baseUrl, p);
+        Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, p);
         BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
                 : e.budget().daily();
         if (daily.signum() < 0) {
@@ -195,8 +204,11 @@ public final class PlatformConfigLoader {
         if (p.count() > before) {
             return null;
         }
+        if (availability != null) {
+            options.put(AvailabilitySpec.OPTION, availability);
+        }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
-                Map.copyOf(credentials), purchase, schedules, money(daily), payer, options);
+                Map.copyOf(credentials), purchase, schedules, money(daily), payer, Map.copyOf(options));
     }
 
     /** A storefront's payer: required for storefront protocols, refused for those that pay by themselves. */
@@ -302,9 +314,40 @@ public final class PlatformConfigLoader {
                 codePattern, notify, confirm, pollInitial, pollMax);
     }
 
-    private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, Problems p) {
+    /** The availability block: its URLs absolute, its domains the platform's own. */
+    private static AvailabilitySpec availability(PlatformEntry.Availability entry, URI baseUrl, Problems p) {
+        if (entry == null) {
+            return null;
+        }
+        List<URI> urls = new ArrayList<>();
+        List<String> given = entry.urls() == null || entry.urls().isEmpty()
+                ? (baseUrl == null ? List.of() : List.of(baseUrl.toString())) : entry.urls();
+        for (int i = 0; i < given.size(); i++) {
+            URI url = url(given.get(i), "availability.urls[" + i + "]", p);
+            if (url != null) {
+                urls.add(url);
+            }
+        }
+        Set<String> domains = new java.util.LinkedHashSet<>();
+        if (entry.domains() != null) {
+            domains.addAll(entry.domains());
+        }
+        urls.forEach(u -> domains.add(u.getHost()));
+        return urls.isEmpty() ? null : new AvailabilitySpec(urls, blankToNull(entry.keyword()),
+                blankToNull(entry.absent()), domains);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, boolean available,
+            Problems p) {
         Map<String, PlatformEntry.ScheduleEntry> all = new LinkedHashMap<>();
         all.put("purchase", null);
+        if (available) {
+            all.put(AvailabilityProbe.KIND, null);
+        }
         if (entries != null) {
             all.putAll(entries);
         }
@@ -316,7 +359,11 @@ public final class PlatformConfigLoader {
                         + String.join(", ", probeKinds.stream().sorted().toList()) + ")");
                 return;
             }
-            Schedule schedule = schedule(entry, field, p);
+            if (kind.equals(AvailabilityProbe.KIND) && !available) {
+                p.add(field, "needs an availability block (its URLs and keyword)");
+                return;
+            }
+            Schedule schedule = schedule(entry, field, kind.equals("purchase"), p);
             if (schedule != null) {
                 schedules.put(kind, schedule);
             }
@@ -324,9 +371,10 @@ public final class PlatformConfigLoader {
         return schedules;
     }
 
-    private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, Problems p) {
+    private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, boolean spends, Problems p) {
         if (entry == null) {
-            return new Schedule(DEFAULT_EVERY, null, DEFAULT_JITTER);
+            return spends ? new Schedule(DEFAULT_EVERY, null, DEFAULT_JITTER)
+                    : new Schedule(DEFAULT_AVAILABILITY_EVERY, null, Duration.ofSeconds(10));
         }
         if (entry.every() != null && entry.cron() != null) {
             p.add(field, "set either 'every' or 'cron', not both");
@@ -339,15 +387,18 @@ public final class PlatformConfigLoader {
             cron = entry.cron().trim();
             spacing = cronSpacing(cron, field + ".cron", p);
         } else {
-            spacing = duration(entry.every(), DEFAULT_EVERY, field + ".every", p);
+            spacing = duration(entry.every(), spends ? DEFAULT_EVERY : DEFAULT_AVAILABILITY_EVERY, field + ".every", p);
         }
         if (spacing == null || jitter == null) {
             return null;
         }
         String which = cron == null ? ".every" : ".cron";
-        if (spacing.compareTo(limits.minInterval()) < 0) {
+        Duration floor = spends ? limits.minInterval() : FREE_PROBE_FLOOR.compareTo(limits.minInterval()) < 0
+                ? FREE_PROBE_FLOOR : limits.minInterval();
+        if (spacing.compareTo(floor) < 0) {
             p.add(field + which, (cron == null ? human(spacing) : "fires every " + human(spacing) + ", which")
-                    + " is below the floor of " + human(limits.minInterval()) + " (cardwatch.schedule.min-interval)");
+                    + " is below the floor of " + human(floor) + (spends ? " (cardwatch.schedule.min-interval)"
+                            : " for probes that spend nothing"));
             return null;
         }
         if (jitter.compareTo(spacing) >= 0) {

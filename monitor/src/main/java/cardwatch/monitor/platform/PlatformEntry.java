@@ -11,13 +11,24 @@ import java.util.Map;
  */
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
-        Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic) {
+        Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null);
+                null, null);
+    }
+
+    /**
+     * The availability probe's targets; a platform is availability-probed when it has this block.
+     *
+     * @param urls     storefront first, then API endpoints; default the base URL
+     * @param keyword  text the storefront must show
+     * @param absent   text it must not show
+     * @param domains  the platform's own hosts, where redirects may lead; default the URLs' hosts
+     */
+    public record Availability(List<String> urls, String keyword, String absent, List<String> domains) {
     }
 
     /**

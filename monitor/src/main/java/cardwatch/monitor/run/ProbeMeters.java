@@ -5,6 +5,7 @@ import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.ProbeResult;
 import cardwatch.probes.Reason;
+import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.purchase.PurchaseProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +33,9 @@ public class ProbeMeters implements MeterBinder {
     static final String DELIVERY = "cardwatch.purchase.delivery";
     static final String LAST_RUN = "cardwatch.probe.last.run.timestamp";
     static final String PLATFORMS = "cardwatch.config.platforms";
+    static final String AVAILABILITY_PHASE = "cardwatch.availability.phase";
+    static final String CERT_EXPIRY = "cardwatch.tls.cert.expiry.timestamp";
+    static final List<String> AVAILABILITY_PHASES = List.of("dns", "connect", "tls", "first_byte", "transfer");
 
     /** Probe runs and phases: 50 ms to 10 minutes. */
     static final Duration[] PROBE_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600);
@@ -42,6 +46,7 @@ public class ProbeMeters implements MeterBinder {
 
     private final PlatformCatalog catalog;
     private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> certExpiry = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
     public ProbeMeters(PlatformCatalog catalog) {
@@ -65,6 +70,9 @@ public class ProbeMeters implements MeterBinder {
                     PURCHASE_PHASES.forEach(phase -> phase(platform.id(), phase));
                     delivery(platform.id());
                 }
+                if (probe.equals(AvailabilityProbe.KIND)) {
+                    AVAILABILITY_PHASES.forEach(phase -> availabilityPhase(platform.id(), phase));
+                }
             }
         }
     }
@@ -76,6 +84,18 @@ public class ProbeMeters implements MeterBinder {
             result.phases().forEach((phase, time) -> phase(platform, phase).record(time));
             if (result.delivery() != null) {
                 delivery(platform).record(result.delivery());
+            }
+        }
+        if (probe.equals(AvailabilityProbe.KIND)) {
+            result.phases().forEach((phase, time) -> availabilityPhase(platform, phase).record(time));
+            if (result.certificateExpiry() != null) {
+                certExpiry.computeIfAbsent(platform, p -> {
+                    AtomicLong expiry = new AtomicLong();
+                    Gauge.builder(CERT_EXPIRY, expiry, AtomicLong::get).baseUnit("seconds")
+                            .description("When the platform's TLS certificate expires, as a Unix time")
+                            .tag("platform", p).register(registry);
+                    return expiry;
+                }).set(result.certificateExpiry().getEpochSecond());
             }
         }
         AtomicLong seconds = lastRun.get(key(platform, probe));
@@ -97,6 +117,11 @@ public class ProbeMeters implements MeterBinder {
 
     private Timer phase(String platform, String phase) {
         return Timer.builder(PHASE).description("Time per purchase phase: order, confirm, deliver")
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("platform", platform, "phase", phase).register(registry);
+    }
+
+    private Timer availabilityPhase(String platform, String phase) {
+        return Timer.builder(AVAILABILITY_PHASE).description("Time per phase of an availability probe's request")
                 .serviceLevelObjectives(PROBE_BUCKETS).tags("platform", platform, "phase", phase).register(registry);
     }
 

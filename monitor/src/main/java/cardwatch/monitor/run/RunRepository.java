@@ -70,6 +70,13 @@ public class RunRepository {
                 .params(platform, limit).query(RunRepository::row).list();
     }
 
+    /** A platform's recent runs of one probe kind, newest first. */
+    public List<ProbeRun> recent(String platform, String probe, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from probe_run where platform_id = ? and probe = ? "
+                        + "order by actual_start desc, id desc limit ?")
+                .params(platform, probe, limit).query(RunRepository::row).list();
+    }
+
     /** The newest finished run of each platform and probe kind. */
     public Map<String, ProbeRun> lastFinished(String probe) {
         List<ProbeRun> runs = jdbc.sql("select " + COLUMNS + " from probe_run r where probe = ? and ended_at is not null "

@@ -23,7 +23,7 @@ class PlatformConfigValidationTest {
 
     private static PlatformConfigLoader loader() {
         SecretResolver secrets = new SecretResolver(ENVIRONMENT::get, null);
-        return new PlatformConfigLoader(Set.of("purchase"), Probes.protocols(),
+        return new PlatformConfigLoader(Set.of("purchase", "availability"), Probes.protocols(),
                 new PlatformConfigLoader.Limits(new BigDecimal("10.00"), Duration.ofMinutes(5),
                         ZoneId.of("Asia/Shanghai"), new BigDecimal("10.00")), secrets);
     }
@@ -39,7 +39,7 @@ class PlatformConfigValidationTest {
             malformed-url.yml        | platform 'good-shop', field 'base-url': 'htp:/good.example' is not an absolute http(s) URL
             literal-secret.yml       | platform 'good-shop', field 'credentials.api-key': must be a reference 'env:NAME' or 'file:KEY', never the secret itself
             unknown-protocol.yml     | platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: acg-faka, dujiaoka, generic, sup, yrapi)
-            unknown-probe.yml        | platform 'good-shop', field 'schedule.icp': unknown probe 'icp' (known: purchase)
+            unknown-probe.yml        | platform 'good-shop', field 'schedule.icp': unknown probe 'icp' (known: availability, purchase)
             bad-id.yml               | platform 'Good_Shop', field 'id': 'Good_Shop' is not a slug: lower-case letters, digits and '-', at most 63 characters
             missing-field.yml        | platform 'good-shop', field 'account': is required
             bad-duration.yml         | platform 'good-shop', field 'deadlines.confirm': 'soon' is not a duration (examples: 30s, 15m, 1h)
@@ -52,6 +52,9 @@ class PlatformConfigValidationTest {
             payer-on-direct.yml      | platform 'good-shop', field 'payer': protocol yrapi pays by itself; remove payer
             epay-missing-key.yml     | platform 'store', field 'credentials.payer-key': is required by protocol acg-faka paid by epay
             generic-bad-step.yml     | platform 'store', field 'generic.create.order-no': is required
+            availability-no-block.yml | platform 'good-shop', field 'schedule.availability': needs an availability block (its URLs and keyword)
+            availability-bad-url.yml | platform 'good-shop', field 'availability.urls[1]': 'api.good.example/ping' is not an absolute http(s) URL
+            availability-too-often.yml | platform 'good-shop', field 'schedule.availability.every': 5s is below the floor of 10s for probes that spend nothing
             """)
     void eachRuleNamesTheFileThePlatformAndTheField(String file, String message) {
         Path path = Path.of(DIR + file);
@@ -105,6 +108,21 @@ class PlatformConfigValidationTest {
             assertThat(p.dailyBudget()).isEqualByComparingTo("10.00");
             assertThat(p.schedules().get("purchase"))
                     .isEqualTo(new Schedule(Duration.ofMinutes(15), null, Duration.ofMinutes(1)));
+        });
+    }
+
+    @Test
+    void anAvailabilityBlockIsProbedEveryMinuteByDefault() {
+        List<Platform> platforms = loader().load(Path.of(DIR + "availability-valid.yml"));
+
+        assertThat(platforms).singleElement().satisfies(p -> {
+            assertThat(p.schedules()).containsKeys("purchase", "availability");
+            assertThat(p.schedules().get("availability").every()).isEqualTo(Duration.ofSeconds(60));
+            var spec = (cardwatch.probes.availability.AvailabilitySpec) p.options().get("availability");
+            assertThat(spec.urls()).extracting(Object::toString)
+                    .containsExactly("https://good.example/", "https://api.good.example/ping");
+            assertThat(spec.keyword()).isEqualTo("自动发货");
+            assertThat(spec.domains()).containsExactlyInAnyOrder("good.example", "api.good.example");
         });
     }
 

@@ -72,6 +72,10 @@ class DemoServiceIT {
             assertThat(hasPositive(metrics, runs("acg-shop", "failure", "callback_lost"))).isTrue();
             assertThat(hasPositive(metrics, runs("dujiao-shop", "failure", "out_of_stock"))).isTrue();
             assertThat(hasPositive(metrics, runs("balance-shop", "failure", "duplicate_charge"))).isTrue();
+            assertThat(hasPositive(metrics, "cardwatch_probe_runs_total{outcome=\"success\",platform=\"reliable\","
+                    + "probe=\"availability\",reason=\"none\"}")).isTrue();
+            assertThat(metrics).containsPattern("cardwatch_probe_runs_total\\{outcome=\"failure\",platform=\"down\","
+                    + "probe=\"availability\",reason=\"http_error\"} [1-9]");
             assertThat(hasPositive(metrics, runs("down", "failure", "http_error"))).isTrue();
             assertThat(hasPositive(metrics, runs("out-of-stock", "failure", "out_of_stock"))).isTrue();
             assertThat(hasPositive(metrics, runs("risk", "failure", "risk_rejected"))).isTrue();
@@ -85,7 +89,9 @@ class DemoServiceIT {
     @Test
     void aLostNotifyIsFlaggedOnARunThatIsStillJudgedByItsState() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode recent = JSON.readTree(client().get("/api/v1/platforms/notify-lost/runs?limit=50").body());
+            JsonNode recent = JSON.readTree(client().get("/api/v1/platforms/notify-lost/runs?limit=50&probe=purchase")
+                    .body());
+            assertThat(recent.valueStream().allMatch(run -> run.path("probe").asString().equals("purchase"))).isTrue();
             assertThat(recent.valueStream().anyMatch(run -> run.path("outcome").asString("").equals("success")
                     && run.path("flags").toString().contains("notify_missing"))).isTrue();
         });
@@ -109,6 +115,10 @@ class DemoServiceIT {
             }
             assertThat(metrics).contains("cardwatch_probe_last_run_timestamp_seconds{" + platform
                     + ",probe=\"purchase\"}");
+            for (String phase : List.of("dns", "connect", "tls", "first_byte", "transfer")) {
+                assertThat(metrics).contains("cardwatch_availability_phase_seconds_count{phase=\"" + phase + "\","
+                        + platform + "}");
+            }
             assertThat(metrics).contains("cardwatch_purchase_spent_yuan_total{" + platform + "}")
                     .contains("cardwatch_purchase_refunded_yuan_total{" + platform + "}")
                     .contains("cardwatch_budget_remaining_yuan{" + platform + "}")
@@ -228,10 +238,10 @@ class DemoServiceIT {
 
     @Test
     void everyRunRowCarriesItsTimingsAndNeverARawCardCode() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> runs.recent("reliable", 5).stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.recent("reliable", "purchase", 5).stream()
                 .anyMatch(r -> "success".equals(r.outcome())));
-        var run = runs.recent("reliable", 5).stream().filter(r -> "success".equals(r.outcome())).findFirst()
-                .orElseThrow();
+        var run = runs.recent("reliable", "purchase", 5).stream().filter(r -> "success".equals(r.outcome()))
+                .findFirst().orElseThrow();
         assertThat(run.phasesMs()).containsOnlyKeys("order", "confirm", "deliver");
         assertThat(run.deliveryMs()).isPositive();
         assertThat(run.amount()).isEqualByComparingTo("0.98");

@@ -54,6 +54,10 @@ public final class AvailabilityProbe implements Probe {
                 phases.putAll(timed.phases());
                 expiry = timed.certificateNotAfter();
             }
+            if (timed.certificateNotAfter() != null && timed.certificateNotAfter().isBefore(context.clock().instant())) {
+                return result(Reason.HTTP_ERROR, phases, expiry, seen, url + ": the TLS certificate expired at "
+                        + timed.certificateNotAfter());
+            }
             int status = timed.answer().status();
             if (status >= 400) {
                 return result(Reason.HTTP_ERROR, phases, expiry, seen, url + ": HTTP " + status);

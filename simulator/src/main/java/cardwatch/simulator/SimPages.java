@@ -1,0 +1,17 @@
+package cardwatch.simulator;
+
+/** The pages a simulated site shows people: its home page, which the availability probe fetches. */
+final class SimPages {
+
+    /** What every simulated home page shows: the availability probe's keyword in the demo. */
+    static final String KEYWORD = "自动发货";
+
+    private SimPages() {
+    }
+
+    static SimAnswer home(String name) {
+        return SimAnswer.html("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + name
+                + "</title></head><body><h1>" + name + " · 话费卡密充值</h1><p>" + KEYWORD
+                + " · 7×24 小时</p></body></html>");
+    }
+}
