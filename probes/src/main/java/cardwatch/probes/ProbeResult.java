@@ -21,14 +21,22 @@ import java.util.Set;
  * @param amountCharged    what the platform took for the order (yuan), when known
  * @param evidence         the platform's own words, truncated and with secrets redacted
  * @param certificateExpiry when the platform's TLS certificate expires, when a probe saw one
+ * @param facts            what a probe found beyond the verdict, by name (the ICP probe's status and record)
  */
 public record ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<String, Duration> phases,
         Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence,
-        java.time.Instant certificateExpiry) {
+        java.time.Instant certificateExpiry, Map<String, String> facts) {
 
     public ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<String, Duration> phases,
             Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence) {
-        this(outcome, reason, flags, phases, delivery, platformOrderNo, amountCharged, evidence, null);
+        this(outcome, reason, flags, phases, delivery, platformOrderNo, amountCharged, evidence, null, Map.of());
+    }
+
+    public ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<String, Duration> phases,
+            Duration delivery, String platformOrderNo, BigDecimal amountCharged, String evidence,
+            java.time.Instant certificateExpiry) {
+        this(outcome, reason, flags, phases, delivery, platformOrderNo, amountCharged, evidence, certificateExpiry,
+                Map.of());
     }
 
     public ProbeResult {
@@ -41,6 +49,7 @@ public record ProbeResult(Outcome outcome, Reason reason, Set<Flag> flags, Map<S
         flags = flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
         phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
         evidence = evidence == null ? "" : evidence;
+        facts = facts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
 
     /** A run that ended on our side before the platform could be judged. */

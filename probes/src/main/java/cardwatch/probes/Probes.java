@@ -1,6 +1,7 @@
 package cardwatch.probes;
 
 import cardwatch.probes.availability.AvailabilityProbe;
+import cardwatch.probes.icp.IcpProbe;
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
@@ -39,6 +40,7 @@ public final class Probes {
     public static Map<String, Probe> standard(Map<String, PurchaseProtocol> protocols) {
         Probe purchase = new PurchaseProbe(protocols);
         Probe availability = new AvailabilityProbe();
-        return Map.of(purchase.kind(), purchase, availability.kind(), availability);
+        Probe icp = new IcpProbe();
+        return Map.of(purchase.kind(), purchase, availability.kind(), availability, icp.kind(), icp);
     }
 }

@@ -21,6 +21,8 @@ public enum Reason {
     HTTP_ERROR(Outcome.FAILURE),
     PROTOCOL_ERROR(Outcome.FAILURE),
     MAINTENANCE(Outcome.FAILURE),
+    /** The ICP filing is not valid: mismatched, not found, missing or suspicious (the status says which). */
+    COMPLIANCE(Outcome.FAILURE),
 
     CONFIG(Outcome.ERROR),
     CREDENTIALS(Outcome.ERROR),

@@ -88,7 +88,7 @@ public final class SimulatedStore implements AutoCloseable {
         return server;
     }
 
-    private static List<StubMapping> mappings() {
+    static List<StubMapping> mappings() {
         try (InputStream in = SimulatedStore.class.getResourceAsStream("/cardwatch/simulator/mappings/site.json")) {
             JsonNode root = JsonMapper.builder().build().readTree(in);
             List<StubMapping> list = new ArrayList<>();

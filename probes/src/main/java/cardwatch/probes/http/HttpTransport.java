@@ -31,6 +31,8 @@ import okio.BufferedSource;
  */
 public final class HttpTransport {
 
+    /** Bytes kept as they came: ISO-8859-1 maps each byte to one char and back. */
+    private static final Charset RAW = StandardCharsets.ISO_8859_1;
     private static final String USER_AGENT = "Cardwatch/0.1 (+https://github.com/cardwatch)";
 
     private final OkHttpClient client;
@@ -82,6 +84,16 @@ public final class HttpTransport {
                 .post(okhttp3.RequestBody.create(json, MediaType.get("application/json; charset=utf-8")));
         headers.forEach(request::header);
         return execute(request.build(), StandardCharsets.UTF_8);
+    }
+
+    /** A GET whose body is kept as bytes, to be decoded by whoever knows the page's ways (see its charset). */
+    public record Raw(int status, String contentType, byte[] body) {
+    }
+
+    public Raw getBytes(URI url) throws TransportException {
+        Request request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build();
+        HttpAnswer answer = execute(request, RAW);
+        return new Raw(answer.status(), answer.contentType(), answer.body().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** GETs with extra headers (an API token, say). */
@@ -235,7 +247,7 @@ public final class HttpTransport {
                     "answer larger than " + cap + " bytes", null);
         }
         MediaType type = body.contentType();
-        Charset charset = type == null ? fallback : type.charset(fallback);
+        Charset charset = fallback == RAW || type == null ? fallback : type.charset(fallback);
         return source.getBuffer().readString(charset);
     }
 
