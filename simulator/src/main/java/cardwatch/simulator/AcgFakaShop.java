@@ -40,7 +40,7 @@ final class AcgFakaShop extends SimShop {
             case "/user/api/index/query" -> query(request);
             case "/user/api/index/secret" -> secret(request);
             case "/user/api/user/info" -> user(request);
-            case "/" -> SimPages.home("异次元发卡");
+            case "/" -> SimPages.home("异次元发卡", footer());
             default -> SimAnswer.status(404, "{\"code\":404,\"msg\":\"not found\"}");
         };
     }

@@ -32,7 +32,7 @@ final class DujiaokaShop extends SimShop {
             return create(request);
         }
         if (path.equals("/")) {
-            return SimPages.home("独角数卡");
+            return SimPages.home("独角数卡", footer());
         }
         if (path.equals("/search-order-by-email")) {
             return search(request.param("email"));

@@ -89,6 +89,16 @@ abstract class SimShop implements AutoCloseable {
         this.baseUrl = url;
     }
 
+    private volatile String footer = "";
+
+    void footer(String html) {
+        this.footer = html == null ? "" : html;
+    }
+
+    String footer() {
+        return footer;
+    }
+
     SimAnswer handle(SimRequest request) {
         if (request.path().equals(callbackPath())) {
             return callback(request.query());

@@ -99,6 +99,11 @@ public final class SimulatedStore implements AutoCloseable {
         }
     }
 
+    /** The home page's footer HTML (its ICP filing, say). */
+    public void footer(String html) {
+        shop.footer(html);
+    }
+
     public Kind kind() {
         return kind;
     }

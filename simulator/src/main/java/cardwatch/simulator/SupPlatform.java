@@ -45,7 +45,7 @@ final class SupPlatform implements Dialect {
             return intercepted;
         }
         if (path.isEmpty()) {
-            return SimPages.home(book.id());
+            return SimPages.home(book.id(), book.footer());
         }
         if (!account.equals(form.get("AgentAccount"))) {
             return error("1002", "代理商账号不存在");

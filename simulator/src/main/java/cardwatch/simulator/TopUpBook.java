@@ -81,6 +81,17 @@ public final class TopUpBook implements AutoCloseable {
         return id;
     }
 
+    private volatile String footer = "";
+
+    /** The home page's footer HTML (its ICP filing, say). */
+    public void footer(String html) {
+        this.footer = html == null ? "" : html;
+    }
+
+    String footer() {
+        return footer;
+    }
+
     public Profile profile() {
         return profile;
     }

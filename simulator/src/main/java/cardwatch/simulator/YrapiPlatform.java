@@ -46,7 +46,7 @@ final class YrapiPlatform implements Dialect {
             case "index/recharge" -> recharge(form);
             case "index/check" -> check(form);
             case "index/user" -> user(form);
-            case "" -> SimPages.home(book.id());
+            case "" -> SimPages.home(book.id(), book.footer());
             default -> SimAnswer.status(404, "not found");
         };
     }

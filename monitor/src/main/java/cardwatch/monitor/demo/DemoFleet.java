@@ -4,12 +4,16 @@ import cardwatch.monitor.platform.DemoPlatforms;
 import cardwatch.monitor.platform.PlatformEntry;
 import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.probes.icp.IcpRegistry;
+import cardwatch.probes.icp.MiitRegistry;
 import cardwatch.simulator.Profiles;
+import cardwatch.simulator.SimulatedIcpRegistry;
 import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.simulator.SimulatedStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,7 +59,26 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     /** What every simulated home page shows. */
     private static final String AVAILABILITY_KEYWORD = "自动发货";
 
+    /**
+     * What each demo platform's footer shows and what the simulated registry holds for its domain: a valid filing,
+     * one of another domain, none, no footer, a made-up province, a personal filing.
+     */
+    private static final Map<String, List<String>> FILINGS = Map.ofEntries(
+            Map.entry("reliable", List.of("京ICP备12345678号-1", "稳定网络科技有限公司", "企业", "京ICP备12345678号")),
+            Map.entry("slow", List.of("沪ICP备2021012345号-2", "上海慢速信息技术有限公司", "企业", "沪ICP备2021012345号")),
+            Map.entry("notify-lost", List.of("", "", "", "")),
+            Map.entry("stuck", List.of("京ICP备87654321号-1", "北京卡单科技有限公司", "企业", "京ICP备11112222号")),
+            Map.entry("out-of-stock", List.of("粤ICP备13572468号-1", "", "", "")),
+            Map.entry("risk", List.of("贵ICP备20230001号-1", "", "", "")),
+            Map.entry("malformed", List.of("浙ICP备20240012号-1", "王小明", "个人", "浙ICP备20240012号")),
+            Map.entry("sup-direct", List.of("苏ICP备19283746号-1", "江苏直充网络有限公司", "企业", "苏ICP备19283746号")),
+            Map.entry("acg-shop", List.of("川ICP备2022008877号-1", "成都异次元科技有限公司", "企业", "川ICP备2022008877号")),
+            Map.entry("dujiao-shop", List.of("闽ICP备17171717号-3", "厦门独角网络有限公司", "企业", "闽ICP备17171717号")),
+            Map.entry("balance-shop", List.of("鲁ICP备16161616号-1", "济南余额科技有限公司", "企业", "鲁ICP备16161616号")),
+            Map.entry("generic-shop", List.of("津ICP备15151515号-1", "天津通用对接有限公司", "企业", "津ICP备15151515号")));
+
     private final CardwatchProperties.Demo settings;
+    private final SimulatedIcpRegistry registry = SimulatedIcpRegistry.start(Clock.systemUTC());
     private final Map<String, String> secrets;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<PlatformEntry> entries = new ArrayList<>();
@@ -63,6 +86,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     DemoFleet(CardwatchProperties.Demo settings) {
         this.settings = settings;
         this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_TOKEN, random());
+        running.add(registry);
         try {
             long seed = 7;
             for (DemoPlatform demo : PLATFORMS) {
@@ -82,6 +106,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             SimulatedPlatform sim = SimulatedPlatform.start(kind, demo.id(), profile, secrets.get(API_KEY), 0, seed,
                     Clock.systemUTC());
             running.add(sim);
+            sim.platform().footer(filing(demo.id()));
             return entry(demo, sim.baseUrl(), kind.name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
                     Map.of("api-key", SecretResolver.FILE + API_KEY), null, null);
         }
@@ -90,6 +115,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
         SimulatedStore store = SimulatedStore.start(kind, profile, secrets.get(PAYER_KEY), secrets.get(STORE_TOKEN),
                 seed, Clock.systemUTC());
         running.add(store);
+        store.footer(filing(demo.id()));
         String protocol = demo.shape() == Shape.GENERIC ? "generic"
                 : demo.shape() == Shape.DUJIAOKA ? "dujiaoka" : "acg-faka";
         boolean epay = demo.payer().equals("epay");
@@ -99,6 +125,34 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                 : Map.of("store-token", SecretResolver.FILE + STORE_TOKEN);
         return entry(demo, store.baseUrl(), protocol, null, credentials, payer,
                 demo.shape() == Shape.GENERIC ? genericSteps() : null);
+    }
+
+    /** The footer a demo platform shows; its record, if any, goes into the simulated registry. */
+    private String filing(String id) {
+        List<String> filing = FILINGS.getOrDefault(id, List.of("", "", "", ""));
+        if (!filing.get(1).isEmpty()) {
+            String main = filing.get(3);
+            String service = filing.get(0).startsWith(main.substring(0, main.length() - 1)) ? filing.get(0)
+                    : main + "-1";
+            registry.record(domain(id), filing.get(1), filing.get(2), main, service);
+        }
+        return filing.get(0).isEmpty() ? "" : SimulatedIcpRegistry.footer(filing.get(0));
+    }
+
+    private static String domain(String id) {
+        return id + ".example";
+    }
+
+    @Override
+    public IcpRegistry icpRegistry() {
+        return new MiitRegistry(URI.create(registry.baseUrl()), DemoFleet::arithmetic);
+    }
+
+    /** The simulated registry's captcha is arithmetic; the real one needs a real solver. */
+    private static String arithmetic(tools.jackson.databind.JsonNode challenge) {
+        String[] parts = challenge.path("question").asString("").split("\\+");
+        return parts.length == 2 ? String.valueOf(Integer.parseInt(parts[0].trim()) + Integer.parseInt(parts[1].trim()))
+                : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -118,11 +172,12 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                 new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                         SimulatedPlatform.FACE_VALUE, null),
                 "18866667777",
-                Map.of("purchase", schedule(), "availability", schedule()),
+                Map.of("purchase", schedule(), "availability", schedule(), "icp", schedule()),
                 new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
                         settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
                 new PlatformEntry.Budget(settings.dailyBudget()), payer, generic,
-                new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null));
+                new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null),
+                new PlatformEntry.Icp(domain(demo.id()), null));
     }
 
     private PlatformEntry.ScheduleEntry schedule() {

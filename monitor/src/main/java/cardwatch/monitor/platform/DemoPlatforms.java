@@ -13,4 +13,7 @@ public interface DemoPlatforms {
 
     /** The entries, with any secrets they reference registered in {@code secrets}. */
     List<PlatformEntry> entries(SecretResolver secrets);
+
+    /** The ICP registry the demo's platforms are looked up in (a simulated one). */
+    cardwatch.probes.icp.IcpRegistry icpRegistry();
 }

@@ -3,6 +3,9 @@ package cardwatch.monitor.platform;
 import cardwatch.probes.PayerSettings;
 import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.availability.AvailabilitySpec;
+import cardwatch.probes.icp.IcpProbe;
+import cardwatch.probes.icp.IcpRegistry;
+import cardwatch.probes.icp.IcpSpec;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.io.IOException;
@@ -49,6 +52,7 @@ public final class PlatformConfigLoader {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Duration DEFAULT_EVERY = Duration.ofMinutes(20);
     static final Duration DEFAULT_AVAILABILITY_EVERY = Duration.ofSeconds(60);
+    static final Duration DEFAULT_ICP_EVERY = Duration.ofDays(1);
     /** The floor under probes that spend nothing: a politeness limit, not a money one. */
     static final Duration FREE_PROBE_FLOOR = Duration.ofSeconds(10);
     static final Duration DEFAULT_JITTER = Duration.ofMinutes(2);
@@ -67,13 +71,20 @@ public final class PlatformConfigLoader {
     private final Map<String, PurchaseProtocol> protocols;
     private final Limits limits;
     private final SecretResolver secrets;
+    private final IcpRegistry registry;
 
     public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
             SecretResolver secrets) {
+        this(probeKinds, protocols, limits, secrets, null);
+    }
+
+    public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
+            SecretResolver secrets, IcpRegistry registry) {
         this.probeKinds = Set.copyOf(probeKinds);
         this.protocols = Map.copyOf(protocols);
         this.limits = limits;
         this.secrets = secrets;
+        this.registry = registry;
     }
 
     /** Reads and validates a platforms file. */
@@ -191,7 +202,8 @@ public final class PlatformConfigLoader {
         checkCredentials(credentials, protocol, payer == null ? null : payer.kind(), p);
         PurchaseSpec purchase = purchase(e, p);
         AvailabilitySpec availability = availability(e.availability(), baseUrl, p);
-        Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, p);
+        IcpSpec icp = icp(e.icp(), baseUrl, availability, p);
+        Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, icp != null, p);
         BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
                 : e.budget().daily();
         if (daily.signum() < 0) {
@@ -206,6 +218,9 @@ public final class PlatformConfigLoader {
         }
         if (availability != null) {
             options.put(AvailabilitySpec.OPTION, availability);
+        }
+        if (icp != null) {
+            options.put(IcpSpec.OPTION, icp);
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
                 Map.copyOf(credentials), purchase, schedules, money(daily), payer, Map.copyOf(options));
@@ -341,12 +356,40 @@ public final class PlatformConfigLoader {
         return text == null || text.isBlank() ? null : text;
     }
 
+    /** The ICP block: the domain to look up and the pages whose footers are read. */
+    private IcpSpec icp(PlatformEntry.Icp entry, URI baseUrl, AvailabilitySpec availability, Problems p) {
+        if (entry == null || baseUrl == null) {
+            return null;
+        }
+        if (registry == null) {
+            p.add("icp", "no ICP registry is configured (cardwatch.icp.*)");
+            return null;
+        }
+        List<URI> pages = new ArrayList<>();
+        if (entry.pages() == null || entry.pages().isEmpty()) {
+            pages.add(availability != null ? availability.urls().get(0) : baseUrl);
+        } else {
+            for (int i = 0; i < entry.pages().size(); i++) {
+                URI page = url(entry.pages().get(i), "icp.pages[" + i + "]", p);
+                if (page != null) {
+                    pages.add(page);
+                }
+            }
+        }
+        String domain = entry.domain() == null || entry.domain().isBlank()
+                ? baseUrl.getHost().replaceFirst("^www\\.", "") : entry.domain().trim().toLowerCase();
+        return pages.isEmpty() ? null : new IcpSpec(pages, domain, registry);
+    }
+
     private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, boolean available,
-            Problems p) {
+            boolean icp, Problems p) {
         Map<String, PlatformEntry.ScheduleEntry> all = new LinkedHashMap<>();
         all.put("purchase", null);
         if (available) {
             all.put(AvailabilityProbe.KIND, null);
+        }
+        if (icp) {
+            all.put(IcpProbe.KIND, null);
         }
         if (entries != null) {
             all.putAll(entries);
@@ -363,7 +406,11 @@ public final class PlatformConfigLoader {
                 p.add(field, "needs an availability block (its URLs and keyword)");
                 return;
             }
-            Schedule schedule = schedule(entry, field, kind.equals("purchase"), p);
+            if (kind.equals(IcpProbe.KIND) && !icp) {
+                p.add(field, "needs an icp block (the domain to look up)");
+                return;
+            }
+            Schedule schedule = schedule(entry, field, kind, p);
             if (schedule != null) {
                 schedules.put(kind, schedule);
             }
@@ -371,10 +418,15 @@ public final class PlatformConfigLoader {
         return schedules;
     }
 
-    private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, boolean spends, Problems p) {
+    private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, String kind, Problems p) {
+        boolean spends = kind.equals("purchase");
+        Duration every = switch (kind) {
+            case "purchase" -> DEFAULT_EVERY;
+            case "icp" -> DEFAULT_ICP_EVERY;
+            default -> DEFAULT_AVAILABILITY_EVERY;
+        };
         if (entry == null) {
-            return spends ? new Schedule(DEFAULT_EVERY, null, DEFAULT_JITTER)
-                    : new Schedule(DEFAULT_AVAILABILITY_EVERY, null, Duration.ofSeconds(10));
+            return new Schedule(every, null, spends ? DEFAULT_JITTER : every.dividedBy(6));
         }
         if (entry.every() != null && entry.cron() != null) {
             p.add(field, "set either 'every' or 'cron', not both");
@@ -387,7 +439,7 @@ public final class PlatformConfigLoader {
             cron = entry.cron().trim();
             spacing = cronSpacing(cron, field + ".cron", p);
         } else {
-            spacing = duration(entry.every(), spends ? DEFAULT_EVERY : DEFAULT_AVAILABILITY_EVERY, field + ".every", p);
+            spacing = duration(entry.every(), every, field + ".every", p);
         }
         if (spacing == null || jitter == null) {
             return null;

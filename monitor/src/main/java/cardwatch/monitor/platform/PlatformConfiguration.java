@@ -2,7 +2,13 @@ package cardwatch.monitor.platform;
 
 import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.probes.icp.CachedRegistry;
+import cardwatch.probes.icp.IcpRegistry;
+import cardwatch.probes.icp.JsonRegistry;
+import cardwatch.probes.icp.MiitRegistry;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.ZoneId;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,27 +22,59 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
 
+    /** The demo's registry is simulated: no need to ration it like the real one. */
+    private static final int DEMO_LOOKUPS_PER_MINUTE = 600;
+
     @Bean
     SecretResolver secretResolver(CardwatchProperties properties) {
         Path file = properties.secretsFile().isBlank() ? null : Path.of(properties.secretsFile());
         return new SecretResolver(System::getenv, file);
     }
 
+    /**
+     * Where ICP filings are looked up: the demo's simulated registry, the MIIT query flow (whose captcha needs a
+     * {@link MiitRegistry.CaptchaSolver} bean; without one its lookups end as lookup_error) or a JSON provider; cached
+     * and rate-limited.
+     */
+    @Bean
+    IcpRegistry icpRegistry(CardwatchProperties properties, ObjectProvider<DemoPlatforms> demo,
+            ObjectProvider<MiitRegistry.CaptchaSolver> solver) {
+        CardwatchProperties.Icp icp = properties.icp();
+        IcpRegistry registry;
+        if (properties.platformsFile().isBlank()) {
+            registry = demo.getObject().icpRegistry();
+        } else if (icp.provider().equals("json")) {
+            if (icp.jsonUrl().isBlank()) {
+                throw new PlatformConfigException(List.of("cardwatch.icp.json-url: is required by provider json"));
+            }
+            registry = new JsonRegistry(icp.jsonUrl(), icp.jsonFields() == null ? Map.of() : icp.jsonFields());
+        } else if (icp.provider().equals("miit")) {
+            registry = new MiitRegistry(URI.create(icp.miitUrl()), solver.getIfAvailable(() -> challenge -> null));
+        } else {
+            throw new PlatformConfigException(List.of("cardwatch.icp.provider: '" + icp.provider()
+                    + "' is not one of miit, json"));
+        }
+        int perMinute = properties.platformsFile().isBlank() ? Math.max(icp.perMinute(), DEMO_LOOKUPS_PER_MINUTE)
+                : icp.perMinute();
+        return new CachedRegistry(registry, icp.cache(), perMinute);
+    }
+
     @Bean
     PlatformCatalog platformCatalog(CardwatchProperties properties, SecretResolver secrets, ProbeRegistry registry,
-            ObjectProvider<DemoPlatforms> demo) {
+            ObjectProvider<DemoPlatforms> demo, IcpRegistry icpRegistry) {
         ZoneId zone = ZoneId.of(properties.schedule().timeZone());
         if (properties.platformsFile().isBlank()) {
             DemoPlatforms platforms = demo.getObject();
             PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                     new PlatformConfigLoader.Limits(properties.purchase().maxPrice(),
-                            properties.demo().minInterval(), zone, properties.budget().dailyPerPlatform()), secrets);
+                            properties.demo().minInterval(), zone, properties.budget().dailyPerPlatform()), secrets,
+                    icpRegistry);
             List<Platform> loaded = loader.validate(platforms.source(), platforms.entries(secrets));
             return new PlatformCatalog(platforms.source(), loaded, secrets);
         }
         PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                 new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), properties.schedule().minInterval(),
-                        zone, properties.budget().dailyPerPlatform()), secrets);
+                        zone, properties.budget().dailyPerPlatform()), secrets, icpRegistry);
         Path file = Path.of(properties.platformsFile());
         return new PlatformCatalog(file.toString(), loader.load(file), secrets);
     }

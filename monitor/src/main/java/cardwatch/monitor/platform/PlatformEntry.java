@@ -11,13 +11,23 @@ import java.util.Map;
  */
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
-        Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability) {
+        Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
+        Icp icp) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null, null);
+                null, null, null);
+    }
+
+    /**
+     * The ICP probe's settings; a platform is ICP-checked when it has this block.
+     *
+     * @param domain  the domain looked up in the registry; default the base URL's host without www.
+     * @param pages   pages whose footers are read; default the first availability URL or the base URL
+     */
+    public record Icp(String domain, List<String> pages) {
     }
 
     /**

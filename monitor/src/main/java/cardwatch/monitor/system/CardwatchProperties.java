@@ -42,7 +42,8 @@ public record CardwatchProperties(
         @Valid @DefaultValue Budget budget,
         @Valid @DefaultValue Refunds refunds,
         @Valid @DefaultValue Reconcile reconcile,
-        @Valid @DefaultValue Testing testing) {
+        @Valid @DefaultValue Testing testing,
+        @Valid @DefaultValue Icp icp) {
 
     /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */
     public record Purchase(@NotNull @DecimalMin("0.01") @DefaultValue("10.00") BigDecimal maxPrice) {
@@ -111,6 +112,24 @@ public record CardwatchProperties(
      */
     public record Reconcile(@NotNull @DefaultValue("1m") Duration every,
             @NotNull @DefaultValue("7d") Duration giveUpAfter) {
+    }
+
+    /**
+     * Where ICP filings are looked up.
+     *
+     * @param provider   miit (the MIIT query flow; its captcha needs a solver) or json (a commercial ICP API)
+     * @param miitUrl    the MIIT query API's base URL
+     * @param jsonUrl    the JSON provider's URL template, {domain} filled in
+     * @param jsonFields JSON pointers per field for the JSON provider (recorded, unit-name, …)
+     * @param cache      how long answers are kept
+     * @param perMinute  lookups per minute at the most
+     */
+    public record Icp(@NotNull @DefaultValue("miit") String provider,
+            @NotNull @DefaultValue("https://hlwicpfwc.miit.gov.cn/icpproject_query/api/") String miitUrl,
+            @NotNull @DefaultValue("") String jsonUrl,
+            @DefaultValue java.util.Map<String, String> jsonFields,
+            @NotNull @DefaultValue("7d") Duration cache,
+            @Min(1) @DefaultValue("10") int perMinute) {
     }
 
     /**

@@ -87,6 +87,28 @@ class DemoServiceIT {
     }
 
     @Test
+    void eachFilingGetsItsStatusAndTheStatusMetric() {
+        Map<String, String> expected = Map.of("reliable", "valid", "stuck", "mismatch", "notify-lost",
+                "footer_missing", "out-of-stock", "not_found", "risk", "suspicious", "malformed", "valid");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            for (Map.Entry<String, String> platform : expected.entrySet()) {
+                JsonNode icp = JSON.readTree(client().get("/api/v1/platforms/" + platform.getKey() + "/icp").body());
+                assertThat(icp.path("status").asString("")).as(platform.getKey()).isEqualTo(platform.getValue());
+            }
+        });
+        JsonNode reliable = JSON.readTree(client().get("/api/v1/platforms/reliable/icp").body());
+        assertThat(reliable.path("number").asString()).isEqualTo("京ICP备12345678号-1");
+        assertThat(reliable.path("record").path("unit_name").asString()).isEqualTo("稳定网络科技有限公司");
+        assertThat(reliable.path("footer").asString()).contains("京ICP备12345678号-1");
+        JsonNode personal = JSON.readTree(client().get("/api/v1/platforms/malformed/icp").body());
+        assertThat(personal.path("personalFiling").asBoolean()).isTrue();
+        assertThat(metrics()).contains("cardwatch_icp_status{platform=\"reliable\",status=\"valid\"} 1.0")
+                .contains("cardwatch_icp_status{platform=\"reliable\",status=\"mismatch\"} 0.0")
+                .contains("cardwatch_icp_status{platform=\"stuck\",status=\"mismatch\"} 1.0");
+        assertThat(client().get("/api/v1/platforms/no-such-shop/icp").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aLostNotifyIsFlaggedOnARunThatIsStillJudgedByItsState() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode recent = JSON.readTree(client().get("/api/v1/platforms/notify-lost/runs?limit=50&probe=purchase")
