@@ -119,13 +119,14 @@ public final class HttpTransport {
     }
 
     /**
-     * A timed GET that follows redirects only to {@code allowedHosts}: the availability probe's request. A timeout or
-     * failure still throws, as for every request.
+     * A timed GET that follows redirects only to {@code allowedHosts}: the availability probe's request. Each one
+     * dials afresh ({@code Connection: close}), so its dns, connect and tls phases are measured every time and a
+     * connection the server dropped meanwhile is never mistaken for an outage. A timeout or failure still throws.
      */
     public Timed timedGet(URI url, java.util.Set<String> allowedHosts) throws TransportException {
         java.util.List<Trace> traces = new java.util.ArrayList<>();
-        HttpAnswer answer = execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get()
-                .build(), StandardCharsets.UTF_8, allowedHosts, traces);
+        HttpAnswer answer = execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
+                .header("Connection", "close").get().build(), StandardCharsets.UTF_8, allowedHosts, traces);
         Map<String, java.time.Duration> phases = new java.util.LinkedHashMap<>();
         for (String phase : Trace.PHASES) {
             long nanos = traces.stream().mapToLong(t -> t.nanos(phase)).sum();
