@@ -42,11 +42,13 @@ public final class SimulatedPlatform implements AutoCloseable {
     private final TopUpBook book;
     private final WireMockServer server;
     private final Kind kind;
+    private final boolean tls;
 
-    private SimulatedPlatform(TopUpBook book, WireMockServer server, Kind kind) {
+    private SimulatedPlatform(TopUpBook book, WireMockServer server, Kind kind, boolean tls) {
         this.book = book;
         this.server = server;
         this.kind = kind;
+        this.tls = tls;
     }
 
     /**
@@ -63,12 +65,23 @@ public final class SimulatedPlatform implements AutoCloseable {
 
     public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
             Clock clock) {
+        return start(kind, id, profile, apiKey, port, seed, clock, false);
+    }
+
+    /** With {@code tls}, the platform answers HTTPS only, with {@link DemoTls}'s certificate. */
+    public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
+            Clock clock, boolean tls) {
         TopUpBook book = new TopUpBook(id, profile, OPENING_BALANCE, Map.of(PRODUCT_ID, PRODUCT_PRICE), clock, seed);
         Dialect dialect = kind == Kind.SUP ? new SupPlatform(book, MERCHANT_ID, apiKey)
                 : new YrapiPlatform(book, MERCHANT_ID, apiKey);
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options()
-                .bindAddress("127.0.0.1")
-                .port(port)
+        WireMockConfiguration options = WireMockConfiguration.options().bindAddress("127.0.0.1");
+        if (tls) {
+            options.httpDisabled(true).httpsPort(port).keystorePath(DemoTls.keystore().toString())
+                    .keystorePassword(DemoTls.PASSWORD).keyManagerPassword(DemoTls.PASSWORD).keystoreType("PKCS12");
+        } else {
+            options.port(port);
+        }
+        WireMockServer server = new WireMockServer(options
                 .containerThreads(8)
                 .jettyAcceptors(1)
                 .asynchronousResponseEnabled(true)
@@ -83,7 +96,7 @@ public final class SimulatedPlatform implements AutoCloseable {
         for (StubMapping mapping : mappings(kind)) {
             server.addStubMapping(mapping);
         }
-        return new SimulatedPlatform(book, server, kind);
+        return new SimulatedPlatform(book, server, kind, tls);
     }
 
     static Iterable<StubMapping> mappings(Kind kind) {
@@ -113,12 +126,12 @@ public final class SimulatedPlatform implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return tls ? server.httpsPort() : server.port();
     }
 
     /** The base URL a Cardwatch platform entry points at, e.g. ending in {@code /yrapi.php/}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.port() + kind.prefix;
+        return (tls ? "https://localhost:" : "http://127.0.0.1:") + port() + kind.prefix;
     }
 
     @Override

@@ -6,6 +6,7 @@ import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.probes.icp.IcpRegistry;
 import cardwatch.probes.icp.MiitRegistry;
+import cardwatch.simulator.DemoTls;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedIcpRegistry;
 import cardwatch.simulator.SimulatedPlatform;
@@ -56,6 +57,9 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     private static final String PAYER_KEY = "demo-payer-key";
     private static final String STORE_TOKEN = "demo-store-token";
     private static final String GENERIC_STEPS = "/cardwatch/simulator/generic/acg-faka.yml";
+    /** The demo platform served over HTTPS with the simulator's own certificate. */
+    static final String TLS_PLATFORM = "reliable";
+
     /** What every simulated home page shows. */
     private static final String AVAILABILITY_KEYWORD = "自动发货";
 
@@ -104,7 +108,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             SimulatedPlatform.Kind kind = demo.shape() == Shape.SUP ? SimulatedPlatform.Kind.SUP
                     : SimulatedPlatform.Kind.YRAPI;
             SimulatedPlatform sim = SimulatedPlatform.start(kind, demo.id(), profile, secrets.get(API_KEY), 0, seed,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), demo.id().equals(TLS_PLATFORM));
             running.add(sim);
             sim.platform().footer(filing(demo.id()));
             return entry(demo, sim.baseUrl(), kind.name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
@@ -141,6 +145,16 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
     private static String domain(String id) {
         return id + ".example";
+    }
+
+    @Override
+    public java.nio.file.Path trustStore() {
+        return DemoTls.keystore();
+    }
+
+    @Override
+    public String trustStorePassword() {
+        return DemoTls.PASSWORD;
     }
 
     @Override

@@ -14,6 +14,11 @@ public interface DemoPlatforms {
     /** The entries, with any secrets they reference registered in {@code secrets}. */
     List<PlatformEntry> entries(SecretResolver secrets);
 
+    /** A PKCS12 store of certificates the demo's HTTPS platforms use, to be trusted explicitly. */
+    java.nio.file.Path trustStore();
+
+    String trustStorePassword();
+
     /** The ICP registry the demo's platforms are looked up in (a simulated one). */
     cardwatch.probes.icp.IcpRegistry icpRegistry();
 }

@@ -61,7 +61,9 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("10s") Duration readTimeout,
             @NotNull @DefaultValue("30s") Duration callTimeout,
             @NotNull @DefaultValue("256KB") DataSize maxBodySize,
-            @Min(0) @DefaultValue("3") int maxRedirects) {
+            @Min(0) @DefaultValue("3") int maxRedirects,
+            @NotNull @DefaultValue("") String trustStore,
+            @NotNull @DefaultValue("") String trustStorePassword) {
     }
 
     /**

@@ -3,7 +3,11 @@ package cardwatch.monitor.system;
 import cardwatch.probes.Probe;
 import cardwatch.probes.Probes;
 import cardwatch.probes.http.HttpLimits;
+import cardwatch.monitor.platform.DemoPlatforms;
+import cardwatch.probes.http.ExtraTrust;
 import cardwatch.probes.http.HttpTransport;
+import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import cardwatch.probes.purchase.MemoryNotifyInbox;
 import cardwatch.probes.purchase.NotifyInbox;
 import cardwatch.probes.purchase.PurchaseProtocol;
@@ -28,11 +32,24 @@ class ProbeInfrastructure {
         return new ProbeRegistry(probes, protocols);
     }
 
+    /**
+     * The probes' HTTP client. Certificates the JVM does not know are trusted only when added explicitly: the
+     * operator's {@code cardwatch.http.trust-store}, or the demo's simulated platforms' own certificate.
+     */
     @Bean
-    HttpTransport httpTransport(CardwatchProperties properties) {
+    HttpTransport httpTransport(CardwatchProperties properties, ObjectProvider<DemoPlatforms> demo) {
         CardwatchProperties.Http http = properties.http();
-        return new HttpTransport(new HttpLimits(http.connectTimeout(), http.readTimeout(), http.callTimeout(),
-                http.maxBodySize().toBytes(), http.maxRedirects()));
+        HttpLimits limits = new HttpLimits(http.connectTimeout(), http.readTimeout(), http.callTimeout(),
+                http.maxBodySize().toBytes(), http.maxRedirects());
+        if (!http.trustStore().isBlank()) {
+            return new HttpTransport(ExtraTrust.builder(Path.of(http.trustStore()), http.trustStorePassword()), limits);
+        }
+        DemoPlatforms platforms = properties.platformsFile().isBlank() ? demo.getIfAvailable() : null;
+        if (platforms != null) {
+            return new HttpTransport(ExtraTrust.builder(platforms.trustStore(), platforms.trustStorePassword()),
+                    limits);
+        }
+        return new HttpTransport(limits);
     }
 
     @Bean

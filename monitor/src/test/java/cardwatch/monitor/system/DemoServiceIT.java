@@ -87,6 +87,25 @@ class DemoServiceIT {
     }
 
     @Test
+    void theHttpsPlatformIsTrustedExplicitlyAndItsCertificateExpiryIsExported() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String metrics = metrics();
+            String line = metrics.lines().filter(l -> l.startsWith(
+                    "cardwatch_tls_cert_expiry_timestamp_seconds{platform=\"reliable\"}")).findFirst().orElse("");
+            assertThat(line).isNotEmpty();
+            double expiry = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            assertThat(expiry).isGreaterThan(java.time.Instant.now().getEpochSecond());
+        });
+        JsonNode reliable = JSON.readTree(client().get("/api/v1/platforms/reliable/runs?probe=availability&limit=5")
+                .body());
+        assertThat(reliable.get(0).path("outcome").asString()).isEqualTo("success");
+        assertThat(reliable.get(0).path("phasesMs").has("tls")).isTrue();
+        assertThat(JSON.readTree(client().get("/api/v1/platforms/reliable/runs?probe=purchase&limit=5").body())
+                .valueStream().anyMatch(r -> r.path("outcome").asString("").equals("success")))
+                .as("purchases over HTTPS too").isTrue();
+    }
+
+    @Test
     void eachFilingGetsItsStatusAndTheStatusMetric() {
         Map<String, String> expected = Map.of("reliable", "valid", "stuck", "mismatch", "notify-lost",
                 "footer_missing", "out-of-stock", "not_found", "risk", "suspicious", "malformed", "valid");
