@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class GenericStorefront implements Storefront {
 
     public static final String NAME = "generic";
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
+    private static final Pattern SLOT = Pattern.compile("\\{([^{}]+)}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
@@ -180,9 +180,9 @@ public final class GenericStorefront implements Storefront {
         return context.http().postForm(url, form);
     }
 
-    /** Fills {name} placeholders from {@code vars}; unknown ones stay as written. */
+    /** Fills {name} slots from {@code vars}; unknown ones stay as written. */
     static String render(String template, Map<String, String> vars, java.util.function.UnaryOperator<String> escape) {
-        Matcher m = PLACEHOLDER.matcher(template);
+        Matcher m = SLOT.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = vars.get(m.group(1));
@@ -191,9 +191,9 @@ public final class GenericStorefront implements Storefront {
         return m.appendTail(out).toString();
     }
 
-    /** Fills a status template whose every placeholder is a locator into {@code item}. */
+    /** Fills a status template whose every slot is a locator into {@code item}. */
     static String status(Object item, String template) {
-        Matcher m = PLACEHOLDER.matcher(template);
+        Matcher m = SLOT.matcher(template);
         StringBuilder out = new StringBuilder();
         boolean any = false;
         while (m.find()) {
