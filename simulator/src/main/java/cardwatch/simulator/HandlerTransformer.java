@@ -67,8 +67,10 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
         }
         String contentType = answer.contentType() != null ? answer.contentType()
                 : answer.body().startsWith("<") ? "text/html; charset=utf-8" : "application/json; charset=utf-8";
-        response.withStatus(answer.status()).withHeader("Content-Type", contentType)
-                .withBody(answer.body().getBytes(charset));
+        boolean raw = contentType.startsWith(SimAnswer.RAW);
+        response.withStatus(answer.status())
+                .withHeader("Content-Type", raw ? contentType.substring(SimAnswer.RAW.length()) : contentType)
+                .withBody(answer.body().getBytes(raw ? StandardCharsets.ISO_8859_1 : charset));
         if (answer.location() != null) {
             response.withHeader("Location", answer.location());
         }

@@ -25,6 +25,15 @@ record SimAnswer(int status, String body, boolean reset, Duration delay, String 
         return new SimAnswer(302, "", false, Duration.ZERO, "text/html; charset=utf-8", location);
     }
 
+    /** Bytes sent as they are (a GBK page), under a Content-Type that need not name their charset. */
+    static SimAnswer bytes(byte[] body, String contentType) {
+        return new SimAnswer(200, new String(body, java.nio.charset.StandardCharsets.ISO_8859_1), false, Duration.ZERO,
+                RAW + contentType, null);
+    }
+
+    /** Marks a body whose chars are bytes (ISO-8859-1), to be sent unchanged. */
+    static final String RAW = "raw:";
+
     static SimAnswer html(String body) {
         return new SimAnswer(200, body, false, Duration.ZERO, "text/html; charset=utf-8", null);
     }
