@@ -2,6 +2,8 @@ package cardwatch.probes;
 
 import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.icp.IcpProbe;
+import cardwatch.probes.reviews.ComplaintClassifier;
+import cardwatch.probes.reviews.ReviewsProbe;
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
@@ -41,6 +43,8 @@ public final class Probes {
         Probe purchase = new PurchaseProbe(protocols);
         Probe availability = new AvailabilityProbe();
         Probe icp = new IcpProbe();
-        return Map.of(purchase.kind(), purchase, availability.kind(), availability, icp.kind(), icp);
+        Probe reviews = new ReviewsProbe(ComplaintClassifier.standard());
+        return Map.of(purchase.kind(), purchase, availability.kind(), availability, icp.kind(), icp, reviews.kind(),
+                reviews);
     }
 }

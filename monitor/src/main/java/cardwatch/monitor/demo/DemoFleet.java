@@ -9,6 +9,7 @@ import cardwatch.probes.icp.MiitRegistry;
 import cardwatch.simulator.DemoTls;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedIcpRegistry;
+import cardwatch.simulator.SimulatedReviewSites;
 import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.simulator.SimulatedStore;
 import java.io.IOException;
@@ -57,6 +58,20 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     private static final String PAYER_KEY = "demo-payer-key";
     private static final String STORE_TOKEN = "demo-store-token";
     private static final String GENERIC_STEPS = "/cardwatch/simulator/generic/acg-faka.yml";
+    /** The demo platform whose complaints are read from the simulated complaint sites. */
+    static final String REVIEWED = "reliable";
+    private static final String HEIMAO_SECRET = "demo-heimao-secret";
+
+    /** A 黑猫-shaped API and a GBK forum: both simulated. */
+    private PlatformEntry.Reviews reviews() {
+        String base = reviewSites.baseUrl();
+        return new PlatformEntry.Reviews(3, List.of(
+                new PlatformEntry.Source("heimao", null, base, "稳定卡盟", SecretResolver.FILE + HEIMAO_SECRET, null,
+                        null, null, null, null, null, null, null),
+                new PlatformEntry.Source("html", "forum", null, null, null, base + "forum/list?page=1", ".post", ".t",
+                        ".c", ".d", ".u", "a.l", "a.next")));
+    }
+
     /** The demo platform served over HTTPS with the simulator's own certificate. */
     static final String TLS_PLATFORM = "reliable";
 
@@ -83,14 +98,17 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
     private final CardwatchProperties.Demo settings;
     private final SimulatedIcpRegistry registry = SimulatedIcpRegistry.start(Clock.systemUTC());
+    private final SimulatedReviewSites reviewSites = SimulatedReviewSites.start();
     private final Map<String, String> secrets;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<PlatformEntry> entries = new ArrayList<>();
 
     DemoFleet(CardwatchProperties.Demo settings) {
         this.settings = settings;
-        this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_TOKEN, random());
+        this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_TOKEN, random(), HEIMAO_SECRET,
+                SimulatedReviewSites.SECRET);
         running.add(registry);
+        running.add(reviewSites);
         try {
             long seed = 7;
             for (DemoPlatform demo : PLATFORMS) {
@@ -186,12 +204,14 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                 new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                         SimulatedPlatform.FACE_VALUE, null),
                 "18866667777",
-                Map.of("purchase", schedule(), "availability", schedule(), "icp", schedule()),
+                demo.id().equals(REVIEWED) ? Map.of("purchase", schedule(), "availability", schedule(), "icp",
+                        schedule(), "reviews", schedule())
+                        : Map.of("purchase", schedule(), "availability", schedule(), "icp", schedule()),
                 new PlatformEntry.Deadlines(settings.notifyDeadline().toMillis() + "ms",
                         settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
                 new PlatformEntry.Budget(settings.dailyBudget()), payer, generic,
                 new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null),
-                new PlatformEntry.Icp(domain(demo.id()), null));
+                new PlatformEntry.Icp(domain(demo.id()), null), demo.id().equals(REVIEWED) ? reviews() : null);
     }
 
     private PlatformEntry.ScheduleEntry schedule() {

@@ -6,6 +6,13 @@ import cardwatch.probes.availability.AvailabilitySpec;
 import cardwatch.probes.icp.IcpProbe;
 import cardwatch.probes.icp.IcpRegistry;
 import cardwatch.probes.icp.IcpSpec;
+import cardwatch.probes.reviews.ComplaintSource;
+import cardwatch.probes.reviews.ComplaintStore;
+import cardwatch.probes.reviews.HeimaoSource;
+import cardwatch.probes.reviews.HtmlSource;
+import cardwatch.probes.reviews.PoliteFetcher;
+import cardwatch.probes.reviews.ReviewsProbe;
+import cardwatch.probes.reviews.ReviewsSpec;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.io.IOException;
@@ -53,6 +60,7 @@ public final class PlatformConfigLoader {
     static final Duration DEFAULT_EVERY = Duration.ofMinutes(20);
     static final Duration DEFAULT_AVAILABILITY_EVERY = Duration.ofSeconds(60);
     static final Duration DEFAULT_ICP_EVERY = Duration.ofDays(1);
+    static final Duration DEFAULT_REVIEWS_EVERY = Duration.ofHours(1);
     /** The floor under probes that spend nothing: a politeness limit, not a money one. */
     static final Duration FREE_PROBE_FLOOR = Duration.ofSeconds(10);
     static final Duration DEFAULT_JITTER = Duration.ofMinutes(2);
@@ -72,19 +80,25 @@ public final class PlatformConfigLoader {
     private final Limits limits;
     private final SecretResolver secrets;
     private final IcpRegistry registry;
+    private final ReviewSupport reviewSupport;
 
-    public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
-            SecretResolver secrets) {
-        this(probeKinds, protocols, limits, secrets, null);
+    /** What review sources need from the service: its polite fetcher and its complaint table. */
+    public record ReviewSupport(PoliteFetcher fetcher, ComplaintStore store) {
     }
 
     public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
-            SecretResolver secrets, IcpRegistry registry) {
+            SecretResolver secrets) {
+        this(probeKinds, protocols, limits, secrets, null, null);
+    }
+
+    public PlatformConfigLoader(Set<String> probeKinds, Map<String, PurchaseProtocol> protocols, Limits limits,
+            SecretResolver secrets, IcpRegistry registry, ReviewSupport reviewSupport) {
         this.probeKinds = Set.copyOf(probeKinds);
         this.protocols = Map.copyOf(protocols);
         this.limits = limits;
         this.secrets = secrets;
         this.registry = registry;
+        this.reviewSupport = reviewSupport;
     }
 
     /** Reads and validates a platforms file. */
@@ -203,7 +217,9 @@ public final class PlatformConfigLoader {
         PurchaseSpec purchase = purchase(e, p);
         AvailabilitySpec availability = availability(e.availability(), baseUrl, p);
         IcpSpec icp = icp(e.icp(), baseUrl, availability, p);
-        Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, icp != null, p);
+        ReviewsSpec reviews = reviews(e.reviews(), p);
+        Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, icp != null,
+                reviews != null, p);
         BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
                 : e.budget().daily();
         if (daily.signum() < 0) {
@@ -221,6 +237,9 @@ public final class PlatformConfigLoader {
         }
         if (icp != null) {
             options.put(IcpSpec.OPTION, icp);
+        }
+        if (reviews != null) {
+            options.put(ReviewsSpec.OPTION, reviews);
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
                 Map.copyOf(credentials), purchase, schedules, money(daily), payer, Map.copyOf(options));
@@ -381,8 +400,61 @@ public final class PlatformConfigLoader {
         return pages.isEmpty() ? null : new IcpSpec(pages, domain, registry);
     }
 
+    /** The review sources: each named, its URL absolute, a heimao secret a resolvable reference. */
+    private ReviewsSpec reviews(PlatformEntry.Reviews entry, Problems p) {
+        if (entry == null) {
+            return null;
+        }
+        if (reviewSupport == null) {
+            p.add("reviews", "reviews are not available in this service");
+            return null;
+        }
+        List<ComplaintSource> sources = new ArrayList<>();
+        List<PlatformEntry.Source> given = entry.sources() == null ? List.of() : entry.sources();
+        if (given.isEmpty()) {
+            p.add("reviews.sources", "is required: at least one source");
+        }
+        for (int i = 0; i < given.size(); i++) {
+            PlatformEntry.Source s = given.get(i);
+            String field = "reviews.sources[" + i + "]";
+            if ("heimao".equals(s.kind())) {
+                URI base = required(s.baseUrl(), field + ".base-url", p) ? url(s.baseUrl(), field + ".base-url", p)
+                        : null;
+                required(s.keyword(), field + ".keyword", p);
+                String secret = null;
+                if (s.secret() == null || !SecretResolver.isReference(s.secret())) {
+                    p.add(field + ".secret", "must be a reference 'env:NAME' or 'file:KEY', never the secret itself");
+                } else {
+                    secret = secrets.resolve(s.secret()).orElse(null);
+                    if (secret == null) {
+                        p.add(field + ".secret", secrets.whyMissing(s.secret()));
+                    }
+                }
+                if (base != null && s.keyword() != null && secret != null) {
+                    sources.add(new HeimaoSource(base, s.keyword(), secret));
+                }
+            } else if ("html".equals(s.kind())) {
+                required(s.name(), field + ".name", p);
+                URI start = required(s.url(), field + ".url", p) ? url(s.url(), field + ".url", p) : null;
+                required(s.item(), field + ".item", p);
+                if (start != null && s.name() != null && s.item() != null) {
+                    sources.add(new HtmlSource(s.name(), start, new HtmlSource.Selectors(s.item(), s.title(), s.body(),
+                            s.time(), s.author(), s.link(), s.next())));
+                }
+            } else {
+                p.add(field + ".kind", "'" + s.kind() + "' is not one of heimao, html");
+            }
+        }
+        int maxPages = entry.maxPages() == null ? 5 : entry.maxPages();
+        if (maxPages < 1) {
+            p.add("reviews.max-pages", "must be at least 1");
+        }
+        return sources.isEmpty() ? null : new ReviewsSpec(sources, maxPages, reviewSupport.fetcher(),
+                reviewSupport.store());
+    }
+
     private Map<String, Schedule> schedules(Map<String, PlatformEntry.ScheduleEntry> entries, boolean available,
-            boolean icp, Problems p) {
+            boolean icp, boolean reviews, Problems p) {
         Map<String, PlatformEntry.ScheduleEntry> all = new LinkedHashMap<>();
         all.put("purchase", null);
         if (available) {
@@ -390,6 +462,9 @@ public final class PlatformConfigLoader {
         }
         if (icp) {
             all.put(IcpProbe.KIND, null);
+        }
+        if (reviews) {
+            all.put(ReviewsProbe.KIND, null);
         }
         if (entries != null) {
             all.putAll(entries);
@@ -410,6 +485,10 @@ public final class PlatformConfigLoader {
                 p.add(field, "needs an icp block (the domain to look up)");
                 return;
             }
+            if (kind.equals(ReviewsProbe.KIND) && !reviews) {
+                p.add(field, "needs a reviews block (its sources)");
+                return;
+            }
             Schedule schedule = schedule(entry, field, kind, p);
             if (schedule != null) {
                 schedules.put(kind, schedule);
@@ -423,6 +502,7 @@ public final class PlatformConfigLoader {
         Duration every = switch (kind) {
             case "purchase" -> DEFAULT_EVERY;
             case "icp" -> DEFAULT_ICP_EVERY;
+            case "reviews" -> DEFAULT_REVIEWS_EVERY;
             default -> DEFAULT_AVAILABILITY_EVERY;
         };
         if (entry == null) {

@@ -2,7 +2,10 @@ package cardwatch.monitor.platform;
 
 import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.probes.http.HttpTransport;
 import cardwatch.probes.icp.CachedRegistry;
+import cardwatch.probes.reviews.ComplaintStore;
+import cardwatch.probes.reviews.PoliteFetcher;
 import cardwatch.probes.icp.IcpRegistry;
 import cardwatch.probes.icp.JsonRegistry;
 import cardwatch.probes.icp.MiitRegistry;
@@ -59,22 +62,50 @@ class PlatformConfiguration {
         return new CachedRegistry(registry, icp.cache(), perMinute);
     }
 
+    /**
+     * The complaint table, reached at run time only: reading the config must not start the database (a bad file
+     * stops the start before anything else does).
+     */
+    private record LazyComplaintStore(ObjectProvider<ComplaintStore> store) implements ComplaintStore {
+        @Override
+        public boolean storedUnchanged(String platform, cardwatch.probes.reviews.Complaint complaint) {
+            return store.getObject().storedUnchanged(platform, complaint);
+        }
+
+        @Override
+        public boolean save(String platform, cardwatch.probes.reviews.Complaint complaint,
+                cardwatch.probes.reviews.ComplaintClassifier.Verdict verdict) {
+            return store.getObject().save(platform, complaint, verdict);
+        }
+    }
+
+    /** Crawls politely: one per service, so its per-host spacing and robots.txt cache hold across runs. */
+    @Bean
+    PoliteFetcher politeFetcher(HttpTransport http, CardwatchProperties properties) {
+        CardwatchProperties.Reviews reviews = properties.reviews();
+        return new PoliteFetcher(http, new PoliteFetcher.Limits(reviews.perHost(), reviews.retries(),
+                reviews.maxBackoff()));
+    }
+
     @Bean
     PlatformCatalog platformCatalog(CardwatchProperties properties, SecretResolver secrets, ProbeRegistry registry,
-            ObjectProvider<DemoPlatforms> demo, IcpRegistry icpRegistry) {
+            ObjectProvider<DemoPlatforms> demo, IcpRegistry icpRegistry, PoliteFetcher fetcher,
+            ObjectProvider<ComplaintStore> complaints) {
+        PlatformConfigLoader.ReviewSupport reviews = new PlatformConfigLoader.ReviewSupport(fetcher,
+                new LazyComplaintStore(complaints));
         ZoneId zone = ZoneId.of(properties.schedule().timeZone());
         if (properties.platformsFile().isBlank()) {
             DemoPlatforms platforms = demo.getObject();
             PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                     new PlatformConfigLoader.Limits(properties.purchase().maxPrice(),
                             properties.demo().minInterval(), zone, properties.budget().dailyPerPlatform()), secrets,
-                    icpRegistry);
+                    icpRegistry, reviews);
             List<Platform> loaded = loader.validate(platforms.source(), platforms.entries(secrets));
             return new PlatformCatalog(platforms.source(), loaded, secrets);
         }
         PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
                 new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), properties.schedule().minInterval(),
-                        zone, properties.budget().dailyPerPlatform()), secrets, icpRegistry);
+                        zone, properties.budget().dailyPerPlatform()), secrets, icpRegistry, reviews);
         Path file = Path.of(properties.platformsFile());
         return new PlatformCatalog(file.toString(), loader.load(file), secrets);
     }

@@ -12,13 +12,29 @@ import java.util.Map;
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
         Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
-        Icp icp) {
+        Icp icp, Reviews reviews) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null, null, null);
+                null, null, null, null);
+    }
+
+    /**
+     * Where complaints about the platform are read; it is review-probed (hourly) when it has this block.
+     *
+     * @param maxPages  pages per source per run at the most (default 5)
+     * @param sources   each a 黑猫-shaped API ({@code kind: heimao}) or an HTML site ({@code kind: html})
+     */
+    public record Reviews(Integer maxPages, List<Source> sources) {
+    }
+
+    /**
+     * One complaint source. heimao: base-url, keyword, secret (a reference). html: name, url and CSS selectors.
+     */
+    public record Source(String kind, String name, String baseUrl, String keyword, String secret, String url,
+            String item, String title, String body, String time, String author, String link, String next) {
     }
 
     /**

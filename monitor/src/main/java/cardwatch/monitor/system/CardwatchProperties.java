@@ -43,7 +43,8 @@ public record CardwatchProperties(
         @Valid @DefaultValue Refunds refunds,
         @Valid @DefaultValue Reconcile reconcile,
         @Valid @DefaultValue Testing testing,
-        @Valid @DefaultValue Icp icp) {
+        @Valid @DefaultValue Icp icp,
+        @Valid @DefaultValue Reviews reviews) {
 
     /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */
     public record Purchase(@NotNull @DecimalMin("0.01") @DefaultValue("10.00") BigDecimal maxPrice) {
@@ -114,6 +115,17 @@ public record CardwatchProperties(
      */
     public record Reconcile(@NotNull @DefaultValue("1m") Duration every,
             @NotNull @DefaultValue("7d") Duration giveUpAfter) {
+    }
+
+    /**
+     * How complaint sources are crawled.
+     *
+     * @param perHost     the least time between two requests to one host
+     * @param retries     tries after a 429 or 503
+     * @param maxBackoff  the longest wait before such a retry
+     */
+    public record Reviews(@NotNull @DefaultValue("2s") Duration perHost, @Min(0) @DefaultValue("3") int retries,
+            @NotNull @DefaultValue("60s") Duration maxBackoff) {
     }
 
     /**

@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
         "cardwatch.demo.jitter=1s",
         "cardwatch.demo.min-interval=1s",
         "cardwatch.demo.notify-deadline=2500ms",
-        "cardwatch.demo.confirm-deadline=4s"})
+        "cardwatch.demo.confirm-deadline=4s",
+        "cardwatch.reviews.per-host=200ms"})
 class DemoServiceIT {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
@@ -103,6 +104,24 @@ class DemoServiceIT {
         assertThat(JSON.readTree(client().get("/api/v1/platforms/reliable/runs?probe=purchase&limit=5").body())
                 .valueStream().anyMatch(r -> r.path("outcome").asString("").equals("success")))
                 .as("purchases over HTTPS too").isTrue();
+    }
+
+    @Test
+    void complaintsAreGatheredClassifiedAndServedAsPlainText() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode page = JSON.readTree(client().get("/api/v1/platforms/reliable/reviews?size=50").body());
+            assertThat(page.path("total").asLong()).isGreaterThanOrEqualTo(7);
+        });
+        String body = client().get("/api/v1/platforms/reliable/reviews?size=50").body();
+        assertThat(body).doesNotContain("<script", "onerror", "<iframe", "alert(");
+        JsonNode items = JSON.readTree(body).path("items");
+        assertThat(items.valueStream().map(i -> i.path("title").asString())).contains("话费没有到账", "客服不回复");
+        assertThat(items.valueStream().filter(i -> i.path("title").asString().equals("话费没有到账")).findFirst()
+                .orElseThrow().path("categories").toString()).contains("recharge_failed");
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(metrics()).containsPattern(
+                "cardwatch_reviews\\{category=\"recharge_failed\",platform=\"reliable\"} [1-9]"));
+        assertThat(metrics()).contains("cardwatch_reviews_unresolved{platform=\"reliable\"}");
+        assertThat(client().get("/api/v1/platforms/reliable/reviews?size=0").statusCode()).isEqualTo(400);
     }
 
     @Test
