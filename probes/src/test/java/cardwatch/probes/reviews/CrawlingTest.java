@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cardwatch.probes.http.HttpLimits;
 import cardwatch.probes.http.HttpTransport;
 import cardwatch.probes.http.TransportException;
+import cardwatch.probes.reviews.heimao.HeimaoSource;
+import cardwatch.probes.reviews.html.HtmlSource;
 import cardwatch.simulator.SimulatedReviewSites;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

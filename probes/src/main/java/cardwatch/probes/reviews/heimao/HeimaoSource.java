@@ -1,4 +1,8 @@
-package cardwatch.probes.reviews;
+package cardwatch.probes.reviews.heimao;
+
+import cardwatch.probes.reviews.Complaint;
+import cardwatch.probes.reviews.ComplaintSource;
+import cardwatch.probes.reviews.PoliteFetcher;
 
 import cardwatch.probes.http.TransportException;
 import java.net.URI;
