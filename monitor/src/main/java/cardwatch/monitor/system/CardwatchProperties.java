@@ -44,7 +44,33 @@ public record CardwatchProperties(
         @Valid @DefaultValue Reconcile reconcile,
         @Valid @DefaultValue Testing testing,
         @Valid @DefaultValue Icp icp,
-        @Valid @DefaultValue Reviews reviews) {
+        @Valid @DefaultValue Reviews reviews,
+        @Valid @DefaultValue Score score) {
+
+    /**
+     * The trust score's weights and targets. A weight of 0 leaves its component out of the total (it is still
+     * shown).
+     *
+     * @param halfLife           a purchase this old weighs half as much as one now
+     * @param minEvidence        effective purchases needed for a grade; fewer give grade "?" (证据不足)
+     * @param deliveryMedian     the median delivery time that still scores 100
+     * @param deliveryP95        the 95th percentile delivery time that still scores 100
+     * @param complaintsPerMonth the severity-weighted complaints per 30 days that halve the complaints component
+     * @param every              how often every platform's score is recomputed and the day's history row written
+     */
+    public record Score(@DecimalMin("0") @DefaultValue("0.35") double reliability,
+            @DecimalMin("0") @DefaultValue("0.15") double delivery,
+            @DecimalMin("0") @DefaultValue("0.15") double refunds,
+            @DecimalMin("0") @DefaultValue("0.15") double compliance,
+            @DecimalMin("0") @DefaultValue("0.10") double complaints,
+            @DecimalMin("0") @DefaultValue("0.10") double availability,
+            @NotNull @DefaultValue("7d") Duration halfLife,
+            @DecimalMin("1") @DefaultValue("10") double minEvidence,
+            @NotNull @DefaultValue("60s") Duration deliveryMedian,
+            @NotNull @DefaultValue("5m") Duration deliveryP95,
+            @DecimalMin("0.1") @DefaultValue("3") double complaintsPerMonth,
+            @NotNull @DefaultValue("5m") Duration every) {
+    }
 
     /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */
     public record Purchase(@NotNull @DecimalMin("0.01") @DefaultValue("10.00") BigDecimal maxPrice) {

@@ -77,6 +77,17 @@ class PostgresIT {
     }
 
     @Test
+    void trustScoresAndTheirDailyHistoryAreStoredInPostgres() {
+        ServiceClient client = new ServiceClient(port);
+        for (String platform : new String[] {"reliable", "down"}) {
+            assertThat(client.get("/api/v1/platforms/" + platform + "/score").statusCode()).isEqualTo(200);
+            assertThat(client.get("/api/v1/platforms/" + platform + "/score").statusCode()).isEqualTo(200);
+        }
+        assertThat(jdbc.sql("select count(*) from score_history where platform_id in ('reliable', 'down')")
+                .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void theDatabaseRefusesASecondRowForTheSameFire() {
         var repository = new RunRepository(jdbc);
         var fire = java.time.Instant.parse("2026-01-01T00:00:00Z");

@@ -125,6 +125,32 @@ class DemoServiceIT {
     }
 
     @Test
+    void theTrustScoreShowsItsComponentsWithTheirInputsAndTodaysHistory() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode score = JSON.readTree(client().get("/api/v1/platforms/reliable/score").body());
+            assertThat(score.path("components").path("compliance").path("inputs").path("icp_status").asString(""))
+                    .isEqualTo("valid");
+            assertThat(score.path("components").path("reliability").path("inputs").path("purchases").asInt())
+                    .isPositive();
+        });
+        JsonNode reliable = JSON.readTree(client().get("/api/v1/platforms/reliable/score").body());
+        JsonNode down = JSON.readTree(client().get("/api/v1/platforms/down/score").body());
+        assertThat(reliable.path("components").path("compliance").path("score").asDouble()).isEqualTo(100.0);
+        assertThat(reliable.path("components").path("reliability").path("score").asDouble())
+                .isGreaterThan(down.path("components").path("reliability").path("score").asDouble());
+        assertThat(reliable.path("grade").asString()).isIn("A", "B", "C", "D", "F", "?");
+        assertThat(reliable.path("history").size()).isEqualTo(1);
+        assertThat(reliable.path("history").get(0).path("grade").asString()).isEqualTo(reliable.path("grade")
+                .asString());
+        assertThat(metrics()).contains("cardwatch_trust_component{component=\"compliance\",platform=\"reliable\"} 100.0")
+                .contains("cardwatch_trust_score{platform=\"reliable\"}")
+                .contains("cardwatch_trust_component{component=\"refunds\",platform=\"down\"} NaN");
+        String method = client().get("/api/v1/score/method").body();
+        assertThat(method).contains("证据不足", "Wilson", "Too little evidence", "信任分").doesNotContain("<script");
+        assertThat(client().get("/api/v1/platforms/no-such-shop/score").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void eachFilingGetsItsStatusAndTheStatusMetric() {
         Map<String, String> expected = Map.of("reliable", "valid", "stuck", "mismatch", "notify-lost",
                 "footer_missing", "out-of-stock", "not_found", "risk", "suspicious", "malformed", "valid");

@@ -1,0 +1,114 @@
+package cardwatch.monitor.scoring;
+
+import cardwatch.probes.reviews.ComplaintClassifier;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads a platform's evidence for its score from the run, ICP and complaint tables, and keeps the daily score
+ * history.
+ */
+@Repository
+public class ScoreEvidence {
+
+    /** Purchases older than this weigh less than 1/256 with the default half-life and are not read. */
+    static final Duration PURCHASE_WINDOW = Duration.ofDays(60);
+    static final Duration RECENT = Duration.ofDays(30);
+    static final Duration AVAILABILITY_WINDOW = Duration.ofDays(7);
+    static final long REFUND_TARGET_MS = Duration.ofHours(24).toMillis();
+
+    private final JdbcClient jdbc;
+    private final Map<String, ComplaintClassifier.Category> categories;
+
+    public ScoreEvidence(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+        this.categories = ComplaintClassifier.standard().categories();
+    }
+
+    public ScoreCalculator.Evidence read(String platform, Instant now) {
+        List<ScoreCalculator.Purchase> purchases = jdbc.sql("select ended_at, outcome from probe_run "
+                + "where platform_id = ? and probe = 'purchase' and status = 'done' and ended_at >= ? "
+                + "and outcome in ('success', 'failure') and reason <> 'maintenance' order by ended_at")
+                .params(platform, utc(now.minus(PURCHASE_WINDOW)))
+                .query((rs, i) -> new ScoreCalculator.Purchase(instant(rs.getObject(1, OffsetDateTime.class)),
+                        "success".equals(rs.getString(2))))
+                .list();
+        List<Long> delivery = jdbc.sql("select delivery_ms from probe_run where platform_id = ? and probe = 'purchase' "
+                + "and outcome = 'success' and delivery_ms is not null and ended_at >= ?")
+                .params(platform, utc(now.minus(RECENT))).query(Long.class).list();
+        long settled = jdbc.sql("select count(*) from probe_run where platform_id = ? and ended_at >= ? "
+                + "and refund_outcome in ('refunded', 'not_refunded')")
+                .params(platform, utc(now.minus(RECENT))).query(Long.class).single();
+        long inTime = jdbc.sql("select count(*) from probe_run where platform_id = ? and ended_at >= ? "
+                + "and refund_outcome = 'refunded' and refund_ms <= ?")
+                .params(platform, utc(now.minus(RECENT)), REFUND_TARGET_MS).query(Long.class).single();
+        List<String[]> icp = jdbc.sql("select status, facts from icp_status where platform_id = ?").params(platform)
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+        String icpStatus = icp.isEmpty() ? null : icp.get(0)[0];
+        boolean personal = !icp.isEmpty() && icp.get(0)[1].contains("\"personal_filing\":\"true\"");
+        double complaintWeight = jdbc.sql("select categories, resolution from complaint "
+                + "where platform_id = ? and first_seen >= ?").params(platform, utc(now.minus(RECENT)))
+                .query((rs, i) -> complaintWeight(rs.getString(1), rs.getString(2))).list().stream()
+                .mapToDouble(Double::doubleValue).sum();
+        long[] availability = jdbc.sql("select count(*), coalesce(sum(case when outcome = 'success' then 1 else 0 end), 0) "
+                + "from probe_run where platform_id = ? and probe = 'availability' and status = 'done' "
+                + "and ended_at >= ? and outcome in ('success', 'failure') and reason <> 'maintenance'")
+                .params(platform, utc(now.minus(AVAILABILITY_WINDOW)))
+                .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        return new ScoreCalculator.Evidence(purchases, delivery, settled, inTime, icpStatus, personal, complaintWeight,
+                availability[0], availability[1]);
+    }
+
+    /** A complaint weighs its most severe category (1 when none matched); a resolved one weighs half. */
+    double complaintWeight(String categoryList, String resolution) {
+        int severity = 1;
+        for (String name : categoryList.split(",")) {
+            ComplaintClassifier.Category category = categories.get(name.strip());
+            if (category != null) {
+                severity = Math.max(severity, category.severity());
+            }
+        }
+        return "resolved".equals(resolution) ? severity / 2.0 : severity;
+    }
+
+    public void saveDaily(String platform, LocalDate day, ScoreCalculator.Score score, Instant at) {
+        int updated = jdbc.sql("update score_history set score = ?, grade = ?, computed_at = ? "
+                + "where platform_id = ? and score_day = ?")
+                .params(score.score(), score.grade(), utc(at), platform, day).update();
+        if (updated == 0) {
+            jdbc.sql("insert into score_history (platform_id, score_day, score, grade, computed_at) values (?, ?, ?, ?, ?)")
+                    .params(platform, day, score.score(), score.grade(), utc(at)).update();
+        }
+    }
+
+    /** One day of history, oldest first. */
+    public record Day(LocalDate day, Double score, String grade) {
+    }
+
+    public List<Day> history(String platform, int days) {
+        List<Day> newestFirst = new ArrayList<>(jdbc.sql("select score_day, score, grade from score_history "
+                + "where platform_id = ? order by score_day desc limit ?").params(platform, days)
+                .query((rs, i) -> new Day(rs.getObject(1, LocalDate.class),
+                        rs.getObject(2) == null ? null : rs.getDouble(2), rs.getString(3)))
+                .list());
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at.toInstant();
+    }
+}

@@ -1,0 +1,88 @@
+package cardwatch.monitor.scoring;
+
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.system.CardwatchProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/**
+ * Computes each platform's trust score from its evidence, keeps the latest for the metrics, and writes one
+ * history row per platform and day. Scores are recomputed on a schedule ({@code cardwatch.score.every}) and
+ * whenever one is asked for.
+ */
+@Service
+public class ScoreService {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoreService.class);
+
+    private final PlatformCatalog catalog;
+    private final ScoreEvidence evidence;
+    private final ScoreCalculator calculator;
+    private final ZoneId zone;
+    private final Clock clock;
+    private final Map<String, ScoreCalculator.Score> latest = new ConcurrentHashMap<>();
+
+    public ScoreService(PlatformCatalog catalog, ScoreEvidence evidence, CardwatchProperties properties, Clock clock) {
+        this.catalog = catalog;
+        this.evidence = evidence;
+        this.calculator = new ScoreCalculator(settings(properties.score()));
+        this.zone = ZoneId.of(properties.schedule().timeZone());
+        this.clock = clock;
+    }
+
+    static ScoreCalculator.Settings settings(CardwatchProperties.Score score) {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        weights.put("reliability", score.reliability());
+        weights.put("delivery", score.delivery());
+        weights.put("refunds", score.refunds());
+        weights.put("compliance", score.compliance());
+        weights.put("complaints", score.complaints());
+        weights.put("availability", score.availability());
+        return new ScoreCalculator.Settings(weights, score.halfLife(), score.minEvidence(), score.deliveryMedian(),
+                score.deliveryP95(), score.complaintsPerMonth());
+    }
+
+    /** The platform's score now, stored as today's history; empty for an unknown platform. */
+    public Optional<ScoreCalculator.Score> compute(String platformId) {
+        return catalog.find(platformId).map(this::compute);
+    }
+
+    private ScoreCalculator.Score compute(Platform platform) {
+        Instant now = clock.instant();
+        ScoreCalculator.Score score = calculator.score(evidence.read(platform.id(), now), now);
+        latest.put(platform.id(), score);
+        evidence.saveDaily(platform.id(), LocalDate.ofInstant(now, zone), score, now);
+        return score;
+    }
+
+    @Scheduled(fixedDelayString = "${cardwatch.score.every:5m}", initialDelayString = "${cardwatch.score.every:5m}")
+    public void computeAll() {
+        for (Platform platform : catalog.all()) {
+            try {
+                compute(platform);
+            } catch (RuntimeException e) {
+                log.warn("trust score for {} not computed: {}", platform.id(), e.toString());
+            }
+        }
+    }
+
+    /** The last computed score, or empty before the first. */
+    public Optional<ScoreCalculator.Score> latest(String platformId) {
+        return Optional.ofNullable(latest.get(platformId));
+    }
+
+    public ScoreEvidence evidence() {
+        return evidence;
+    }
+}
