@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 /** Keeps each ICP check's status and record, and the status metric, in step with the run. */
 @Component
+@org.springframework.core.annotation.Order(0)
 class IcpFindings implements RunRecorder.FindingSink {
 
     private final IcpStatusRepository checks;

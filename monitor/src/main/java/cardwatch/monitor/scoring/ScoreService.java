@@ -2,7 +2,9 @@ package cardwatch.monitor.scoring;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.probes.ProbeResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,16 +15,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
  * Computes each platform's trust score from its evidence, keeps the latest for the metrics, and writes one
- * history row per platform and day. Scores are recomputed on a schedule ({@code cardwatch.score.every}) and
- * whenever one is asked for.
+ * history row per platform and day. Scores are recomputed after each run, on a schedule
+ * ({@code cardwatch.score.every}) and whenever one is asked for.
  */
 @Service
-public class ScoreService {
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class ScoreService implements RunRecorder.FindingSink {
 
     private static final Logger log = LoggerFactory.getLogger(ScoreService.class);
 
@@ -64,6 +69,12 @@ public class ScoreService {
         latest.put(platform.id(), score);
         evidence.saveDaily(platform.id(), LocalDate.ofInstant(now, zone), score, now);
         return score;
+    }
+
+    /** After every run: the score follows the evidence at once (it runs after the other findings are stored). */
+    @Override
+    public void record(String platform, String probe, ProbeResult result, Instant at) {
+        catalog.find(platform).ifPresent(this::compute);
     }
 
     @Scheduled(fixedDelayString = "${cardwatch.score.every:5m}", initialDelayString = "${cardwatch.score.every:5m}")

@@ -126,6 +126,10 @@ class DemoServiceIT {
 
     @Test
     void theTrustScoreShowsItsComponentsWithTheirInputsAndTodaysHistory() {
+        // Nobody asks for "slow"'s score: its runs alone keep it current.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(metrics()).containsPattern(
+                        "cardwatch_trust_component\\{component=\"reliability\",platform=\"slow\"} [0-9]"));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode score = JSON.readTree(client().get("/api/v1/platforms/reliable/score").body());
             assertThat(score.path("components").path("compliance").path("inputs").path("icp_status").asString(""))
