@@ -155,6 +155,25 @@ class DemoServiceIT {
     }
 
     @Test
+    void aPlatformThatIsDownHasAnOpenIncidentWithItsCauseAndTimeline() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode items = JSON.readTree(client().get("/api/v1/incidents?state=open&platform=down").body())
+                    .path("items");
+            assertThat(items.valueStream().filter(i -> i.path("probe").asString().equals("purchase"))
+                    .map(i -> i.path("cause").asString())).containsExactly("http_error");
+        });
+        JsonNode incident = JSON.readTree(client().get("/api/v1/incidents?state=open&platform=down").body())
+                .path("items").get(0);
+        assertThat(incident.path("timeline").get(0).path("kind").asString()).isEqualTo("opened");
+        assertThat(metrics()).contains("cardwatch_incident_open{platform=\"down\"} 1.0")
+                .contains("cardwatch_incident_open{platform=\"reliable\"} 0.0");
+        assertThat(JSON.readTree(client().get("/api/v1/incidents?platform=reliable").body()).path("items").size())
+                .isZero();
+        assertThat(client().get("/api/v1/incidents?state=closed").statusCode()).isEqualTo(400);
+        assertThat(client().get("/api/v1/incidents?platform=no-such-shop").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void eachFilingGetsItsStatusAndTheStatusMetric() {
         Map<String, String> expected = Map.of("reliable", "valid", "stuck", "mismatch", "notify-lost",
                 "footer_missing", "out-of-stock", "not_found", "risk", "suspicious", "malformed", "valid");

@@ -1,0 +1,121 @@
+package cardwatch.monitor.incident;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Incidents and their timelines. */
+@Repository
+public class IncidentRepository {
+
+    public record Event(Instant at, String kind, String reason) {
+    }
+
+    public record Incident(long id, String platform, String probe, String state, String cause, int failures,
+            Instant openedAt, Instant updatedAt, Instant resolvedAt, List<Event> timeline) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public IncidentRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Transactional
+    public long open(String platform, String probe, String reason, Instant at) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("insert into incident (platform_id, probe, state, cause, failures, opened_at, updated_at) "
+                + "values (?, ?, 'open', ?, 1, ?, ?)").params(platform, probe, reason, utc(at), utc(at))
+                .update(keys, "id");
+        long id = keys.getKey().longValue();
+        event(id, at, "opened", reason);
+        return id;
+    }
+
+    /** Another failure: the cause becomes the reason seen most often in this incident. */
+    @Transactional
+    public void failure(long id, String reason, Instant at, String kind) {
+        event(id, at, kind, reason);
+        String cause = jdbc.sql("select reason from incident_event where incident_id = ? and reason <> '' "
+                + "group by reason order by count(*) desc, max(at) desc limit 1").params(id).query(String.class)
+                .single();
+        jdbc.sql("update incident set state = 'open', cause = ?, failures = failures + 1, updated_at = ?, "
+                + "resolved_at = null where id = ?").params(cause, utc(at), id).update();
+    }
+
+    @Transactional
+    public void resolve(long id, Instant at) {
+        event(id, at, "resolved", "");
+        jdbc.sql("update incident set state = 'resolved', updated_at = ?, resolved_at = ? where id = ?")
+                .params(utc(at), utc(at), id).update();
+    }
+
+    private void event(long id, Instant at, String kind, String reason) {
+        jdbc.sql("insert into incident_event (incident_id, at, kind, reason) values (?, ?, ?, ?)")
+                .params(id, utc(at), kind, reason).update();
+    }
+
+    /** The latest incident per platform and probe: the open ones, and the one a reopening would continue. */
+    public Optional<Incident> latest(String platform, String probe) {
+        return jdbc.sql(SELECT + " where platform_id = ? and probe = ? order by id desc limit 1")
+                .params(platform, probe).query(IncidentRepository::incident).optional().map(this::withTimeline);
+    }
+
+    public List<Incident> find(String state, String platform, int limit) {
+        StringBuilder sql = new StringBuilder(SELECT + " where 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (state != null) {
+            sql.append(" and state = ?");
+            params.add(state);
+        }
+        if (platform != null) {
+            sql.append(" and platform_id = ?");
+            params.add(platform);
+        }
+        sql.append(" order by opened_at desc, id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(IncidentRepository::incident).list().stream()
+                .map(this::withTimeline).toList();
+    }
+
+    public Map<String, Long> openCountByPlatform() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.sql("select platform_id, count(*) from incident where state = 'open' group by platform_id")
+                .query((rs, i) -> counts.put(rs.getString(1), rs.getLong(2))).list();
+        return counts;
+    }
+
+    private static final String SELECT = "select id, platform_id, probe, state, cause, failures, opened_at, updated_at, "
+            + "resolved_at from incident";
+
+    private static Incident incident(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Incident(rs.getLong("id"), rs.getString("platform_id"), rs.getString("probe"), rs.getString("state"),
+                rs.getString("cause"), rs.getInt("failures"), instant(rs, "opened_at"), instant(rs, "updated_at"),
+                instant(rs, "resolved_at"), List.of());
+    }
+
+    private Incident withTimeline(Incident i) {
+        List<Event> timeline = jdbc.sql("select at, kind, reason from incident_event where incident_id = ? "
+                + "order by at, id").params(i.id())
+                .query((rs, n) -> new Event(instant(rs, "at"), rs.getString("kind"), rs.getString("reason"))).list();
+        return new Incident(i.id(), i.platform(), i.probe(), i.state(), i.cause(), i.failures(), i.openedAt(),
+                i.updatedAt(), i.resolvedAt(), timeline);
+    }
+
+    private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,92 @@
+package cardwatch.monitor.incident;
+
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.run.RunRecorder;
+import cardwatch.probes.Outcome;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Reason;
+import cardwatch.probes.availability.AvailabilityProbe;
+import cardwatch.probes.purchase.PurchaseProbe;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Service;
+
+/**
+ * Feeds each purchase and availability run to the {@link IncidentTracker} and stores what it decides: incidents
+ * open, continue, gather failures and resolve, each step on the incident's timeline. Exports
+ * {@code cardwatch_incident_open{platform}}: 1 while any probe of the platform has an open incident.
+ */
+@Service
+@Order(50)
+public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
+
+    private static final Logger log = LoggerFactory.getLogger(IncidentService.class);
+    static final Set<String> PROBES = Set.of(PurchaseProbe.KIND, AvailabilityProbe.KIND);
+
+    private final PlatformCatalog catalog;
+    private final IncidentRepository incidents;
+    private final IncidentTracker tracker;
+
+    public IncidentService(PlatformCatalog catalog, IncidentRepository incidents) {
+        this.catalog = catalog;
+        this.incidents = incidents;
+        this.tracker = new IncidentTracker(IncidentTracker.Settings.defaults());
+        for (IncidentRepository.Incident open : incidents.find("open", null, Integer.MAX_VALUE)) {
+            tracker.restoreOpen(open.platform(), open.probe());
+        }
+    }
+
+    static IncidentTracker.Verdict verdict(ProbeResult result) {
+        if (result.outcome() == Outcome.ERROR || result.reason() == Reason.MAINTENANCE) {
+            return IncidentTracker.Verdict.NOT_EVIDENCE;
+        }
+        return result.outcome() == Outcome.SUCCESS ? IncidentTracker.Verdict.SUCCESS : IncidentTracker.Verdict.FAILURE;
+    }
+
+    @Override
+    public synchronized void record(String platform, String probe, ProbeResult result, Instant at) {
+        if (!PROBES.contains(probe)) {
+            return;
+        }
+        String reason = result.reason().label();
+        switch (tracker.observe(platform, probe, verdict(result), at)) {
+            case OPENED -> {
+                long id = incidents.open(platform, probe, reason, at);
+                log.warn("incident {} opened: {} {} failing ({})", id, platform, probe, reason);
+            }
+            case CONTINUED -> incidents.latest(platform, probe).ifPresentOrElse(last -> {
+                incidents.failure(last.id(), reason, at, "reopened");
+                log.warn("incident {} reopened: {} {} failing again ({})", last.id(), platform, probe, reason);
+            }, () -> incidents.open(platform, probe, reason, at));
+            case UPDATED -> incidents.latest(platform, probe)
+                    .ifPresent(open -> incidents.failure(open.id(), reason, at, "updated"));
+            case RESOLVED -> incidents.latest(platform, probe).ifPresent(open -> {
+                incidents.resolve(open.id(), at);
+                log.info("incident {} resolved: {} {}", open.id(), platform, probe);
+            });
+            case NONE -> {
+            }
+        }
+    }
+
+    public synchronized boolean open(String platform) {
+        return PROBES.stream().anyMatch(probe -> tracker.isOpen(platform, probe));
+    }
+
+    public List<IncidentRepository.Incident> find(String state, String platform, int limit) {
+        return incidents.find(state, platform, limit);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        catalog.all().forEach(p -> Gauge.builder("cardwatch.incident.open", this, s -> s.open(p.id()) ? 1 : 0)
+                .description("1 while the platform has an open incident").tag("platform", p.id()).register(registry));
+    }
+}

@@ -1,0 +1,92 @@
+package cardwatch.monitor.incident;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.probes.Outcome;
+import cardwatch.probes.ProbeResult;
+import cardwatch.probes.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** Incidents as stored in the real schema (H2 with the Flyway migrations), across a restart of the service. */
+class IncidentServiceTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private IncidentRepository repository;
+    private IncidentService service;
+    private int step;
+
+    @BeforeEach
+    void start() {
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:incidents-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        repository = new IncidentRepository(JdbcClient.create(db));
+        service = newService();
+    }
+
+    private IncidentService newService() {
+        return new IncidentService(new PlatformCatalog("test", List.of(), null), repository);
+    }
+
+    private void run(String probe, Reason reason) {
+        ProbeResult result = reason.outcome() == Outcome.ERROR ? ProbeResult.error(reason, "")
+                : new ProbeResult(reason.outcome(), reason, Set.of(), Map.of(), null, null, null, "");
+        service.record("shop", probe, result, T0.plus(Duration.ofMinutes(15L * step++)));
+    }
+
+    @Test
+    void anIncidentKeepsItsTimelineItsDominantCauseAndContinuesWhenItReopensSoon() {
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.NOT_DELIVERED);
+        run("purchase", Reason.NOT_DELIVERED);
+        run("purchase", Reason.NOT_DELIVERED);
+        assertThat(service.open("shop")).isTrue();
+        var open = repository.find("open", "shop", 10);
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).cause()).isEqualTo("not_delivered");
+        assertThat(open.get(0).timeline()).extracting(IncidentRepository.Event::kind)
+                .containsExactly("opened", "updated", "updated", "updated");
+
+        run("purchase", Reason.NONE);
+        run("purchase", Reason.NONE);
+        assertThat(service.open("shop")).isFalse();
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.HTTP_ERROR);
+
+        var all = repository.find(null, "shop", 10);
+        assertThat(all).as("reopened within 30 minutes: the same incident").hasSize(1);
+        assertThat(all.get(0).state()).isEqualTo("open");
+        assertThat(all.get(0).timeline()).extracting(IncidentRepository.Event::kind)
+                .containsSubsequence("resolved", "reopened");
+    }
+
+    @Test
+    void errorsAndMaintenanceOpenNothingAndOpenIncidentsSurviveARestart() {
+        for (int i = 0; i < 5; i++) {
+            run("purchase", Reason.MAINTENANCE);
+            run("availability", Reason.NETWORK);
+        }
+        assertThat(repository.find(null, null, 10)).isEmpty();
+        run("availability", Reason.HTTP_ERROR);
+        run("availability", Reason.HTTP_ERROR);
+        run("availability", Reason.HTTP_ERROR);
+        assertThat(service.open("shop")).isTrue();
+
+        service = newService();
+        assertThat(service.open("shop")).as("after a restart").isTrue();
+        run("availability", Reason.NONE);
+        run("availability", Reason.NONE);
+        assertThat(repository.find("resolved", "shop", 10)).hasSize(1);
+    }
+}
