@@ -211,7 +211,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                         settings.confirmDeadline().toMillis() + "ms", "300ms", "2s"),
                 new PlatformEntry.Budget(settings.dailyBudget()), payer, generic,
                 new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null),
-                new PlatformEntry.Icp(domain(demo.id()), null), demo.id().equals(REVIEWED) ? reviews() : null);
+                new PlatformEntry.Icp(domain(demo.id()), null), demo.id().equals(REVIEWED) ? reviews() : null, null);
     }
 
     private PlatformEntry.ScheduleEntry schedule() {

@@ -4,7 +4,10 @@ import cardwatch.probes.PayerSettings;
 import cardwatch.probes.purchase.PurchaseSpec;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated platform entry.
@@ -31,5 +34,13 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
             BigDecimal dailyBudget) {
         this(id, nameZh, nameEn, baseUrl, protocol, merchantId, credentialRefs, purchase, schedules, dailyBudget,
                 null, Map.of());
+    }
+
+    /** The maintenance window that covers {@code at}, if any. */
+    public Optional<MaintenanceWindow> maintenanceAt(Instant at) {
+        if (!(options.get(MaintenanceWindow.OPTION) instanceof List<?> windows)) {
+            return Optional.empty();
+        }
+        return windows.stream().map(MaintenanceWindow.class::cast).filter(w -> w.covers(at)).findFirst();
     }
 }

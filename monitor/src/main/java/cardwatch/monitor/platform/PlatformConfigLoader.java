@@ -218,6 +218,7 @@ public final class PlatformConfigLoader {
         AvailabilitySpec availability = availability(e.availability(), baseUrl, p);
         IcpSpec icp = icp(e.icp(), baseUrl, availability, p);
         ReviewsSpec reviews = reviews(e.reviews(), p);
+        List<MaintenanceWindow> maintenance = maintenance(e.maintenance(), p);
         Map<String, Schedule> schedules = schedules(e.schedule(), availability != null, icp != null,
                 reviews != null, p);
         BigDecimal daily = e.budget() == null || e.budget().daily() == null ? limits.dailyBudget()
@@ -240,6 +241,9 @@ public final class PlatformConfigLoader {
         }
         if (reviews != null) {
             options.put(ReviewsSpec.OPTION, reviews);
+        }
+        if (!maintenance.isEmpty()) {
+            options.put(MaintenanceWindow.OPTION, maintenance);
         }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
                 Map.copyOf(credentials), purchase, schedules, money(daily), payer, Map.copyOf(options));
@@ -401,6 +405,41 @@ public final class PlatformConfigLoader {
     }
 
     /** The review sources: each named, its URL absolute, a heimao secret a resolvable reference. */
+    /** Maintenance windows: a Quartz cron for each start, in the service's time zone, and a duration. */
+    private List<MaintenanceWindow> maintenance(List<PlatformEntry.Maintenance> entries, Problems p) {
+        List<MaintenanceWindow> windows = new ArrayList<>();
+        List<PlatformEntry.Maintenance> given = entries == null ? List.of() : entries;
+        for (int i = 0; i < given.size(); i++) {
+            PlatformEntry.Maintenance m = given.get(i);
+            String field = "maintenance[" + i + "]";
+            if (m == null) {
+                p.add(field, "is empty: give cron and duration");
+                continue;
+            }
+            boolean hasCron = required(m.cron(), field + ".cron", p);
+            Duration duration = required(m.duration(), field + ".duration", p)
+                    ? duration(m.duration(), null, field + ".duration", p) : null;
+            if (duration != null && (duration.isZero() || duration.compareTo(Duration.ofDays(7)) > 0)) {
+                p.add(field + ".duration", "'" + m.duration() + "' must be more than 0 and at most 7 days");
+                duration = null;
+            }
+            if (!hasCron) {
+                continue;
+            }
+            try {
+                MaintenanceWindow window = new MaintenanceWindow(m.cron().trim(), duration == null ? Duration.ZERO
+                        : duration, m.note(), limits.timeZone());
+                if (duration != null) {
+                    windows.add(window);
+                }
+            } catch (java.text.ParseException ex) {
+                p.add(field + ".cron", "'" + m.cron() + "' is not a Quartz cron expression (seconds minutes hours "
+                        + "day-of-month month day-of-week, e.g. '0 0 0 * * ?'): " + ex.getMessage());
+            }
+        }
+        return List.copyOf(windows);
+    }
+
     private ReviewsSpec reviews(PlatformEntry.Reviews entry, Problems p) {
         if (entry == null) {
             return null;

@@ -12,13 +12,24 @@ import java.util.Map;
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
         Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
-        Icp icp, Reviews reviews) {
+        Icp icp, Reviews reviews, List<Maintenance> maintenance) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
+    }
+
+    /**
+     * A recurring window in which the platform is expected to be down: no purchase is placed and runs carry reason
+     * {@code maintenance}.
+     *
+     * @param cron     a Quartz cron expression for each window's start, in the service's time zone
+     * @param duration how long each window lasts (e.g. 3h)
+     * @param note     what it is, shown with the runs (e.g. 银行维护)
+     */
+    public record Maintenance(String cron, String duration, String note) {
     }
 
     /**

@@ -5,6 +5,10 @@ import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.CallbackUrls;
 import cardwatch.monitor.purchase.PurchaseRunner;
 import cardwatch.monitor.run.RunGuard;
+import cardwatch.monitor.platform.MaintenanceWindow;
+import cardwatch.probes.Outcome;
+import java.util.Map;
+import java.util.Set;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.run.RunStart;
@@ -132,6 +136,14 @@ public class ProbeDispatcher implements DisposableBean {
         if (run.isEmpty()) {
             meters.skip(SchedulerMeters.ALREADY_RUN);
             log.warn("{} {}: the run for {} exists already; not run again", platform.id(), kind, scheduledFire);
+            return;
+        }
+        Optional<MaintenanceWindow> maintenance = platform.maintenanceAt(start);
+        if (maintenance.isPresent()) {
+            log.info("{} {} run {}: in its {}; nothing is sent", platform.id(), kind, clientOrderId,
+                    maintenance.get());
+            recorder.record(run.get(), new ProbeResult(Outcome.FAILURE, Reason.MAINTENANCE, Set.of(), Map.of(), null,
+                    null, null, maintenance.get().toString()));
             return;
         }
         Probe probe = registry.probes().get(kind);

@@ -55,6 +55,7 @@ class PlatformConfigValidationTest {
             availability-no-block.yml | platform 'good-shop', field 'schedule.availability': needs an availability block (its URLs and keyword)
             availability-bad-url.yml | platform 'good-shop', field 'availability.urls[1]': 'api.good.example/ping' is not an absolute http(s) URL
             availability-too-often.yml | platform 'good-shop', field 'schedule.availability.every': 5s is below the floor of 10s for probes that spend nothing
+            maintenance-no-duration.yml | platform 'good-shop', field 'maintenance[0].duration': is required
             """)
     void eachRuleNamesTheFileThePlatformAndTheField(String file, String message) {
         Path path = Path.of(DIR + file);
@@ -109,6 +110,30 @@ class PlatformConfigValidationTest {
             assertThat(p.schedules().get("purchase"))
                     .isEqualTo(new Schedule(Duration.ofMinutes(15), null, Duration.ofMinutes(1)));
         });
+    }
+
+    @Test
+    void aMaintenanceCronThatDoesNotParseIsNamed() {
+        Path path = Path.of(DIR + "maintenance-bad-cron.yml");
+        assertThatThrownBy(() -> loader().load(path)).isInstanceOf(PlatformConfigException.class)
+                .satisfies(e -> assertThat(((PlatformConfigException) e).problems()).singleElement().asString()
+                        .startsWith(path + ": platform 'good-shop', field 'maintenance[0].cron': 'every night' is not "
+                                + "a Quartz cron expression"));
+    }
+
+    @Test
+    void maintenanceWindowsAreReadInShanghaiTime() {
+        Platform p = loader().load(Path.of(DIR + "maintenance-valid.yml")).get(0);
+        // 00:00–03:00 in Shanghai is 16:00–19:00 UTC the day before.
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-20T15:59:59Z"))).isEmpty();
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-20T16:00:00Z"))).get().asString()
+                .contains("银行维护");
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-20T18:59:59Z"))).isPresent();
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-20T19:00:00Z"))).isEmpty();
+        // Sundays 12:00–12:30 in Shanghai: 2026-11-22 is a Sunday, 2026-11-21 a Saturday.
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-22T04:10:00Z"))).isPresent();
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-21T04:10:00Z"))).isEmpty();
+        assertThat(p.maintenanceAt(java.time.Instant.parse("2026-11-22T04:30:00Z"))).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package cardwatch.monitor.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import cardwatch.monitor.platform.MaintenanceWindow;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.platform.Schedule;
@@ -32,6 +33,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +90,8 @@ class ProbeDispatcherTest {
         runs = new RunRepository(JdbcClient.create(db));
         SecretResolver secrets = new SecretResolver(name -> null, null);
         PlatformCatalog catalog = new PlatformCatalog("test", List.of(platform("slow-one", Duration.ZERO),
-                platform("fast-one", Duration.ZERO), platform("jittery", Duration.ofSeconds(2))), secrets);
+                platform("fast-one", Duration.ZERO), platform("jittery", Duration.ofSeconds(2)), inMaintenance()),
+                secrets);
         ProbeMeters probeMeters = new ProbeMeters(catalog);
         probeMeters.bindTo(meters);
         SchedulerMeters schedulerMeters = new SchedulerMeters();
@@ -112,6 +115,32 @@ class ProbeDispatcherTest {
     private static Platform platform(String id, Duration jitter) {
         return new Platform(id, id, id, URI.create("http://127.0.0.1:1/"), "yrapi", "1", Map.of(), null,
                 Map.of(GATED, new Schedule(Duration.ofMinutes(5), null, jitter)), BigDecimal.TEN);
+    }
+
+    /** In a window that starts every minute and lasts one: always in maintenance. */
+    private static Platform inMaintenance() {
+        try {
+            MaintenanceWindow always = new MaintenanceWindow("0 * * * * ?", Duration.ofMinutes(1), "银行维护",
+                    ZoneId.of("Asia/Shanghai"));
+            return new Platform("in-maintenance", "维护中", "In maintenance", URI.create("http://127.0.0.1:1/"),
+                    "yrapi", "1", Map.of(), null, Map.of(GATED, new Schedule(Duration.ofMinutes(5), null,
+                            Duration.ZERO)), BigDecimal.TEN, null, Map.of(MaintenanceWindow.OPTION, List.of(always)));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRunInAMaintenanceWindowSendsNothingAndCarriesReasonMaintenance() {
+        gates.put("in-maintenance", new CountDownLatch(1)); // never opened: the probe would hang for 10 s
+
+        dispatcher.fire("in-maintenance", GATED, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> finished("in-maintenance").size() == 1);
+        ProbeRun run = finished("in-maintenance").get(0);
+        assertThat(run.outcome()).isEqualTo("failure");
+        assertThat(run.reason()).isEqualTo("maintenance");
+        assertThat(run.evidence()).contains("0 * * * * ?", "银行维护");
     }
 
     private double skipped(String reason) {
