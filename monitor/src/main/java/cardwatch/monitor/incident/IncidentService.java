@@ -16,12 +16,16 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
  * Feeds each purchase and availability run to the {@link IncidentTracker} and stores what it decides: incidents
  * open, continue, gather failures and resolve, each step on the incident's timeline. Exports
- * {@code cardwatch_incident_open{platform}}: 1 while any probe of the platform has an open incident.
+ * {@code cardwatch_incident_open{platform}}: 1 while any probe of the platform has an open incident. When reference
+ * endpoints are configured ({@code cardwatch.self-check.references}) and none answers, a platform failure is taken
+ * for our own: it opens no platform incident, and one "monitor degraded" incident (platform {@code _monitor}) is open
+ * until a reference answers again ({@code cardwatch_monitor_degraded}).
  */
 @Service
 @Order(50)
@@ -33,10 +37,16 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     private final PlatformCatalog catalog;
     private final IncidentRepository incidents;
     private final IncidentTracker tracker;
+    private final SelfCheck selfCheck;
 
-    public IncidentService(PlatformCatalog catalog, IncidentRepository incidents) {
+    /** The pseudo platform and probe of the "monitor degraded" incident; no platform id can take this form. */
+    public static final String MONITOR = "_monitor";
+    static final String SELF_CHECK = "self-check";
+
+    public IncidentService(PlatformCatalog catalog, IncidentRepository incidents, SelfCheck selfCheck) {
         this.catalog = catalog;
         this.incidents = incidents;
+        this.selfCheck = selfCheck;
         this.tracker = new IncidentTracker(IncidentTracker.Settings.defaults());
         for (IncidentRepository.Incident open : incidents.find("open", null, Integer.MAX_VALUE)) {
             tracker.restoreOpen(open.platform(), open.probe());
@@ -56,7 +66,12 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
             return;
         }
         String reason = result.reason().label();
-        switch (tracker.observe(platform, probe, verdict(result), at)) {
+        IncidentTracker.Verdict verdict = verdict(result);
+        if (verdict == IncidentTracker.Verdict.FAILURE && selfCheck.configured()
+                && selfCheckChanged(selfCheck.degradedNow(), at)) {
+            return;
+        }
+        switch (tracker.observe(platform, probe, verdict, at)) {
             case OPENED -> {
                 long id = incidents.open(platform, probe, reason, at);
                 log.warn("incident {} opened: {} {} failing ({})", id, platform, probe, reason);
@@ -76,6 +91,37 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
         }
     }
 
+    /** Checks Cardwatch's own connectivity on a schedule and opens or resolves "monitor degraded". */
+    @Scheduled(fixedDelayString = "${cardwatch.self-check.every:30s}")
+    public void selfCheck() {
+        if (selfCheck.configured()) {
+            boolean degraded = selfCheck.check();
+            synchronized (this) {
+                selfCheckChanged(degraded, Instant.now());
+            }
+        }
+    }
+
+    /** Keeps the "monitor degraded" incident in step; returns whether Cardwatch is degraded. */
+    private boolean selfCheckChanged(boolean degraded, Instant at) {
+        boolean open = tracker.isOpen(MONITOR, SELF_CHECK);
+        if (degraded && !open) {
+            long id = incidents.open(MONITOR, SELF_CHECK, "network", at);
+            tracker.restoreOpen(MONITOR, SELF_CHECK);
+            log.warn("incident {} opened: monitor degraded, no reference endpoint answers; platform failures "
+                    + "open no incident meanwhile", id);
+        } else if (!degraded && open) {
+            incidents.latest(MONITOR, SELF_CHECK).ifPresent(i -> incidents.resolve(i.id(), at));
+            tracker.resolveNow(MONITOR, SELF_CHECK);
+            log.info("monitor degraded resolved: a reference endpoint answers again");
+        }
+        return degraded;
+    }
+
+    public synchronized boolean degraded() {
+        return tracker.isOpen(MONITOR, SELF_CHECK);
+    }
+
     public synchronized boolean open(String platform) {
         return PROBES.stream().anyMatch(probe -> tracker.isOpen(platform, probe));
     }
@@ -88,5 +134,8 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     public void bindTo(MeterRegistry registry) {
         catalog.all().forEach(p -> Gauge.builder("cardwatch.incident.open", this, s -> s.open(p.id()) ? 1 : 0)
                 .description("1 while the platform has an open incident").tag("platform", p.id()).register(registry));
+        Gauge.builder("cardwatch.monitor.degraded", this, s -> s.degraded() ? 1 : 0)
+                .description("1 while no reference endpoint answers: Cardwatch's own connectivity is down")
+                .register(registry);
     }
 }

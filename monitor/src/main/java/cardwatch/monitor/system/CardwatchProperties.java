@@ -45,7 +45,21 @@ public record CardwatchProperties(
         @Valid @DefaultValue Testing testing,
         @Valid @DefaultValue Icp icp,
         @Valid @DefaultValue Reviews reviews,
-        @Valid @DefaultValue Score score) {
+        @Valid @DefaultValue Score score,
+        @Valid @DefaultValue SelfCheck selfCheck) {
+
+    /**
+     * Cardwatch's own connectivity, checked against reference endpoints. While none of them answers, platform
+     * failures open no platform incident: one "monitor degraded" incident opens instead.
+     *
+     * @param references URLs that answer when our network is fine (any status counts); none: no self-check
+     * @param every      how often they are checked
+     * @param timeout    how long one check may take
+     */
+    public record SelfCheck(@DefaultValue java.util.List<String> references,
+            @NotNull @DefaultValue("30s") Duration every,
+            @NotNull @DefaultValue("5s") Duration timeout) {
+    }
 
     /**
      * The trust score's weights and targets. A weight of 0 leaves its component out of the total (it is still

@@ -11,7 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import cardwatch.monitor.system.CardwatchProperties;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import org.flywaydb.core.Flyway;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,7 +40,60 @@ class IncidentServiceTest {
     }
 
     private IncidentService newService() {
-        return new IncidentService(new PlatformCatalog("test", List.of(), null), repository);
+        return newService(List.of());
+    }
+
+    private IncidentService newService(List<String> references) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        for (int i = 0; i < references.size(); i++) {
+            settings.put("cardwatch.self-check.references[" + i + "]", references.get(i));
+        }
+        settings.put("cardwatch.self-check.timeout", "2s");
+        CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        return new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties));
+    }
+
+    private void run(String platform, String probe, Reason reason) {
+        service.record(platform, probe, new ProbeResult(reason.outcome(), reason, Set.of(), Map.of(), null, null,
+                null, ""), T0.plus(Duration.ofMinutes(15L * step++)));
+    }
+
+    @Test
+    void whenOurNetworkIsDownEveryPlatformFailsButOnlyMonitorDegradedOpens() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        HttpServer reference = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        reference.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        service = newService(List.of("http://127.0.0.1:" + closed + "/generate_204"));
+        for (int round = 0; round < 4; round++) {
+            for (String platform : List.of("a", "b", "c", "d", "e")) {
+                run(platform, "purchase", Reason.HTTP_ERROR);
+                run(platform, "availability", Reason.TIMEOUT);
+            }
+        }
+        assertThat(service.degraded()).isTrue();
+        assertThat(repository.find("open", null, 50)).extracting(IncidentRepository.Incident::platform)
+                .containsExactly(IncidentService.MONITOR);
+        assertThat(List.of("a", "b", "c", "d", "e")).noneMatch(service::open);
+
+        reference.start();
+        try {
+            service = newService(List.of("http://127.0.0.1:" + reference.getAddress().getPort() + "/generate_204"));
+            service.selfCheck();
+            assertThat(service.degraded()).isFalse();
+            assertThat(repository.find("resolved", IncidentService.MONITOR, 5)).hasSize(1);
+            run("a", "purchase", Reason.HTTP_ERROR);
+            run("a", "purchase", Reason.HTTP_ERROR);
+            assertThat(service.open("a")).as("with the network back, a platform's failures count again").isTrue();
+        } finally {
+            reference.stop(0);
+        }
     }
 
     private void run(String probe, Reason reason) {
