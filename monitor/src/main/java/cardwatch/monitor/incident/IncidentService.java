@@ -1,5 +1,6 @@
 package cardwatch.monitor.incident;
 
+import cardwatch.monitor.hooks.AlertHooks;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.probes.Outcome;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Feeds each purchase and availability run to the {@link IncidentTracker} and stores what it decides: incidents
@@ -43,10 +46,16 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     public static final String MONITOR = "_monitor";
     static final String SELF_CHECK = "self-check";
 
-    public IncidentService(PlatformCatalog catalog, IncidentRepository incidents, SelfCheck selfCheck) {
+    private final AlertHooks hooks;
+    private final TransactionTemplate transactions;
+
+    public IncidentService(PlatformCatalog catalog, IncidentRepository incidents, SelfCheck selfCheck,
+            AlertHooks hooks, PlatformTransactionManager transactions) {
         this.catalog = catalog;
         this.incidents = incidents;
         this.selfCheck = selfCheck;
+        this.hooks = hooks;
+        this.transactions = new TransactionTemplate(transactions);
         this.tracker = new IncidentTracker(IncidentTracker.Settings.defaults());
         for (IncidentRepository.Incident open : incidents.find("open", null, Integer.MAX_VALUE)) {
             tracker.restoreOpen(open.platform(), open.probe());
@@ -71,24 +80,45 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
                 && selfCheckChanged(selfCheck.degradedNow(), at)) {
             return;
         }
-        switch (tracker.observe(platform, probe, verdict, at)) {
+        IncidentTracker.Transition transition = tracker.observe(platform, probe, verdict, at);
+        if (transition == IncidentTracker.Transition.NONE) {
+            return;
+        }
+        transactions.executeWithoutResult(tx -> apply(transition, platform, probe, reason, at));
+    }
+
+    /** Stores a transition and queues its alerts, in one transaction. */
+    private void apply(IncidentTracker.Transition transition, String platform, String probe, String reason,
+            Instant at) {
+        switch (transition) {
             case OPENED -> {
                 long id = incidents.open(platform, probe, reason, at);
+                alert(id, "opened", platform, probe, reason, at, at);
                 log.warn("incident {} opened: {} {} failing ({})", id, platform, probe, reason);
             }
             case CONTINUED -> incidents.latest(platform, probe).ifPresentOrElse(last -> {
                 incidents.failure(last.id(), reason, at, "reopened");
+                alert(last.id(), "reopened", platform, probe, reason, last.openedAt(), at);
                 log.warn("incident {} reopened: {} {} failing again ({})", last.id(), platform, probe, reason);
-            }, () -> incidents.open(platform, probe, reason, at));
+            }, () -> alert(incidents.open(platform, probe, reason, at), "opened", platform, probe, reason, at, at));
             case UPDATED -> incidents.latest(platform, probe)
                     .ifPresent(open -> incidents.failure(open.id(), reason, at, "updated"));
             case RESOLVED -> incidents.latest(platform, probe).ifPresent(open -> {
                 incidents.resolve(open.id(), at);
+                alert(open.id(), "resolved", platform, probe, open.cause(), open.openedAt(), at);
                 log.info("incident {} resolved: {} {}", open.id(), platform, probe);
             });
             case NONE -> {
             }
         }
+    }
+
+    private void alert(long id, String event, String platform, String probe, String cause, Instant since,
+            Instant at) {
+        boolean english = "en".equals(hooks.language());
+        String name = MONITOR.equals(platform) ? (english ? "Cardwatch monitor" : "Cardwatch 监控")
+                : catalog.find(platform).map(p -> english ? p.nameEn() : p.nameZh()).orElse(platform);
+        hooks.enqueue(id, event, platform, name, probe, cause, since, at);
     }
 
     /** Checks Cardwatch's own connectivity on a schedule and opens or resolves "monitor degraded". */
@@ -106,12 +136,19 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     private boolean selfCheckChanged(boolean degraded, Instant at) {
         boolean open = tracker.isOpen(MONITOR, SELF_CHECK);
         if (degraded && !open) {
-            long id = incidents.open(MONITOR, SELF_CHECK, "network", at);
+            long id = transactions.execute(tx -> {
+                long opened = incidents.open(MONITOR, SELF_CHECK, "network", at);
+                alert(opened, "opened", MONITOR, SELF_CHECK, "network", at, at);
+                return opened;
+            });
             tracker.restoreOpen(MONITOR, SELF_CHECK);
             log.warn("incident {} opened: monitor degraded, no reference endpoint answers; platform failures "
                     + "open no incident meanwhile", id);
         } else if (!degraded && open) {
-            incidents.latest(MONITOR, SELF_CHECK).ifPresent(i -> incidents.resolve(i.id(), at));
+            incidents.latest(MONITOR, SELF_CHECK).ifPresent(i -> transactions.executeWithoutResult(tx -> {
+                incidents.resolve(i.id(), at);
+                alert(i.id(), "resolved", MONITOR, SELF_CHECK, i.cause(), i.openedAt(), at);
+            }));
             tracker.resolveNow(MONITOR, SELF_CHECK);
             log.info("monitor degraded resolved: a reference endpoint answers again");
         }

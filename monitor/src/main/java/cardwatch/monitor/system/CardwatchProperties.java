@@ -46,7 +46,41 @@ public record CardwatchProperties(
         @Valid @DefaultValue Icp icp,
         @Valid @DefaultValue Reviews reviews,
         @Valid @DefaultValue Score score,
-        @Valid @DefaultValue SelfCheck selfCheck) {
+        @Valid @DefaultValue SelfCheck selfCheck,
+        @Valid @DefaultValue Hooks hooks) {
+
+    /**
+     * Alert hooks. A channel is enabled when its URL is set; secrets are read from here (the environment or the
+     * command line) and never logged.
+     *
+     * @param language        zh (default) or en
+     * @param linkBase        the public URL of this service, for the links in messages; empty: the callback base URL,
+     *                        else http://localhost:PORT
+     * @param webhookUrl      a generic webhook receiving cardwatch.alert.v1 JSON
+     * @param webhookSecret   its HMAC-SHA256 signing secret
+     * @param dingtalkUrl     a DingTalk robot's webhook URL (with its access_token)
+     * @param dingtalkSecret  the robot's sign secret (SEC...)
+     * @param firstRetry      the first retry's delay; each next one doubles, with jitter
+     * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
+     * @param timeout         one delivery's time limit
+     */
+    public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
+            String language,
+            @NotNull @DefaultValue("") String linkBase,
+            @NotNull @DefaultValue("") String webhookUrl,
+            @NotNull @DefaultValue("") String webhookSecret,
+            @NotNull @DefaultValue("") String dingtalkUrl,
+            @NotNull @DefaultValue("") String dingtalkSecret,
+            @NotNull @DefaultValue("5s") Duration firstRetry,
+            @NotNull @DefaultValue("30m") Duration maxRetryDelay,
+            @NotNull @DefaultValue("10s") Duration timeout) {
+
+        @Override
+        public String toString() {
+            return "Hooks[language=" + language + ", webhook=" + !webhookUrl.isEmpty() + ", dingtalk="
+                    + !dingtalkUrl.isEmpty() + "]";
+        }
+    }
 
     /**
      * Cardwatch's own connectivity, checked against reference endpoints. While none of them answers, platform

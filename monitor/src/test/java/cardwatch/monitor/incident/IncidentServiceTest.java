@@ -14,7 +14,11 @@ import java.util.Set;
 import cardwatch.monitor.system.CardwatchProperties;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import cardwatch.monitor.hooks.AlertHooks;
+import cardwatch.monitor.hooks.HookOutbox;
+import java.time.Clock;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +31,7 @@ class IncidentServiceTest {
 
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
     private IncidentRepository repository;
+    private DriverManagerDataSource db;
     private IncidentService service;
     private int step;
 
@@ -36,6 +41,7 @@ class IncidentServiceTest {
                 "jdbc:h2:mem:incidents-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
         repository = new IncidentRepository(JdbcClient.create(db));
+        this.db = db;
         service = newService();
     }
 
@@ -51,7 +57,10 @@ class IncidentServiceTest {
         settings.put("cardwatch.self-check.timeout", "2s");
         CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("cardwatch", CardwatchProperties.class);
-        return new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties));
+        AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties, Clock.systemUTC(), 8080,
+                List.of(), false);
+        return new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties),
+                hooks, new DataSourceTransactionManager(db));
     }
 
     private void run(String platform, String probe, Reason reason) {

@@ -8,12 +8,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +40,27 @@ class DemoServiceIT {
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
             "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Receives the service's alert webhook. */
+    private static final WireMockServer HOOK = startHook();
+
+    private static WireMockServer startHook() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        server.stubFor(WireMock.post("/alerts").willReturn(WireMock.aResponse().withStatus(204)));
+        return server;
+    }
+
+    @DynamicPropertySource
+    static void hooks(DynamicPropertyRegistry registry) {
+        registry.add("cardwatch.hooks.webhook-url", () -> HOOK.baseUrl() + "/alerts");
+        registry.add("cardwatch.hooks.webhook-secret", () -> "it-secret");
+    }
+
+    @AfterAll
+    static void stopHook() {
+        HOOK.stop();
+    }
 
     @LocalServerPort
     int port;
@@ -170,6 +197,13 @@ class DemoServiceIT {
         assertThat(JSON.readTree(client().get("/api/v1/incidents?platform=reliable").body()).path("items").size())
                 .isZero();
         assertThat(client().get("/api/v1/incidents?state=closed").statusCode()).isEqualTo(400);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> HOOK.verify(WireMock.moreThanOrExactly(1),
+                WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
+                        .withRequestBody(WireMock.containing("\"platform\":\"down\""))
+                        .withRequestBody(WireMock.containing("\"event\":\"opened\""))
+                        .withHeader("X-Cardwatch-Signature", WireMock.matching("sha256=[0-9a-f]{64}"))));
+        assertThat(hasPositive(metrics(), "cardwatch_hook_deliveries_total{channel=\"webhook\",outcome=\"delivered\"}"))
+                .isTrue();
         assertThat(client().get("/api/v1/incidents?platform=no-such-shop").statusCode()).isEqualTo(404);
     }
 

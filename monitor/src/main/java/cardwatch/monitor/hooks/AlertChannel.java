@@ -1,0 +1,13 @@
+package cardwatch.monitor.hooks;
+
+import java.io.IOException;
+
+/** One way to page someone. A channel exists only when its key setting (its URL) is present. */
+public interface AlertChannel {
+
+    /** The metric label and the outbox's channel column. */
+    String name();
+
+    /** Delivers one notice, or throws: the outbox retries it later. */
+    void send(Notice notice) throws IOException;
+}

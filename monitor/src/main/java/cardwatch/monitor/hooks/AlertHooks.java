@@ -1,0 +1,161 @@
+package cardwatch.monitor.hooks;
+
+import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
+import cardwatch.monitor.hooks.webhook.WebhookChannel;
+import cardwatch.monitor.system.CardwatchProperties;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Alert delivery: {@link #enqueue} writes a notice to the outbox for every enabled channel (called inside the
+ * transaction that changes the incident); a thread of its own delivers due messages every second, retrying failures
+ * with exponential backoff and jitter until they are delivered. A slow or dead channel never touches probe threads.
+ * {@code cardwatch_hook_deliveries_total{channel,outcome}}: outcome delivered or failed (a failed try).
+ */
+@Component
+public class AlertHooks implements MeterBinder, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertHooks.class);
+
+    private final HookOutbox outbox;
+    private final Map<String, AlertChannel> channels = new LinkedHashMap<>();
+    private final IntervalFunction backoff;
+    private final Clock clock;
+    private final String language;
+    private final String linkBase;
+    private final ScheduledExecutorService worker;
+    private MeterRegistry registry;
+
+    @Autowired
+    public AlertHooks(HookOutbox outbox, CardwatchProperties properties, Clock clock,
+            @Value("${server.port:8080}") int port) {
+        this(outbox, properties, clock, port, channels(properties.hooks(), clock), true);
+    }
+
+    public AlertHooks(HookOutbox outbox, CardwatchProperties properties, Clock clock, int port,
+            List<AlertChannel> channels, boolean start) {
+        CardwatchProperties.Hooks hooks = properties.hooks();
+        this.outbox = outbox;
+        channels.forEach(c -> this.channels.put(c.name(), c));
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(hooks.firstRetry(), 2.0, 0.5,
+                hooks.maxRetryDelay());
+        this.clock = clock;
+        this.language = hooks.language();
+        String base = !hooks.linkBase().isEmpty() ? hooks.linkBase()
+                : !properties.callbackBaseUrl().isEmpty() ? properties.callbackBaseUrl() : "http://localhost:" + port;
+        this.linkBase = base.replaceAll("/+$", "");
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "alert-hooks");
+            t.setDaemon(true);
+            return t;
+        });
+        if (start && !this.channels.isEmpty()) {
+            worker.scheduleWithFixedDelay(this::deliverQuietly, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<AlertChannel> channels(CardwatchProperties.Hooks hooks, Clock clock) {
+        OkHttpClient client = new OkHttpClient.Builder().callTimeout(hooks.timeout()).build();
+        List<AlertChannel> enabled = new ArrayList<>();
+        if (!hooks.webhookUrl().isEmpty()) {
+            enabled.add(new WebhookChannel(hooks.webhookUrl(), hooks.webhookSecret(), client));
+        }
+        if (!hooks.dingtalkUrl().isEmpty()) {
+            enabled.add(new DingTalkChannel(hooks.dingtalkUrl(), hooks.dingtalkSecret(), client, clock));
+        }
+        return enabled;
+    }
+
+    public String language() {
+        return language;
+    }
+
+    public List<String> channelNames() {
+        return List.copyOf(channels.keySet());
+    }
+
+    /** Queues the notice of an incident change for every channel; call it inside the incident's transaction. */
+    public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
+            Instant since, Instant at) {
+        Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
+                incidentId, event, platform, name, probe, cause, since, at,
+                linkBase + "/api/v1/incidents?platform=" + platform, language);
+        for (String channel : channels.keySet()) {
+            outbox.enqueue(channel, notice, at);
+        }
+    }
+
+    private void deliverQuietly() {
+        try {
+            deliverDue();
+        } catch (RuntimeException e) {
+            log.warn("alert delivery round failed: {}", e.toString());
+        }
+    }
+
+    /** Delivers every due message once; returns how many were delivered. */
+    public synchronized int deliverDue() {
+        int delivered = 0;
+        for (HookOutbox.Pending p : outbox.due(clock.instant(), 100)) {
+            AlertChannel channel = channels.get(p.channel());
+            if (channel == null) {
+                continue; // its channel was switched off: kept, delivered if it comes back
+            }
+            try {
+                channel.send(p.notice());
+                outbox.delivered(p.id(), clock.instant());
+                count(p.channel(), "delivered");
+                delivered++;
+            } catch (Exception e) {
+                long wait = backoff.apply(Math.min(p.attempts() + 1, 30));
+                outbox.failed(p.id(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        clock.instant().plusMillis(wait));
+                count(p.channel(), "failed");
+                log.warn("alert {} to {} not delivered (try {}): {}; next try in {} s", p.notice().key(),
+                        p.channel(), p.attempts() + 1, e.getClass().getSimpleName(), wait / 1000);
+            }
+        }
+        return delivered;
+    }
+
+    private void count(String channel, String outcome) {
+        if (registry != null) {
+            Counter.builder("cardwatch.hook.deliveries").tags("channel", channel, "outcome", outcome)
+                    .description("Alert deliveries tried, per channel and outcome").register(registry).increment();
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        for (String channel : channels.keySet()) {
+            for (String outcome : List.of("delivered", "failed")) {
+                Counter.builder("cardwatch.hook.deliveries").tags("channel", channel, "outcome", outcome)
+                        .description("Alert deliveries tried, per channel and outcome").register(registry);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        worker.shutdownNow();
+    }
+}

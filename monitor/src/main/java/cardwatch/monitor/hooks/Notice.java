@@ -1,0 +1,59 @@
+package cardwatch.monitor.hooks;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * What an alert tells: an incident opened, reopened or resolved.
+ *
+ * @param key        stable per message: the receivers' dedup key
+ * @param incidentId the incident
+ * @param event      opened, reopened or resolved
+ * @param platform   the platform id ({@code _monitor} for "monitor degraded")
+ * @param name       the platform's display name in the message's language
+ * @param probe      purchase, availability or self-check
+ * @param cause      the dominant failure reason
+ * @param since      when the incident opened
+ * @param at         when this happened
+ * @param link       where to look
+ * @param language   zh or en
+ */
+public record Notice(String key, long incidentId, String event, String platform, String name, String probe,
+        String cause, Instant since, Instant at, String link, String language) {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    public boolean resolved() {
+        return "resolved".equals(event);
+    }
+
+    /** A title and the lines of the message, in its language. */
+    public String title() {
+        if ("en".equals(language)) {
+            return (resolved() ? "[Cardwatch] Resolved: " : "[Cardwatch] Incident: ") + name + " " + probe;
+        }
+        return (resolved() ? "【Cardwatch】已恢复：" : "【Cardwatch】故障：") + name + " " + probeZh();
+    }
+
+    public String text() {
+        String since = TIME.format(this.since.atZone(SHANGHAI));
+        if ("en".equals(language)) {
+            return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + cause + "\nSince: " + since
+                    + " (Beijing time)" + (resolved() ? "\nResolved: " + TIME.format(at.atZone(SHANGHAI)) : "")
+                    + "\nDetails: " + link;
+        }
+        return title() + "\n平台：" + name + "（" + platform + "）\n原因：" + cause + "\n开始时间：" + since + "（北京时间）"
+                + (resolved() ? "\n恢复时间：" + TIME.format(at.atZone(SHANGHAI)) : "") + "\n详情：" + link;
+    }
+
+    private String probeZh() {
+        return switch (probe) {
+            case "purchase" -> "购买探测";
+            case "availability" -> "可用性探测";
+            case "self-check" -> "监控自检";
+            default -> probe;
+        };
+    }
+}

@@ -1,0 +1,223 @@
+package cardwatch.monitor.hooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
+import cardwatch.monitor.hooks.webhook.WebhookChannel;
+import cardwatch.monitor.system.CardwatchProperties;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Each channel against a WireMock receiver: exact payloads and signatures; the outbox across a restart. */
+class AlertHooksTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Instant OPENED = Instant.parse("2026-11-26T08:00:00Z");
+    private static final String WEBHOOK_SECRET = "webhook-secret-1";
+    private static final String DING_SECRET = "SECdingtalk-secret-2";
+
+    private final WireMockServer receiver = new WireMockServer(options().dynamicPort());
+    private final OkHttpClient client = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(5)).build();
+    private final MutableTestClock clock = new MutableTestClock(OPENED);
+    private HookOutbox outbox;
+    private CardwatchProperties properties;
+
+    static final class MutableTestClock extends Clock {
+        private Instant now;
+
+        MutableTestClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        receiver.start();
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:hooks-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        outbox = new HookOutbox(JdbcClient.create(db));
+        properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.link-base",
+                "https://cardwatch.example/"))).bindOrCreate("cardwatch", CardwatchProperties.class);
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.stop();
+    }
+
+    private AlertHooks hooks(List<AlertChannel> channels) {
+        return new AlertHooks(outbox, properties, clock, 8080, channels, false);
+    }
+
+    private WebhookChannel webhook() {
+        return new WebhookChannel(receiver.baseUrl() + "/hook", WEBHOOK_SECRET, client);
+    }
+
+    @Test
+    void theWebhookSendsTheDocumentedDocumentSignedWithHmacSha256() {
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
+        AlertHooks hooks = hooks(List.of(webhook()));
+
+        hooks.enqueue(42, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+
+        LoggedRequest request = receiver.findAll(postRequestedFor(urlPathEqualTo("/hook"))).get(0);
+        String body = request.getBodyAsString();
+        String expected = HexFormat.of().formatHex(Signatures.hmacSha256(WEBHOOK_SECRET, body));
+        assertThat(request.getHeader(WebhookChannel.SIGNATURE_HEADER)).isEqualTo("sha256=" + expected);
+        JsonNode doc = JSON.readTree(body);
+        assertThat(doc.propertyNames()).containsExactly("schema", "dedup_key", "event", "incident_id", "platform",
+                "platform_name", "probe", "cause", "since", "at", "link", "title", "text");
+        assertThat(doc.path("schema").asString()).isEqualTo("cardwatch.alert.v1");
+        assertThat(doc.path("dedup_key").asString()).isEqualTo("cardwatch-incident-42-opened-" + OPENED.toEpochMilli());
+        assertThat(doc.path("since").asString()).isEqualTo("2026-11-26T08:00:00Z");
+        assertThat(doc.path("link").asString())
+                .isEqualTo("https://cardwatch.example/api/v1/incidents?platform=good-shop");
+        assertThat(doc.path("text").asString()).isEqualTo("""
+                【Cardwatch】故障：好店 购买探测
+                平台：好店（good-shop）
+                原因：http_error
+                开始时间：2026-11-26 16:00（北京时间）
+                详情：https://cardwatch.example/api/v1/incidents?platform=good-shop""");
+    }
+
+    @Test
+    void dingTalkSignsTimestampNewlineSecretAndAnErrcodeIsAFailure() {
+        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":310000,\"errmsg\":\"sign not match\"}")));
+        DingTalkChannel ding = new DingTalkChannel(receiver.baseUrl() + "/robot/send?access_token=tok", DING_SECRET,
+                client, clock);
+        AlertHooks hooks = hooks(List.of(ding));
+        hooks.enqueue(7, "resolved", "good-shop", "好店", "availability", "timeout", OPENED, OPENED);
+
+        assertThat(hooks.deliverDue()).as("errcode 310000 is not delivered").isZero();
+        assertThat(outbox.undelivered()).isEqualTo(1);
+
+        LoggedRequest request = receiver.findAll(postRequestedFor(urlPathEqualTo("/robot/send"))).get(0);
+        long timestamp = OPENED.toEpochMilli();
+        assertThat(request.queryParameter("access_token").firstValue()).isEqualTo("tok");
+        assertThat(request.queryParameter("timestamp").firstValue()).isEqualTo(String.valueOf(timestamp));
+        // WireMock decodes the query: the sign is the Base64 of HMAC-SHA256(secret, timestamp \n secret).
+        String base64 = Base64.getEncoder().encodeToString(Signatures.hmacSha256(DING_SECRET,
+                timestamp + "\n" + DING_SECRET));
+        assertThat(request.queryParameter("sign").firstValue()).isEqualTo(base64);
+        assertThat(request.getUrl()).contains("sign=" + java.net.URLEncoder.encode(base64,
+                java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode body = JSON.readTree(request.getBodyAsString());
+        assertThat(body.path("msgtype").asString()).isEqualTo("text");
+        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】已恢复：好店 可用性探测\n")
+                .contains("恢复时间：2026-11-26 16:00");
+    }
+
+    @Test
+    void aReceiverDownForHoursLosesNothingAcrossARestartAndEachMessageArrivesOnce() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/hook";
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AlertHooks before = hooks(List.of(new WebhookChannel(url, WEBHOOK_SECRET, client)));
+        before.bindTo(meters);
+        before.enqueue(1, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        before.enqueue(1, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        before.enqueue(2, "opened", "b", "B", "availability", "timeout", OPENED, OPENED);
+        for (int hour = 0; hour < 3; hour++) {
+            before.deliverDue();
+            clock.advance(Duration.ofHours(1));
+        }
+        assertThat(outbox.undelivered()).as("queued once each, none delivered").isEqualTo(2);
+        assertThat(meters.get("cardwatch.hook.deliveries").tags("channel", "webhook", "outcome", "failed").counter()
+                .count()).isGreaterThanOrEqualTo(2);
+        before.destroy();
+
+        WireMockServer back = new WireMockServer(options().port(port));
+        back.start();
+        try {
+            back.stubFor(post("/hook").willReturn(aResponse().withStatus(200)));
+            AlertHooks after = hooks(List.of(new WebhookChannel(url, WEBHOOK_SECRET, client)));
+            clock.advance(Duration.ofMinutes(31));
+            assertThat(after.deliverDue()).isEqualTo(2);
+            assertThat(after.deliverDue()).isZero();
+            assertThat(outbox.undelivered()).isZero();
+            back.verify(2, postRequestedFor(urlPathEqualTo("/hook")));
+            back.verify(1, postRequestedFor(urlPathEqualTo("/hook")).withRequestBody(
+                    com.github.tomakehurst.wiremock.client.WireMock.containing("\"incident_id\":2")));
+        } finally {
+            back.stop();
+        }
+    }
+
+    @Test
+    void secretsAreNotInTheSettingsText() {
+        CardwatchProperties withSecrets = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.hooks.webhook-url", "https://hooks.example/x", "cardwatch.hooks.webhook-secret", "s3cr3t-w",
+                "cardwatch.hooks.dingtalk-url", "https://oapi.dingtalk.com/robot/send?access_token=t0k3n",
+                "cardwatch.hooks.dingtalk-secret", "SECs3cr3t-d")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        assertThat(withSecrets.toString()).doesNotContain("s3cr3t-w", "t0k3n", "SECs3cr3t-d")
+                .contains("webhook=true", "dingtalk=true");
+    }
+
+    @Test
+    void retriesBackOffExponentiallyWithJitter() {
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(503)));
+        AlertHooks hooks = hooks(List.of(webhook()));
+        hooks.enqueue(3, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isZero();
+        receiver.verify(1, postRequestedFor(urlPathEqualTo("/hook")));
+        assertThat(hooks.deliverDue()).as("not due again at once").isZero();
+        receiver.verify(1, postRequestedFor(urlPathEqualTo("/hook")));
+        clock.advance(Duration.ofSeconds(8)); // first retry: 5 s ± 50 %
+        hooks.deliverDue();
+        receiver.verify(2, postRequestedFor(urlPathEqualTo("/hook")));
+        clock.advance(Duration.ofSeconds(4)); // second retry: 10 s ± 50 %: at least 5 s
+        hooks.deliverDue();
+        receiver.verify(2, postRequestedFor(urlPathEqualTo("/hook")));
+    }
+}
