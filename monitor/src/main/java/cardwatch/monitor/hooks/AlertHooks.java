@@ -1,7 +1,10 @@
 package cardwatch.monitor.hooks;
 
 import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
+import cardwatch.monitor.hooks.feishu.FeishuChannel;
+import cardwatch.monitor.hooks.slack.SlackChannel;
 import cardwatch.monitor.hooks.webhook.WebhookChannel;
+import cardwatch.monitor.hooks.wecom.WeComChannel;
 import cardwatch.monitor.system.CardwatchProperties;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
@@ -80,6 +83,15 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         }
         if (!hooks.dingtalkUrl().isEmpty()) {
             enabled.add(new DingTalkChannel(hooks.dingtalkUrl(), hooks.dingtalkSecret(), client, clock));
+        }
+        if (!hooks.wecomUrl().isEmpty()) {
+            enabled.add(new WeComChannel(hooks.wecomUrl(), client));
+        }
+        if (!hooks.feishuUrl().isEmpty()) {
+            enabled.add(new FeishuChannel(hooks.feishuUrl(), hooks.feishuSecret(), client, clock));
+        }
+        if (!hooks.slackUrl().isEmpty()) {
+            enabled.add(new SlackChannel(hooks.slackUrl(), client));
         }
         return enabled;
     }

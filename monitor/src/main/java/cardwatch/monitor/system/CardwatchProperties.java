@@ -60,6 +60,10 @@ public record CardwatchProperties(
      * @param webhookSecret   its HMAC-SHA256 signing secret
      * @param dingtalkUrl     a DingTalk robot's webhook URL (with its access_token)
      * @param dingtalkSecret  the robot's sign secret (SEC...)
+     * @param wecomUrl        a WeCom robot's webhook URL (with its key)
+     * @param feishuUrl       a Feishu / Lark custom bot's webhook URL
+     * @param feishuSecret    its sign secret
+     * @param slackUrl        a Slack incoming webhook URL
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
@@ -71,6 +75,10 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("") String webhookSecret,
             @NotNull @DefaultValue("") String dingtalkUrl,
             @NotNull @DefaultValue("") String dingtalkSecret,
+            @NotNull @DefaultValue("") String wecomUrl,
+            @NotNull @DefaultValue("") String feishuUrl,
+            @NotNull @DefaultValue("") String feishuSecret,
+            @NotNull @DefaultValue("") String slackUrl,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
             @NotNull @DefaultValue("10s") Duration timeout) {
@@ -78,7 +86,8 @@ public record CardwatchProperties(
         @Override
         public String toString() {
             return "Hooks[language=" + language + ", webhook=" + !webhookUrl.isEmpty() + ", dingtalk="
-                    + !dingtalkUrl.isEmpty() + "]";
+                    + !dingtalkUrl.isEmpty() + ", wecom=" + !wecomUrl.isEmpty() + ", feishu=" + !feishuUrl.isEmpty()
+                    + ", slack=" + !slackUrl.isEmpty() + "]";
         }
     }
 

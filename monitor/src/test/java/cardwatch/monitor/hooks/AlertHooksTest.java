@@ -8,7 +8,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
+import cardwatch.monitor.hooks.feishu.FeishuChannel;
+import cardwatch.monitor.hooks.slack.SlackChannel;
 import cardwatch.monitor.hooks.webhook.WebhookChannel;
+import cardwatch.monitor.hooks.wecom.WeComChannel;
 import cardwatch.monitor.system.CardwatchProperties;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -191,6 +194,67 @@ class AlertHooksTest {
         } finally {
             back.stop();
         }
+    }
+
+    private JsonNode onlyBody(String path) {
+        List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(requests).hasSize(1);
+        return JSON.readTree(requests.get(0).getBodyAsString());
+    }
+
+    @Test
+    void weComGetsATextMessageAndAnErrcodeIsAFailure() {
+        receiver.stubFor(post(urlPathEqualTo("/cgi-bin/webhook/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":0,\"errmsg\":\"ok\"}")));
+        AlertHooks hooks = hooks(List.of(new WeComChannel(receiver.baseUrl() + "/cgi-bin/webhook/send?key=k1",
+                client)));
+        hooks.enqueue(5, "opened", "good-shop", "好店", "purchase", "timeout", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+        JsonNode body = onlyBody("/cgi-bin/webhook/send");
+        assertThat(body.path("msgtype").asString()).isEqualTo("text");
+        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】故障：好店 购买探测\n");
+
+        receiver.stubFor(post(urlPathEqualTo("/cgi-bin/webhook/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}")));
+        hooks.enqueue(6, "opened", "good-shop", "好店", "purchase", "timeout", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isZero();
+    }
+
+    @Test
+    void feishuSignsTheTimestampInSecondsInTheBody() {
+        receiver.stubFor(post("/open-apis/bot/v2/hook/abc").willReturn(aResponse().withStatus(200)
+                .withBody("{\"code\":0,\"msg\":\"success\"}")));
+        AlertHooks hooks = hooks(List.of(new FeishuChannel(receiver.baseUrl() + "/open-apis/bot/v2/hook/abc",
+                "feishu-secret", client, clock)));
+        hooks.enqueue(8, "opened", "good-shop", "好店", "purchase", "timeout", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+        JsonNode body = onlyBody("/open-apis/bot/v2/hook/abc");
+        long seconds = OPENED.getEpochSecond();
+        assertThat(body.path("timestamp").asString()).isEqualTo(String.valueOf(seconds));
+        assertThat(body.path("sign").asString()).isEqualTo(Base64.getEncoder().encodeToString(
+                Signatures.hmacSha256(seconds + "\n" + "feishu-secret", "")));
+        assertThat(body.path("msg_type").asString()).isEqualTo("text");
+        assertThat(body.path("content").path("text").asString()).contains("平台：好店（good-shop）");
+    }
+
+    @Test
+    void slackGetsTheEnglishTextWhenTheLanguageIsEnglish() {
+        properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.language", "en",
+                "cardwatch.hooks.link-base", "https://cardwatch.example"))).bindOrCreate("cardwatch",
+                        CardwatchProperties.class);
+        receiver.stubFor(post("/services/T/B/X").willReturn(aResponse().withStatus(200).withBody("ok")));
+        AlertHooks hooks = hooks(List.of(new SlackChannel(receiver.baseUrl() + "/services/T/B/X", client)));
+        clock.advance(Duration.ofMinutes(30));
+        hooks.enqueue(9, "resolved", "good-shop", "Good Shop", "availability", "timeout", OPENED,
+                OPENED.plus(Duration.ofMinutes(30)));
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+        assertThat(onlyBody("/services/T/B/X").path("text").asString()).isEqualTo(String.join("\n",
+                "[Cardwatch] Resolved: Good Shop availability",
+                "Platform: Good Shop (good-shop)",
+                "Cause: timeout",
+                "Since: 2026-11-26 16:00 (Beijing time)",
+                "Resolved: 2026-11-26 16:30",
+                "Details: https://cardwatch.example/api/v1/incidents?platform=good-shop"));
     }
 
     @Test

@@ -1,0 +1,53 @@
+package cardwatch.monitor.hooks;
+
+import java.io.IOException;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * POSTs a JSON document to a robot's URL. Robots (DingTalk, WeCom, Feishu) answer HTTP 200 even when they refuse:
+ * a non-zero code field in the answer is a failure. Messages never contain the URL: it holds the robot's token.
+ */
+public final class JsonPost {
+
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final MediaType TYPE = MediaType.get("application/json; charset=utf-8");
+
+    private JsonPost() {
+    }
+
+    /**
+     * @param codeField the answer's status field ({@code errcode}, {@code code}), or null to accept any 2xx
+     */
+    public static void send(OkHttpClient client, String url, Object document, String channel, String codeField)
+            throws IOException {
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            throw new IOException("the " + channel + " URL is not an http(s) URL");
+        }
+        Request request = new Request.Builder().url(parsed)
+                .post(RequestBody.create(JSON.writeValueAsString(document), TYPE)).build();
+        try (Response response = client.newCall(request).execute()) {
+            String answer = response.body().string();
+            if (!response.isSuccessful()) {
+                throw new IOException(channel + " answered HTTP " + response.code());
+            }
+            if (codeField == null) {
+                return;
+            }
+            JsonNode code = JSON.readTree(answer.isBlank() ? "{}" : answer).path(codeField);
+            if (!code.isMissingNode() && code.asInt() != 0) {
+                throw new IOException(channel + " refused the message: " + codeField + " " + code.asInt());
+            }
+        } catch (JacksonException e) {
+            throw new IOException(channel + "'s answer is not JSON", e);
+        }
+    }
+}
