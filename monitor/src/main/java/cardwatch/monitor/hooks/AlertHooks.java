@@ -115,6 +115,18 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         }
     }
 
+    /** Queues a notice made elsewhere (the Alertmanager relay) for every channel; returns how many channels. */
+    public int enqueue(Notice notice) {
+        for (String channel : channels.keySet()) {
+            outbox.enqueue(channel, notice, clock.instant());
+        }
+        return channels.size();
+    }
+
+    public String linkBase() {
+        return linkBase;
+    }
+
     private void deliverQuietly() {
         try {
             deliverDue();

@@ -53,6 +53,7 @@ public record Notice(String key, long incidentId, String event, String platform,
             case "purchase" -> "购买探测";
             case "availability" -> "可用性探测";
             case "self-check" -> "监控自检";
+            case "alert" -> "告警";
             default -> probe;
         };
     }

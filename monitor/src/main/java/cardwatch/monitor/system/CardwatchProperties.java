@@ -64,6 +64,7 @@ public record CardwatchProperties(
      * @param feishuUrl       a Feishu / Lark custom bot's webhook URL
      * @param feishuSecret    its sign secret
      * @param slackUrl        a Slack incoming webhook URL
+     * @param relayToken      the bearer token {@code POST /hooks/alertmanager} requires; empty: the relay is off
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
@@ -79,6 +80,7 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("") String feishuUrl,
             @NotNull @DefaultValue("") String feishuSecret,
             @NotNull @DefaultValue("") String slackUrl,
+            @NotNull @DefaultValue("") String relayToken,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
             @NotNull @DefaultValue("10s") Duration timeout) {

@@ -55,6 +55,7 @@ class DemoServiceIT {
     static void hooks(DynamicPropertyRegistry registry) {
         registry.add("cardwatch.hooks.webhook-url", () -> HOOK.baseUrl() + "/alerts");
         registry.add("cardwatch.hooks.webhook-secret", () -> "it-secret");
+        registry.add("cardwatch.hooks.relay-token", () -> "relay-token-1");
     }
 
     @AfterAll
@@ -205,6 +206,31 @@ class DemoServiceIT {
         assertThat(hasPositive(metrics(), "cardwatch_hook_deliveries_total{channel=\"webhook\",outcome=\"delivered\"}"))
                 .isTrue();
         assertThat(client().get("/api/v1/incidents?platform=no-such-shop").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theAlertmanagerRelayForwardsAVersion4PayloadThroughTheChannels() throws Exception {
+        String payload = new String(DemoServiceIT.class.getResourceAsStream("/alertmanager/webhook-v4.json")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(client().postJson("/hooks/alertmanager", payload, null).statusCode()).isEqualTo(401);
+        assertThat(client().postJson("/hooks/alertmanager", payload, "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(client().postJson("/hooks/alertmanager", payload.replace("\"version\": \"4\"",
+                "\"version\": \"3\""), "Bearer relay-token-1").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> accepted = client().postJson("/hooks/alertmanager", payload, "Bearer relay-token-1");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).path("alerts").asInt()).isEqualTo(2);
+        // Alertmanager repeats a group: the same alerts are not sent twice.
+        client().postJson("/hooks/alertmanager", payload, "Bearer relay-token-1");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HOOK.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
+                    .withRequestBody(WireMock.containing("good-shop purchase success below 80% for 30m"))
+                    .withRequestBody(WireMock.containing("\"event\":\"opened\"")));
+            HOOK.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
+                    .withRequestBody(WireMock.containing("\"platform\":\"slow-shop\""))
+                    .withRequestBody(WireMock.containing("\"event\":\"resolved\"")));
+        });
     }
 
     @Test

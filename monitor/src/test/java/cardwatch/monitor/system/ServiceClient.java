@@ -27,6 +27,16 @@ public final class ServiceClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
+    /** POSTs JSON, with an Authorization header when {@code authorization} is not null. */
+    public HttpResponse<String> postJson(String path, String json, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
