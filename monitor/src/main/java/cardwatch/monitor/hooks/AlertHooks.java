@@ -2,6 +2,7 @@ package cardwatch.monitor.hooks;
 
 import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
 import cardwatch.monitor.hooks.feishu.FeishuChannel;
+import cardwatch.monitor.hooks.pagerduty.PagerDutyChannel;
 import cardwatch.monitor.hooks.slack.SlackChannel;
 import cardwatch.monitor.hooks.webhook.WebhookChannel;
 import cardwatch.monitor.hooks.wecom.WeComChannel;
@@ -93,6 +94,9 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         if (!hooks.slackUrl().isEmpty()) {
             enabled.add(new SlackChannel(hooks.slackUrl(), client));
         }
+        if (!hooks.pagerdutyRoutingKey().isEmpty()) {
+            enabled.add(new PagerDutyChannel(hooks.pagerdutyUrl(), hooks.pagerdutyRoutingKey(), client));
+        }
         return enabled;
     }
 
@@ -109,7 +113,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             Instant since, Instant at) {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
-                linkBase + "/api/v1/incidents?platform=" + platform, language);
+                linkBase + "/api/v1/incidents?platform=" + platform, language, "cardwatch-incident-" + incidentId);
         for (String channel : channels.keySet()) {
             outbox.enqueue(channel, notice, at);
         }

@@ -75,10 +75,10 @@ class AlertmanagerRelay {
                 : clock.instant();
         String summary = annotations.path("summary").asString(annotations.path("description").asString(name));
         String link = alert.path("generatorURL").asString(externalUrl);
-        String key = "alertmanager-" + alert.path("fingerprint").asString(name) + "-"
-                + (resolved ? "resolved" : "firing") + "-" + since.toEpochMilli();
+        String thread = "alertmanager-" + alert.path("fingerprint").asString(name);
+        String key = thread + "-" + (resolved ? "resolved" : "firing") + "-" + since.toEpochMilli();
         return new Notice(key, 0, resolved ? "resolved" : "opened", labels.path("platform").asString("-"), name,
-                "alert", summary, since, at, link.isEmpty() ? hooks.linkBase() : link, hooks.language());
+                "alert", summary, since, at, link.isEmpty() ? hooks.linkBase() : link, hooks.language(), thread);
     }
 
     private static ResponseEntity<?> problem(HttpStatus status, String detail) {

@@ -18,9 +18,10 @@ import java.time.format.DateTimeFormatter;
  * @param at         when this happened
  * @param link       where to look
  * @param language   zh or en
+ * @param thread     the same for every message about one incident or alert (PagerDuty's dedup_key)
  */
 public record Notice(String key, long incidentId, String event, String platform, String name, String probe,
-        String cause, Instant since, Instant at, String link, String language) {
+        String cause, Instant since, Instant at, String link, String language, String thread) {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");

@@ -64,6 +64,8 @@ public record CardwatchProperties(
      * @param feishuUrl       a Feishu / Lark custom bot's webhook URL
      * @param feishuSecret    its sign secret
      * @param slackUrl        a Slack incoming webhook URL
+     * @param pagerdutyRoutingKey a PagerDuty Events API v2 integration key
+     * @param pagerdutyUrl    the Events API v2 endpoint
      * @param relayToken      the bearer token {@code POST /hooks/alertmanager} requires; empty: the relay is off
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
@@ -81,6 +83,8 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("") String feishuSecret,
             @NotNull @DefaultValue("") String slackUrl,
             @NotNull @DefaultValue("") String relayToken,
+            @NotNull @DefaultValue("") String pagerdutyRoutingKey,
+            @NotNull @DefaultValue("https://events.pagerduty.com/v2/enqueue") String pagerdutyUrl,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
             @NotNull @DefaultValue("10s") Duration timeout) {
@@ -89,7 +93,8 @@ public record CardwatchProperties(
         public String toString() {
             return "Hooks[language=" + language + ", webhook=" + !webhookUrl.isEmpty() + ", dingtalk="
                     + !dingtalkUrl.isEmpty() + ", wecom=" + !wecomUrl.isEmpty() + ", feishu=" + !feishuUrl.isEmpty()
-                    + ", slack=" + !slackUrl.isEmpty() + "]";
+                    + ", slack=" + !slackUrl.isEmpty() + ", pagerduty=" + !pagerdutyRoutingKey.isEmpty()
+                    + ", relay=" + !relayToken.isEmpty() + "]";
         }
     }
 

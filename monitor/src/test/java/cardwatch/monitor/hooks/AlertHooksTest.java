@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cardwatch.monitor.hooks.dingtalk.DingTalkChannel;
 import cardwatch.monitor.hooks.feishu.FeishuChannel;
+import cardwatch.monitor.hooks.pagerduty.PagerDutyChannel;
 import cardwatch.monitor.hooks.slack.SlackChannel;
 import cardwatch.monitor.hooks.webhook.WebhookChannel;
 import cardwatch.monitor.hooks.wecom.WeComChannel;
@@ -258,13 +259,40 @@ class AlertHooksTest {
     }
 
     @Test
+    void pagerDutyTriggersAndResolvesOneAlertPerIncident() {
+        receiver.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"x\"}")));
+        AlertHooks hooks = hooks(List.of(new PagerDutyChannel(receiver.baseUrl() + "/v2/enqueue", "R0UTING", client)));
+        hooks.enqueue(77, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
+        clock.advance(Duration.ofMinutes(20));
+        hooks.enqueue(77, "resolved", "good-shop", "好店", "purchase", "http_error", OPENED, clock.instant());
+        assertThat(hooks.deliverDue()).isEqualTo(2);
+
+        List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue")));
+        JsonNode trigger = JSON.readTree(requests.get(0).getBodyAsString());
+        JsonNode resolve = JSON.readTree(requests.get(1).getBodyAsString());
+        assertThat(trigger.path("routing_key").asString()).isEqualTo("R0UTING");
+        assertThat(trigger.path("event_action").asString()).isEqualTo("trigger");
+        assertThat(trigger.path("dedup_key").asString()).isEqualTo("cardwatch-incident-77");
+        assertThat(trigger.path("payload").path("summary").asString())
+                .isEqualTo("【Cardwatch】故障：好店 购买探测 (http_error)");
+        assertThat(trigger.path("payload").path("source").asString()).isEqualTo("cardwatch");
+        assertThat(trigger.path("payload").path("severity").asString()).isEqualTo("critical");
+        assertThat(trigger.path("payload").path("component").asString()).isEqualTo("good-shop");
+        assertThat(resolve.propertyNames()).containsExactly("routing_key", "event_action", "dedup_key");
+        assertThat(resolve.path("event_action").asString()).isEqualTo("resolve");
+        assertThat(resolve.path("dedup_key").asString()).isEqualTo("cardwatch-incident-77");
+    }
+
+    @Test
     void secretsAreNotInTheSettingsText() {
         CardwatchProperties withSecrets = new Binder(new MapConfigurationPropertySource(Map.of(
                 "cardwatch.hooks.webhook-url", "https://hooks.example/x", "cardwatch.hooks.webhook-secret", "s3cr3t-w",
                 "cardwatch.hooks.dingtalk-url", "https://oapi.dingtalk.com/robot/send?access_token=t0k3n",
-                "cardwatch.hooks.dingtalk-secret", "SECs3cr3t-d")))
+                "cardwatch.hooks.dingtalk-secret", "SECs3cr3t-d", "cardwatch.hooks.pagerduty-routing-key", "pdk3y",
+                "cardwatch.hooks.relay-token", "r3lay")))
                 .bindOrCreate("cardwatch", CardwatchProperties.class);
-        assertThat(withSecrets.toString()).doesNotContain("s3cr3t-w", "t0k3n", "SECs3cr3t-d")
+        assertThat(withSecrets.toString()).doesNotContain("s3cr3t-w", "t0k3n", "SECs3cr3t-d", "pdk3y", "r3lay")
                 .contains("webhook=true", "dingtalk=true");
     }
 
