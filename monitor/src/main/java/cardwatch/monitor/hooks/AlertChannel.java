@@ -8,6 +8,14 @@ public interface AlertChannel {
     /** The metric label and the outbox's channel column. */
     String name();
 
+    /**
+     * Whether a burst of notices goes out as one message (chat robots); machine channels (the webhook, PagerDuty)
+     * get one message per notice.
+     */
+    default boolean groups() {
+        return false;
+    }
+
     /** Delivers one notice, or throws: the outbox retries it later. */
     void send(Notice notice) throws IOException;
 }

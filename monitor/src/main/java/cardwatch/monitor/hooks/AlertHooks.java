@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private final Clock clock;
     private final String language;
     private final String linkBase;
+    private final Duration groupWindow;
+    private final Duration remindEvery;
     private final ScheduledExecutorService worker;
     private MeterRegistry registry;
 
@@ -63,6 +66,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
                 hooks.maxRetryDelay());
         this.clock = clock;
         this.language = hooks.language();
+        this.groupWindow = hooks.groupWindow();
+        this.remindEvery = hooks.remindEvery();
         String base = !hooks.linkBase().isEmpty() ? hooks.linkBase()
                 : !properties.callbackBaseUrl().isEmpty() ? properties.callbackBaseUrl() : "http://localhost:" + port;
         this.linkBase = base.replaceAll("/+$", "");
@@ -100,6 +105,10 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         return enabled;
     }
 
+    public Duration remindEvery() {
+        return remindEvery;
+    }
+
     public String language() {
         return language;
     }
@@ -114,16 +123,19 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
                 linkBase + "/api/v1/incidents?platform=" + platform, language, "cardwatch-incident-" + incidentId);
-        for (String channel : channels.keySet()) {
-            outbox.enqueue(channel, notice, at);
+        enqueue(notice, at);
+    }
+
+    /** Chat channels hold a notice for the grouping window, so a burst goes out as one message. */
+    private void enqueue(Notice notice, Instant at) {
+        for (AlertChannel channel : channels.values()) {
+            outbox.enqueue(channel.name(), notice, at, channel.groups() ? at.plus(groupWindow) : at);
         }
     }
 
     /** Queues a notice made elsewhere (the Alertmanager relay) for every channel; returns how many channels. */
     public int enqueue(Notice notice) {
-        for (String channel : channels.keySet()) {
-            outbox.enqueue(channel, notice, clock.instant());
-        }
+        enqueue(notice, clock.instant());
         return channels.size();
     }
 
@@ -139,29 +151,50 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         }
     }
 
-    /** Delivers every due message once; returns how many were delivered. */
+    /**
+     * Delivers every due message once; a grouping channel with several due messages gets them as one. Returns how
+     * many messages were delivered.
+     */
     public synchronized int deliverDue() {
-        int delivered = 0;
+        Map<String, List<HookOutbox.Pending>> byChannel = new LinkedHashMap<>();
         for (HookOutbox.Pending p : outbox.due(clock.instant(), 100)) {
-            AlertChannel channel = channels.get(p.channel());
+            byChannel.computeIfAbsent(p.channel(), c -> new ArrayList<>()).add(p);
+        }
+        int delivered = 0;
+        for (Map.Entry<String, List<HookOutbox.Pending>> due : byChannel.entrySet()) {
+            AlertChannel channel = channels.get(due.getKey());
             if (channel == null) {
                 continue; // its channel was switched off: kept, delivered if it comes back
             }
-            try {
-                channel.send(p.notice());
-                outbox.delivered(p.id(), clock.instant());
-                count(p.channel(), "delivered");
-                delivered++;
-            } catch (Exception e) {
-                long wait = backoff.apply(Math.min(p.attempts() + 1, 30));
-                outbox.failed(p.id(), e.getClass().getSimpleName() + ": " + e.getMessage(),
-                        clock.instant().plusMillis(wait));
-                count(p.channel(), "failed");
-                log.warn("alert {} to {} not delivered (try {}): {}; next try in {} s", p.notice().key(),
-                        p.channel(), p.attempts() + 1, e.getClass().getSimpleName(), wait / 1000);
+            List<HookOutbox.Pending> pending = due.getValue();
+            if (channel.groups() && pending.size() > 1) {
+                delivered += deliver(channel, pending,
+                        Notice.group(pending.stream().map(HookOutbox.Pending::notice).toList()));
+            } else {
+                for (HookOutbox.Pending p : pending) {
+                    delivered += deliver(channel, List.of(p), p.notice());
+                }
             }
         }
         return delivered;
+    }
+
+    private int deliver(AlertChannel channel, List<HookOutbox.Pending> rows, Notice notice) {
+        try {
+            channel.send(notice);
+            rows.forEach(p -> outbox.delivered(p.id(), clock.instant()));
+            count(channel.name(), "delivered");
+            return rows.size();
+        } catch (Exception e) {
+            int attempts = rows.stream().mapToInt(HookOutbox.Pending::attempts).max().orElse(0) + 1;
+            long wait = backoff.apply(Math.min(attempts, 30));
+            rows.forEach(p -> outbox.failed(p.id(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    clock.instant().plusMillis(wait)));
+            count(channel.name(), "failed");
+            log.warn("alert {} to {} not delivered (try {}): {}; next try in {} s", notice.key(), channel.name(),
+                    attempts, e.getClass().getSimpleName(), wait / 1000);
+            return 0;
+        }
     }
 
     private void count(String channel, String outcome) {

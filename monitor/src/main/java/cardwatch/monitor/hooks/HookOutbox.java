@@ -26,11 +26,11 @@ public class HookOutbox {
     }
 
     /** Queues a notice for a channel; a notice already queued (same key) is not queued twice. */
-    public void enqueue(String channel, Notice notice, Instant now) {
+    public void enqueue(String channel, Notice notice, Instant now, Instant firstAttempt) {
         try {
             jdbc.sql("insert into hook_outbox (channel, message_key, payload, next_attempt_at, created_at) "
                     + "values (?, ?, ?, ?, ?)").params(channel, notice.key(), JSON.writeValueAsString(notice),
-                            utc(now), utc(now)).update();
+                            utc(firstAttempt), utc(now)).update();
         } catch (DuplicateKeyException e) {
             // at most once in the outbox; delivery is at least once
         }

@@ -19,9 +19,27 @@ import java.time.format.DateTimeFormatter;
  * @param link       where to look
  * @param language   zh or en
  * @param thread     the same for every message about one incident or alert (PagerDuty's dedup_key)
+ * @param digest     for a group of notices sent as one message, its text; null otherwise
  */
 public record Notice(String key, long incidentId, String event, String platform, String name, String probe,
-        String cause, Instant since, Instant at, String link, String language, String thread) {
+        String cause, Instant since, Instant at, String link, String language, String thread, String digest) {
+
+    public Notice(String key, long incidentId, String event, String platform, String name, String probe, String cause,
+            Instant since, Instant at, String link, String language, String thread) {
+        this(key, incidentId, event, platform, name, probe, cause, since, at, link, language, thread, null);
+    }
+
+    /** Several notices as one message: a count, then each notice's text. */
+    public static Notice group(java.util.List<Notice> notices) {
+        Notice first = notices.get(0);
+        String head = "en".equals(first.language()) ? "[Cardwatch] " + notices.size() + " alerts"
+                : "【Cardwatch】" + notices.size() + " 条告警";
+        StringBuilder text = new StringBuilder(head);
+        notices.forEach(n -> text.append("\n\n").append(n.text()));
+        return new Notice("group-" + first.key() + "-" + notices.size(), first.incidentId(), "group", first.platform(),
+                first.name(), first.probe(), first.cause(), first.since(), first.at(), first.link(), first.language(),
+                first.thread(), text.toString());
+    }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -30,15 +48,24 @@ public record Notice(String key, long incidentId, String event, String platform,
         return "resolved".equals(event);
     }
 
+    public boolean reminder() {
+        return "reminder".equals(event);
+    }
+
     /** A title and the lines of the message, in its language. */
     public String title() {
         if ("en".equals(language)) {
-            return (resolved() ? "[Cardwatch] Resolved: " : "[Cardwatch] Incident: ") + name + " " + probe;
+            return (resolved() ? "[Cardwatch] Resolved: " : reminder() ? "[Cardwatch] Still failing: "
+                    : "[Cardwatch] Incident: ") + name + " " + probe;
         }
-        return (resolved() ? "【Cardwatch】已恢复：" : "【Cardwatch】故障：") + name + " " + probeZh();
+        return (resolved() ? "【Cardwatch】已恢复：" : reminder() ? "【Cardwatch】仍未恢复：" : "【Cardwatch】故障：") + name + " "
+                + probeZh();
     }
 
     public String text() {
+        if (digest != null) {
+            return digest;
+        }
         String since = TIME.format(this.since.atZone(SHANGHAI));
         if ("en".equals(language)) {
             return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + cause + "\nSince: " + since

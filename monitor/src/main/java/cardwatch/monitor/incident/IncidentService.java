@@ -11,6 +11,7 @@ import cardwatch.probes.purchase.PurchaseProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -153,6 +154,29 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
             log.info("monitor degraded resolved: a reference endpoint answers again");
         }
         return degraded;
+    }
+
+    /**
+     * While an incident is open, a reminder every {@code cardwatch.hooks.remind-every}: one per period since it
+     * opened, keyed by the period so a check that runs twice queues it once.
+     */
+    @Scheduled(fixedDelayString = "${cardwatch.hooks.remind-check:1m}", initialDelayString = "${cardwatch.hooks.remind-check:1m}")
+    public void remind() {
+        remind(Instant.now());
+    }
+
+    public void remind(Instant now) {
+        Duration every = hooks.remindEvery();
+        if (every.isZero() || hooks.channelNames().isEmpty()) {
+            return;
+        }
+        for (IncidentRepository.Incident open : incidents.find("open", null, 1000)) {
+            long periods = Duration.between(open.openedAt(), now).toMillis() / every.toMillis();
+            if (periods >= 1) {
+                alert(open.id(), "reminder", open.platform(), open.probe(), open.cause(), open.openedAt(),
+                        open.openedAt().plus(every.multipliedBy(periods)));
+            }
+        }
     }
 
     public synchronized boolean degraded() {

@@ -67,6 +67,8 @@ public record CardwatchProperties(
      * @param pagerdutyRoutingKey a PagerDuty Events API v2 integration key
      * @param pagerdutyUrl    the Events API v2 endpoint
      * @param relayToken      the bearer token {@code POST /hooks/alertmanager} requires; empty: the relay is off
+     * @param groupWindow     chat robots hold a message this long so a burst goes out as one message
+     * @param remindEvery     while an incident is open, a reminder this often; 0 for none
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
@@ -85,6 +87,8 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("") String relayToken,
             @NotNull @DefaultValue("") String pagerdutyRoutingKey,
             @NotNull @DefaultValue("https://events.pagerduty.com/v2/enqueue") String pagerdutyUrl,
+            @NotNull @DefaultValue("30s") Duration groupWindow,
+            @NotNull @DefaultValue("1h") Duration remindEvery,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
             @NotNull @DefaultValue("10s") Duration timeout) {

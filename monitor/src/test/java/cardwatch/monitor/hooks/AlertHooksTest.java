@@ -86,7 +86,8 @@ class AlertHooksTest {
         Flyway.configure().dataSource(db).load().migrate();
         outbox = new HookOutbox(JdbcClient.create(db));
         properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.link-base",
-                "https://cardwatch.example/"))).bindOrCreate("cardwatch", CardwatchProperties.class);
+                "https://cardwatch.example/", "cardwatch.hooks.group-window", "0s")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
     }
 
     @AfterEach
@@ -241,7 +242,8 @@ class AlertHooksTest {
     @Test
     void slackGetsTheEnglishTextWhenTheLanguageIsEnglish() {
         properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.language", "en",
-                "cardwatch.hooks.link-base", "https://cardwatch.example"))).bindOrCreate("cardwatch",
+                "cardwatch.hooks.link-base", "https://cardwatch.example", "cardwatch.hooks.group-window", "0s")))
+                .bindOrCreate("cardwatch",
                         CardwatchProperties.class);
         receiver.stubFor(post("/services/T/B/X").willReturn(aResponse().withStatus(200).withBody("ok")));
         AlertHooks hooks = hooks(List.of(new SlackChannel(receiver.baseUrl() + "/services/T/B/X", client)));
@@ -282,6 +284,26 @@ class AlertHooksTest {
         assertThat(resolve.propertyNames()).containsExactly("routing_key", "event_action", "dedup_key");
         assertThat(resolve.path("event_action").asString()).isEqualTo("resolve");
         assertThat(resolve.path("dedup_key").asString()).isEqualTo("cardwatch-incident-77");
+    }
+
+    @Test
+    void aBurstOfIncidentsReachesAChatRobotAsOneMessageAndTheWebhookOneEach() {
+        properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.group-window", "30s")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        receiver.stubFor(post("/services/T/B/X").willReturn(aResponse().withStatus(200).withBody("ok")));
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
+        AlertHooks hooks = hooks(List.of(new SlackChannel(receiver.baseUrl() + "/services/T/B/X", client), webhook()));
+        for (int i = 1; i <= 5; i++) {
+            hooks.enqueue(i, "opened", "shop-" + i, "店" + i, "purchase", "http_error", OPENED, OPENED);
+            clock.advance(Duration.ofSeconds(2));
+        }
+        assertThat(hooks.deliverDue()).as("the webhook's five at once; the robot's held").isEqualTo(5);
+        receiver.verify(0, postRequestedFor(urlPathEqualTo("/services/T/B/X")));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(hooks.deliverDue()).isEqualTo(5);
+        String text = onlyBody("/services/T/B/X").path("text").asString();
+        assertThat(text).startsWith("【Cardwatch】5 条告警\n\n【Cardwatch】故障：店1 购买探测").contains("店5");
+        receiver.verify(5, postRequestedFor(urlPathEqualTo("/hook")));
     }
 
     @Test

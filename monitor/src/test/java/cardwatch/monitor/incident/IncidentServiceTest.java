@@ -14,7 +14,9 @@ import java.util.Set;
 import cardwatch.monitor.system.CardwatchProperties;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import cardwatch.monitor.hooks.AlertChannel;
 import cardwatch.monitor.hooks.AlertHooks;
+import cardwatch.monitor.hooks.Notice;
 import cardwatch.monitor.hooks.HookOutbox;
 import java.time.Clock;
 import org.flywaydb.core.Flyway;
@@ -136,6 +138,46 @@ class IncidentServiceTest {
         assertThat(all.get(0).state()).isEqualTo("open");
         assertThat(all.get(0).timeline()).extracting(IncidentRepository.Event::kind)
                 .containsSubsequence("resolved", "reopened");
+    }
+
+    @Test
+    void anOpenIncidentIsRemindedOncePerIntervalAndItsResolveIsSent() {
+        List<Notice> sent = new java.util.ArrayList<>();
+        AlertChannel recorder = new AlertChannel() {
+            @Override
+            public String name() {
+                return "recorder";
+            }
+
+            @Override
+            public void send(Notice notice) {
+                sent.add(notice);
+            }
+        };
+        CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.hooks.remind-every", "1h", "cardwatch.hooks.group-window", "0s")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties,
+                Clock.fixed(T0.plus(Duration.ofDays(1)), java.time.ZoneOffset.UTC), 8080, List.of(recorder), false);
+        service = new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties),
+                hooks, new DataSourceTransactionManager(db));
+
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.HTTP_ERROR); // opens at T0 + 15 min
+        service.remind(T0.plus(Duration.ofMinutes(50)));
+        service.remind(T0.plus(Duration.ofMinutes(80)));
+        service.remind(T0.plus(Duration.ofMinutes(85)));
+        service.remind(T0.plus(Duration.ofMinutes(140)));
+        hooks.deliverDue();
+
+        assertThat(sent).extracting(Notice::event).containsExactly("opened", "reminder", "reminder");
+        assertThat(sent.get(1).title()).isEqualTo("【Cardwatch】仍未恢复：shop 购买探测");
+        step = 20;
+        run("purchase", Reason.NONE);
+        run("purchase", Reason.NONE);
+        hooks.deliverDue();
+        assertThat(sent).extracting(Notice::event).endsWith("resolved");
+        assertThat(sent.get(sent.size() - 1).thread()).isEqualTo(sent.get(0).thread());
     }
 
     @Test

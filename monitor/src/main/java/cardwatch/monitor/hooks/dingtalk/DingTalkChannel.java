@@ -32,6 +32,11 @@ public final class DingTalkChannel implements AlertChannel {
     }
 
     @Override
+    public boolean groups() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "dingtalk";
     }

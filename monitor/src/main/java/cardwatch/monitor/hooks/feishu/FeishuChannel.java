@@ -31,6 +31,11 @@ public final class FeishuChannel implements AlertChannel {
     }
 
     @Override
+    public boolean groups() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "feishu";
     }

@@ -19,6 +19,11 @@ public final class SlackChannel implements AlertChannel {
     }
 
     @Override
+    public boolean groups() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "slack";
     }

@@ -19,6 +19,11 @@ public final class WeComChannel implements AlertChannel {
     }
 
     @Override
+    public boolean groups() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "wecom";
     }
