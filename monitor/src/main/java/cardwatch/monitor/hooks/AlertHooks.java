@@ -48,6 +48,10 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private final String linkBase;
     private final Duration groupWindow;
     private final Duration remindEvery;
+    private final Map<String, CardwatchProperties.Route> routes;
+
+    /** Every channel there is; routes may name only these. */
+    static final List<String> CHANNELS = List.of("webhook", "dingtalk", "wecom", "feishu", "slack", "pagerduty");
     private final ScheduledExecutorService worker;
     private MeterRegistry registry;
 
@@ -68,6 +72,13 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         this.language = hooks.language();
         this.groupWindow = hooks.groupWindow();
         this.remindEvery = hooks.remindEvery();
+        this.routes = hooks.routes() == null ? Map.of() : Map.copyOf(hooks.routes());
+        for (String name : this.routes.keySet()) {
+            if (!CHANNELS.contains(name)) {
+                throw new IllegalStateException("cardwatch.hooks.routes." + name + ": unknown channel (known: "
+                        + String.join(", ", CHANNELS) + ")");
+            }
+        }
         String base = !hooks.linkBase().isEmpty() ? hooks.linkBase()
                 : !properties.callbackBaseUrl().isEmpty() ? properties.callbackBaseUrl() : "http://localhost:" + port;
         this.linkBase = base.replaceAll("/+$", "");
@@ -122,13 +133,18 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             Instant since, Instant at) {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
-                linkBase + "/api/v1/incidents?platform=" + platform, language, "cardwatch-incident-" + incidentId);
+                linkBase + "/api/v1/incidents?platform=" + platform, language, "cardwatch-incident-" + incidentId,
+                "availability".equals(probe) ? "warning" : "critical");
         enqueue(notice, at);
     }
 
     /** Chat channels hold a notice for the grouping window, so a burst goes out as one message. */
     private void enqueue(Notice notice, Instant at) {
         for (AlertChannel channel : channels.values()) {
+            CardwatchProperties.Route route = routes.get(channel.name());
+            if (route != null && !route.accepts(notice.platform(), notice.severity())) {
+                continue;
+            }
             outbox.enqueue(channel.name(), notice, at, channel.groups() ? at.plus(groupWindow) : at);
         }
     }

@@ -78,7 +78,8 @@ class AlertmanagerRelay {
         String thread = "alertmanager-" + alert.path("fingerprint").asString(name);
         String key = thread + "-" + (resolved ? "resolved" : "firing") + "-" + since.toEpochMilli();
         return new Notice(key, 0, resolved ? "resolved" : "opened", labels.path("platform").asString("-"), name,
-                "alert", summary, since, at, link.isEmpty() ? hooks.linkBase() : link, hooks.language(), thread);
+                "alert", summary, since, at, link.isEmpty() ? hooks.linkBase() : link, hooks.language(), thread,
+                labels.path("severity").asString("warning"));
     }
 
     private static ResponseEntity<?> problem(HttpStatus status, String detail) {

@@ -19,14 +19,16 @@ import java.time.format.DateTimeFormatter;
  * @param link       where to look
  * @param language   zh or en
  * @param thread     the same for every message about one incident or alert (PagerDuty's dedup_key)
+ * @param severity   critical (purchases, the self-check), warning (availability) or an alert's severity label
  * @param digest     for a group of notices sent as one message, its text; null otherwise
  */
 public record Notice(String key, long incidentId, String event, String platform, String name, String probe,
-        String cause, Instant since, Instant at, String link, String language, String thread, String digest) {
+        String cause, Instant since, Instant at, String link, String language, String thread, String severity,
+        String digest) {
 
     public Notice(String key, long incidentId, String event, String platform, String name, String probe, String cause,
-            Instant since, Instant at, String link, String language, String thread) {
-        this(key, incidentId, event, platform, name, probe, cause, since, at, link, language, thread, null);
+            Instant since, Instant at, String link, String language, String thread, String severity) {
+        this(key, incidentId, event, platform, name, probe, cause, since, at, link, language, thread, severity, null);
     }
 
     /** Several notices as one message: a count, then each notice's text. */
@@ -38,7 +40,7 @@ public record Notice(String key, long incidentId, String event, String platform,
         notices.forEach(n -> text.append("\n\n").append(n.text()));
         return new Notice("group-" + first.key() + "-" + notices.size(), first.incidentId(), "group", first.platform(),
                 first.name(), first.probe(), first.cause(), first.since(), first.at(), first.link(), first.language(),
-                first.thread(), text.toString());
+                first.thread(), first.severity(), text.toString());
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");

@@ -6,6 +6,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -67,12 +69,27 @@ public record CardwatchProperties(
      * @param pagerdutyRoutingKey a PagerDuty Events API v2 integration key
      * @param pagerdutyUrl    the Events API v2 endpoint
      * @param relayToken      the bearer token {@code POST /hooks/alertmanager} requires; empty: the relay is off
+     * @param routes          per channel, which platforms and severities it gets; a channel without a route gets all
      * @param groupWindow     chat robots hold a message this long so a burst goes out as one message
      * @param remindEvery     while an incident is open, a reminder this often; 0 for none
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
      */
+    /**
+     * Which messages a channel gets: an empty list means any.
+     *
+     * @param platforms  platform ids ({@code _monitor} for "monitor degraded")
+     * @param severities critical (purchases, the self-check), warning (availability), or relayed alerts' severity
+     */
+    public record Route(@DefaultValue List<String> platforms, @DefaultValue List<String> severities) {
+
+        public boolean accepts(String platform, String severity) {
+            return (platforms == null || platforms.isEmpty() || platforms.contains(platform))
+                    && (severities == null || severities.isEmpty() || severities.contains(severity));
+        }
+    }
+
     public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
             String language,
             @NotNull @DefaultValue("") String linkBase,
@@ -87,6 +104,7 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("") String relayToken,
             @NotNull @DefaultValue("") String pagerdutyRoutingKey,
             @NotNull @DefaultValue("https://events.pagerduty.com/v2/enqueue") String pagerdutyUrl,
+            @DefaultValue Map<String, Route> routes,
             @NotNull @DefaultValue("30s") Duration groupWindow,
             @NotNull @DefaultValue("1h") Duration remindEvery,
             @NotNull @DefaultValue("5s") Duration firstRetry,

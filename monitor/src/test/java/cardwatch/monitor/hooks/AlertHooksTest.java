@@ -307,6 +307,36 @@ class AlertHooksTest {
     }
 
     @Test
+    void routesDecideWhichPlatformsAndSeveritiesReachAChannel() {
+        properties = new Binder(new MapConfigurationPropertySource(Map.of("cardwatch.hooks.group-window", "0s",
+                "cardwatch.hooks.routes.pagerduty.severities[0]", "critical",
+                "cardwatch.hooks.routes.slack.platforms[0]", "good-shop")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        receiver.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
+        receiver.stubFor(post("/services/T/B/X").willReturn(aResponse().withStatus(200).withBody("ok")));
+        AlertHooks hooks = hooks(List.of(new PagerDutyChannel(receiver.baseUrl() + "/v2/enqueue", "R", client),
+                new SlackChannel(receiver.baseUrl() + "/services/T/B/X", client)));
+
+        hooks.enqueue(1, "opened", "good-shop", "好店", "availability", "timeout", OPENED, OPENED);
+        hooks.enqueue(2, "opened", "other-shop", "别店", "purchase", "http_error", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isEqualTo(2);
+
+        assertThat(onlyBody("/v2/enqueue").path("dedup_key").asString()).as("critical only")
+                .isEqualTo("cardwatch-incident-2");
+        assertThat(onlyBody("/services/T/B/X").path("text").asString()).as("good-shop only").contains("好店");
+    }
+
+    @Test
+    void aRouteForAnUnknownChannelStopsTheStart() {
+        properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.hooks.routes.dingding.platforms[0]", "good-shop")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hooks(List.of()))
+                .hasMessage("cardwatch.hooks.routes.dingding: unknown channel (known: webhook, dingtalk, wecom, "
+                        + "feishu, slack, pagerduty)");
+    }
+
+    @Test
     void secretsAreNotInTheSettingsText() {
         CardwatchProperties withSecrets = new Binder(new MapConfigurationPropertySource(Map.of(
                 "cardwatch.hooks.webhook-url", "https://hooks.example/x", "cardwatch.hooks.webhook-secret", "s3cr3t-w",
