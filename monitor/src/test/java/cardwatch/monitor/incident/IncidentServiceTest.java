@@ -66,8 +66,9 @@ class IncidentServiceTest {
     }
 
     private void run(String platform, String probe, Reason reason) {
-        service.record(platform, probe, new ProbeResult(reason.outcome(), reason, Set.of(), Map.of(), null, null,
-                null, ""), T0.plus(Duration.ofMinutes(15L * step++)));
+        ProbeResult result = reason.outcome() == Outcome.ERROR ? ProbeResult.error(reason, "")
+                : new ProbeResult(reason.outcome(), reason, Set.of(), Map.of(), null, null, null, "");
+        service.record(platform, probe, result, T0.plus(Duration.ofMinutes(15L * step++)));
     }
 
     @Test
@@ -108,9 +109,7 @@ class IncidentServiceTest {
     }
 
     private void run(String probe, Reason reason) {
-        ProbeResult result = reason.outcome() == Outcome.ERROR ? ProbeResult.error(reason, "")
-                : new ProbeResult(reason.outcome(), reason, Set.of(), Map.of(), null, null, null, "");
-        service.record("shop", probe, result, T0.plus(Duration.ofMinutes(15L * step++)));
+        run("shop", probe, reason);
     }
 
     @Test
