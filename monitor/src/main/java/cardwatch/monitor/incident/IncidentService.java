@@ -3,6 +3,7 @@ package cardwatch.monitor.incident;
 import cardwatch.monitor.hooks.AlertHooks;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.RunRecorder;
+import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.ProbeResult;
 import cardwatch.probes.Reason;
@@ -51,13 +52,13 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     private final TransactionTemplate transactions;
 
     public IncidentService(PlatformCatalog catalog, IncidentRepository incidents, SelfCheck selfCheck,
-            AlertHooks hooks, PlatformTransactionManager transactions) {
+            AlertHooks hooks, PlatformTransactionManager transactions, CardwatchProperties properties) {
         this.catalog = catalog;
         this.incidents = incidents;
         this.selfCheck = selfCheck;
         this.hooks = hooks;
         this.transactions = new TransactionTemplate(transactions);
-        this.tracker = new IncidentTracker(IncidentTracker.Settings.defaults());
+        this.tracker = new IncidentTracker(IncidentTracker.Settings.from(properties.incidents()));
         for (IncidentRepository.Incident open : incidents.find("open", null, Integer.MAX_VALUE)) {
             tracker.restoreOpen(open.platform(), open.probe());
         }

@@ -1,5 +1,6 @@
 package cardwatch.monitor.incident;
 
+import cardwatch.monitor.system.CardwatchProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,7 +30,13 @@ public final class IncidentTracker {
             double ratio, int minSamples, Duration continueWithin) {
 
         public static Settings defaults() {
-            return new Settings(Map.of("purchase", 2, "availability", 3), 3, 2, 20, 0.5, 10, Duration.ofMinutes(30));
+            return from(new CardwatchProperties.Incidents(2, 3, 2, 20, 0.5, 10, Duration.ofMinutes(30)));
+        }
+
+        public static Settings from(CardwatchProperties.Incidents config) {
+            return new Settings(Map.of("purchase", config.purchaseOpenAfter(), "availability",
+                    config.availabilityOpenAfter()), config.availabilityOpenAfter(), config.resolveAfter(),
+                    config.window(), config.ratio(), config.minSamples(), config.continueWithin());
         }
 
         int openAfter(String probe) {

@@ -26,10 +26,15 @@ public final class ScoreCalculator {
      * @param minEvidence        effective purchases needed for a grade
      * @param deliveryMedian     the median delivery time that scores 100
      * @param deliveryP95        the 95th percentile that scores 100
-     * @param complaintsPerMonth the complaint weight per 30 days that halves the complaints component
+     * @param complaintsPerMonth the complaint rate (weight per 30 days) that halves the complaints component
+     * @param refundMedian       the median refund time that still scores 100 for refund speed
+     * @param complaintsPrior    the prior's complaint rate (weight per 30 days): what an unknown platform is assumed
+     *                           to have until its own record says otherwise
+     * @param complaintsPriorWorth how many days of watching the prior is worth
      */
     public record Settings(Map<String, Double> weights, Duration halfLife, double minEvidence,
-            Duration deliveryMedian, Duration deliveryP95, double complaintsPerMonth) {
+            Duration deliveryMedian, Duration deliveryP95, double complaintsPerMonth, Duration refundMedian,
+            double complaintsPrior, double complaintsPriorWorth) {
 
         public static Settings defaults() {
             Map<String, Double> weights = new LinkedHashMap<>();
@@ -39,7 +44,8 @@ public final class ScoreCalculator {
             weights.put("compliance", 0.15);
             weights.put("complaints", 0.10);
             weights.put("availability", 0.10);
-            return new Settings(weights, Duration.ofDays(7), 10, Duration.ofSeconds(60), Duration.ofMinutes(5), 3);
+            return new Settings(weights, Duration.ofDays(7), 10, Duration.ofSeconds(60), Duration.ofMinutes(5), 3,
+                    Duration.ofHours(1), 1, 30);
         }
     }
 
@@ -54,15 +60,17 @@ public final class ScoreCalculator {
      * @param deliveryMillis     delivery times of recent successful purchases
      * @param refundsSettled     failed paid orders whose refund watch ended
      * @param refundedInTime     of those, refunded within 24 h
+     * @param refundMillis       how long each refunded one took
      * @param icpStatus          the ICP status, or null before the first check
      * @param personalFiling     a 个人 filing
-     * @param complaintWeight    severity-weighted complaints first seen in 30 days (resolved ones count less)
+     * @param complaintWeight    severity-weighted complaints first seen in the watched days (resolved ones count less)
+     * @param complaintDays      how many days of complaints that is: the platform's time under watch, at most 90
      * @param availabilityRuns   judged availability runs in 7 days
      * @param availabilityUp     of those, successes
      */
     public record Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled,
-            long refundedInTime, String icpStatus, boolean personalFiling, double complaintWeight,
-            long availabilityRuns, long availabilityUp) {
+            long refundedInTime, List<Long> refundMillis, String icpStatus, boolean personalFiling,
+            double complaintWeight, double complaintDays, long availabilityRuns, long availabilityUp) {
     }
 
     /** A component's score and the inputs it came from. */
@@ -91,19 +99,13 @@ public final class ScoreCalculator {
         double effective = (double) reliability.inputs().get("effective_purchases");
         components.put("reliability", reliability);
         delivery(evidence.deliveryMillis(), components);
-        if (evidence.refundsSettled() > 0) {
-            double share = (double) evidence.refundedInTime() / evidence.refundsSettled();
-            components.put("refunds", new Component(100 * share, Map.of("settled", evidence.refundsSettled(),
-                    "refunded_within_24h", evidence.refundedInTime())));
-        }
+        refunds(evidence, components);
         Double compliance = compliance(evidence.icpStatus(), evidence.personalFiling());
         if (compliance != null) {
             components.put("compliance", new Component(compliance, Map.of("icp_status", evidence.icpStatus(),
                     "personal_filing", evidence.personalFiling())));
         }
-        double complaints = 100 * Math.pow(0.5, evidence.complaintWeight() / settings.complaintsPerMonth());
-        components.put("complaints", new Component(complaints, Map.of("weighted_complaints_30d",
-                round(evidence.complaintWeight()))));
+        components.put("complaints", complaints(evidence.complaintWeight(), evidence.complaintDays()));
         if (evidence.availabilityRuns() > 0) {
             double up = (double) evidence.availabilityUp() / evidence.availabilityRuns();
             components.put("availability", new Component(100 * up, Map.of("runs_7d", evidence.availabilityRuns(),
@@ -167,6 +169,49 @@ public final class ScoreCalculator {
         components.put("delivery", new Component(score, Map.of("median_seconds", median / 1000.0, "p95_seconds",
                 p95 / 1000.0, "target_median_seconds", settings.deliveryMedian().toSeconds(), "target_p95_seconds",
                 settings.deliveryP95().toSeconds())));
+    }
+
+    /**
+     * 70 % the share refunded within 24 h, 30 % how fast: the median refund time scores 100 within its target,
+     * falling linearly to 0 at 24 h. Without settled refunds there is no component.
+     */
+    private void refunds(Evidence evidence, Map<String, Component> components) {
+        if (evidence.refundsSettled() == 0) {
+            return;
+        }
+        double share = (double) evidence.refundedInTime() / evidence.refundsSettled();
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("settled", evidence.refundsSettled());
+        inputs.put("refunded_within_24h", evidence.refundedInTime());
+        double speed = 0;
+        if (!evidence.refundMillis().isEmpty()) {
+            List<Long> sorted = evidence.refundMillis().stream().sorted().toList();
+            long median = sorted.get((sorted.size() - 1) / 2);
+            double target = settings.refundMedian().toMillis();
+            double deadline = Duration.ofHours(24).toMillis();
+            speed = median <= target ? 100 : Math.max(0, 100 * (deadline - median) / Math.max(1, deadline - target));
+            inputs.put("median_refund_seconds", median / 1000.0);
+        }
+        inputs.put("target_refund_seconds", settings.refundMedian().toSeconds());
+        components.put("refunds", new Component(0.7 * 100 * share + 0.3 * speed, inputs));
+    }
+
+    /**
+     * A Bayesian complaint rate: a Gamma prior worth {@code complaintsPriorWorth} days at {@code complaintsPrior}
+     * per 30 days, updated with the platform's own severity-weighted complaints over the days it has been watched.
+     * A platform watched for three days with one complaint is not judged as if that were its monthly rate, and one
+     * watched for months is judged on its own record. The posterior mean halves the component every
+     * {@code complaintsPerMonth}.
+     */
+    private Component complaints(double weight, double days) {
+        double priorMonths = settings.complaintsPriorWorth() / 30;
+        double rate = (settings.complaintsPrior() * priorMonths + weight) / (priorMonths + days / 30);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("weighted_complaints", round(weight));
+        inputs.put("days_watched", round(days));
+        inputs.put("prior_per_30d", settings.complaintsPrior());
+        inputs.put("rate_per_30d", round(rate));
+        return new Component(100 * Math.pow(0.5, rate / settings.complaintsPerMonth()), inputs);
     }
 
     /** 100 within the target, falling linearly to 0 at ten times it. */

@@ -24,6 +24,8 @@ public class ScoreEvidence {
     static final Duration PURCHASE_WINDOW = Duration.ofDays(60);
     static final Duration RECENT = Duration.ofDays(30);
     static final Duration AVAILABILITY_WINDOW = Duration.ofDays(7);
+    /** Complaints are counted over the platform's time under watch, at most this long. */
+    static final Duration COMPLAINT_WINDOW = Duration.ofDays(90);
     static final long REFUND_TARGET_MS = Duration.ofHours(24).toMillis();
 
     private final JdbcClient jdbc;
@@ -51,21 +53,37 @@ public class ScoreEvidence {
         long inTime = jdbc.sql("select count(*) from probe_run where platform_id = ? and ended_at >= ? "
                 + "and refund_outcome = 'refunded' and refund_ms <= ?")
                 .params(platform, utc(now.minus(RECENT)), REFUND_TARGET_MS).query(Long.class).single();
+        List<Long> refundMillis = jdbc.sql("select refund_ms from probe_run where platform_id = ? and ended_at >= ? "
+                + "and refund_outcome = 'refunded' and refund_ms is not null")
+                .params(platform, utc(now.minus(RECENT))).query(Long.class).list();
         List<String[]> icp = jdbc.sql("select status, facts from icp_status where platform_id = ?").params(platform)
                 .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list();
         String icpStatus = icp.isEmpty() ? null : icp.get(0)[0];
         boolean personal = !icp.isEmpty() && icp.get(0)[1].contains("\"personal_filing\":\"true\"");
+        Instant complaintsFrom = now.minus(COMPLAINT_WINDOW);
         double complaintWeight = jdbc.sql("select categories, resolution from complaint "
-                + "where platform_id = ? and first_seen >= ?").params(platform, utc(now.minus(RECENT)))
+                + "where platform_id = ? and first_seen >= ?").params(platform, utc(complaintsFrom))
                 .query((rs, i) -> complaintWeight(rs.getString(1), rs.getString(2))).list().stream()
                 .mapToDouble(Double::doubleValue).sum();
+        double complaintDays = watchedSince(platform).map(since -> since.isBefore(complaintsFrom) ? complaintsFrom : since)
+                .map(since -> Math.max(0, Duration.between(since, now).toMillis()) / 86_400_000.0).orElse(0.0);
         long[] availability = jdbc.sql("select count(*), coalesce(sum(case when outcome = 'success' then 1 else 0 end), 0) "
                 + "from probe_run where platform_id = ? and probe = 'availability' and status = 'done' "
                 + "and ended_at >= ? and outcome in ('success', 'failure') and reason <> 'maintenance'")
                 .params(platform, utc(now.minus(AVAILABILITY_WINDOW)))
                 .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
-        return new ScoreCalculator.Evidence(purchases, delivery, settled, inTime, icpStatus, personal, complaintWeight,
-                availability[0], availability[1]);
+        return new ScoreCalculator.Evidence(purchases, delivery, settled, inTime, refundMillis, icpStatus, personal,
+                complaintWeight, complaintDays, availability[0], availability[1]);
+    }
+
+    /** Since when Cardwatch has watched a platform: its first run or first complaint, whichever came first. */
+    private java.util.Optional<Instant> watchedSince(String platform) {
+        OffsetDateTime run = jdbc.sql("select min(actual_start) from probe_run where platform_id = ?").params(platform)
+                .query(OffsetDateTime.class).optional().orElse(null);
+        OffsetDateTime complaint = jdbc.sql("select min(first_seen) from complaint where platform_id = ?")
+                .params(platform).query(OffsetDateTime.class).optional().orElse(null);
+        return java.util.stream.Stream.of(run, complaint).filter(java.util.Objects::nonNull)
+                .map(OffsetDateTime::toInstant).min(Instant::compareTo);
     }
 
     /** A complaint weighs its most severe category (1 when none matched); a resolved one weighs half. */

@@ -55,7 +55,8 @@ public class ScoreService implements RunRecorder.FindingSink {
         weights.put("complaints", score.complaints());
         weights.put("availability", score.availability());
         return new ScoreCalculator.Settings(weights, score.halfLife(), score.minEvidence(), score.deliveryMedian(),
-                score.deliveryP95(), score.complaintsPerMonth());
+                score.deliveryP95(), score.complaintsPerMonth(), score.refundMedian(), score.complaintsPrior(),
+                score.complaintsPriorWorth().toMillis() / 86_400_000.0);
     }
 
     /** The platform's score now, stored as today's history; empty for an unknown platform. */

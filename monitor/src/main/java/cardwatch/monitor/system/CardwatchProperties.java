@@ -49,7 +49,49 @@ public record CardwatchProperties(
         @Valid @DefaultValue Reviews reviews,
         @Valid @DefaultValue Score score,
         @Valid @DefaultValue SelfCheck selfCheck,
-        @Valid @DefaultValue Hooks hooks) {
+        @Valid @DefaultValue Hooks hooks,
+        @Valid @DefaultValue Incidents incidents) {
+
+    /**
+     * When an incident opens and resolves, per platform and probe. Maintenance and {@code error} runs count for
+     * nothing.
+     *
+     * @param purchaseOpenAfter     failed purchase runs in a row that open an incident
+     * @param availabilityOpenAfter failed availability runs in a row that open an incident
+     * @param resolveAfter          successful runs in a row that resolve it
+     * @param window                the last runs the failure ratio is taken over
+     * @param ratio                 a failure ratio over the window at or above this opens an incident ...
+     * @param minSamples            ... once the window holds at least this many runs
+     * @param continueWithin        an incident that opens again this soon after resolving continues the old one
+     */
+    public record Incidents(@Min(1) @DefaultValue("2") int purchaseOpenAfter,
+            @Min(1) @DefaultValue("3") int availabilityOpenAfter,
+            @Min(1) @DefaultValue("2") int resolveAfter,
+            @Min(1) @DefaultValue("20") int window,
+            @DecimalMin(value = "0", inclusive = false) @jakarta.validation.constraints.DecimalMax("1")
+            @DefaultValue("0.5") double ratio,
+            @Min(1) @DefaultValue("10") int minSamples,
+            @NotNull @DefaultValue("30m") Duration continueWithin) {
+
+        @jakarta.validation.constraints.AssertTrue(message = "min-samples must not exceed window")
+        public boolean isMinSamplesWithinWindow() {
+            return minSamples <= window;
+        }
+    }
+
+    /**
+     * Which messages a channel gets: an empty list means any.
+     *
+     * @param platforms  platform ids ({@code _monitor} for "monitor degraded")
+     * @param severities critical (purchases, the self-check), warning (availability), or relayed alerts' severity
+     */
+    public record Route(@DefaultValue List<String> platforms, @DefaultValue List<String> severities) {
+
+        public boolean accepts(String platform, String severity) {
+            return (platforms == null || platforms.isEmpty() || platforms.contains(platform))
+                    && (severities == null || severities.isEmpty() || severities.contains(severity));
+        }
+    }
 
     /**
      * Alert hooks. A channel is enabled when its URL is set; secrets are read from here (the environment or the
@@ -76,20 +118,6 @@ public record CardwatchProperties(
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
      */
-    /**
-     * Which messages a channel gets: an empty list means any.
-     *
-     * @param platforms  platform ids ({@code _monitor} for "monitor degraded")
-     * @param severities critical (purchases, the self-check), warning (availability), or relayed alerts' severity
-     */
-    public record Route(@DefaultValue List<String> platforms, @DefaultValue List<String> severities) {
-
-        public boolean accepts(String platform, String severity) {
-            return (platforms == null || platforms.isEmpty() || platforms.contains(platform))
-                    && (severities == null || severities.isEmpty() || severities.contains(severity));
-        }
-    }
-
     public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
             String language,
             @NotNull @DefaultValue("") String linkBase,
@@ -141,7 +169,10 @@ public record CardwatchProperties(
      * @param minEvidence        effective purchases needed for a grade; fewer give grade "?" (证据不足)
      * @param deliveryMedian     the median delivery time that still scores 100
      * @param deliveryP95        the 95th percentile delivery time that still scores 100
-     * @param complaintsPerMonth the severity-weighted complaints per 30 days that halve the complaints component
+     * @param complaintsPerMonth the severity-weighted complaint rate per 30 days that halves the complaints component
+     * @param refundMedian       the median refund time that still scores full marks for refund speed
+     * @param complaintsPrior    the prior complaint rate per 30 days, assumed of a platform with little record
+     * @param complaintsPriorWorth how many days of watching the prior counts as
      * @param every              how often every platform's score is recomputed and the day's history row written
      */
     public record Score(@DecimalMin("0") @DefaultValue("0.35") double reliability,
@@ -155,6 +186,9 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("60s") Duration deliveryMedian,
             @NotNull @DefaultValue("5m") Duration deliveryP95,
             @DecimalMin("0.1") @DefaultValue("3") double complaintsPerMonth,
+            @NotNull @DefaultValue("1h") Duration refundMedian,
+            @DecimalMin("0") @DefaultValue("1") double complaintsPrior,
+            @NotNull @DefaultValue("30d") Duration complaintsPriorWorth,
             @NotNull @DefaultValue("5m") Duration every) {
     }
 

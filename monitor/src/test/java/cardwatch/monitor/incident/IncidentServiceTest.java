@@ -52,7 +52,11 @@ class IncidentServiceTest {
     }
 
     private IncidentService newService(List<String> references) {
-        Map<String, Object> settings = new java.util.HashMap<>();
+        return newService(references, Map.of());
+    }
+
+    private IncidentService newService(List<String> references, Map<String, Object> extra) {
+        Map<String, Object> settings = new java.util.HashMap<>(extra);
         for (int i = 0; i < references.size(); i++) {
             settings.put("cardwatch.self-check.references[" + i + "]", references.get(i));
         }
@@ -62,7 +66,7 @@ class IncidentServiceTest {
         AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties, Clock.systemUTC(), 8080,
                 List.of(), false);
         return new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties),
-                hooks, new DataSourceTransactionManager(db));
+                hooks, new DataSourceTransactionManager(db), properties);
     }
 
     private void run(String platform, String probe, Reason reason) {
@@ -113,6 +117,39 @@ class IncidentServiceTest {
     }
 
     @Test
+    void theOpenAndResolveCountsComeFromConfig() {
+        service = newService(List.of(), Map.of("cardwatch.incidents.purchase-open-after", "4",
+                "cardwatch.incidents.resolve-after", "3"));
+        for (int i = 0; i < 3; i++) {
+            run("purchase", Reason.HTTP_ERROR);
+        }
+        assertThat(service.open("shop")).as("3 failures with purchase-open-after 4").isFalse();
+        run("purchase", Reason.HTTP_ERROR);
+        assertThat(service.open("shop")).isTrue();
+        run("purchase", Reason.NONE);
+        run("purchase", Reason.NONE);
+        assertThat(service.open("shop")).as("2 successes with resolve-after 3").isTrue();
+        run("purchase", Reason.NONE);
+        assertThat(service.open("shop")).isFalse();
+    }
+
+    @Test
+    void minSamplesLargerThanTheWindowIsRejected() {
+        var source = new MapConfigurationPropertySource(Map.of("cardwatch.incidents.window", "5",
+                "cardwatch.incidents.min-samples", "10"));
+        var validator = new org.springframework.boot.context.properties.bind.validation.ValidationBindHandler(
+                new org.springframework.validation.beanvalidation.LocalValidatorFactoryBean() {
+                    {
+                        afterPropertiesSet();
+                    }
+                });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Binder(source)
+                .bindOrCreate("cardwatch", org.springframework.boot.context.properties.bind.Bindable
+                        .of(CardwatchProperties.class), validator))
+                .hasStackTraceContaining("min-samples must not exceed window");
+    }
+
+    @Test
     void anIncidentKeepsItsTimelineItsDominantCauseAndContinuesWhenItReopensSoon() {
         run("purchase", Reason.HTTP_ERROR);
         run("purchase", Reason.HTTP_ERROR);
@@ -159,7 +196,7 @@ class IncidentServiceTest {
         AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties,
                 Clock.fixed(T0.plus(Duration.ofDays(1)), java.time.ZoneOffset.UTC), 8080, List.of(recorder), false);
         service = new IncidentService(new PlatformCatalog("test", List.of(), null), repository, new SelfCheck(properties),
-                hooks, new DataSourceTransactionManager(db));
+                hooks, new DataSourceTransactionManager(db), properties);
 
         run("purchase", Reason.HTTP_ERROR);
         run("purchase", Reason.HTTP_ERROR); // opens at T0 + 15 min

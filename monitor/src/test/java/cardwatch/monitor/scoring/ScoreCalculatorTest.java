@@ -26,7 +26,7 @@ class ScoreCalculatorTest {
     }
 
     private ScoreCalculator.Score score(List<ScoreCalculator.Purchase> purchases) {
-        return calculator.score(new ScoreCalculator.Evidence(purchases, List.of(), 0, 0, null, false, 0, 0, 0), NOW);
+        return calculator.score(new ScoreCalculator.Evidence(purchases, List.of(), 0, 0, List.of(), null, false, 0, 90, 0, 0), NOW);
     }
 
     @Test
@@ -67,13 +67,17 @@ class ScoreCalculatorTest {
     @Test
     void everyComponentShowsItsInputsAndMissingOnesAreLeftOut() {
         ScoreCalculator.Score score = calculator.score(new ScoreCalculator.Evidence(history(100, 1.0, 3),
-                List.of(800L, 900L, 1200L, 400_000L), 4, 3, "valid", true, 6, 100, 99), NOW);
+                List.of(800L, 900L, 1200L, 400_000L), 4, 3, List.of(600_000L, 3_600_000L, 7_200_000L), "valid", true, 9,
+                90, 100, 99), NOW);
 
         assertThat(score.components()).containsOnlyKeys("reliability", "delivery", "refunds", "compliance",
                 "complaints", "availability");
-        assertThat(score.components().get("refunds").score()).isEqualTo(75);
+        assertThat(score.components().get("refunds").score()).as("70 %% of 3/4 + 30 %% of speed (1 h median: 100)")
+                .isEqualTo(82.5);
+        assertThat(score.components().get("refunds").inputs()).containsEntry("median_refund_seconds", 3600.0);
         assertThat(score.components().get("compliance").score()).as("a personal filing").isEqualTo(70);
-        assertThat(score.components().get("complaints").score()).as("twice the halving weight").isEqualTo(25);
+        assertThat(score.components().get("complaints").score()).as("(1 prior + 9) / (1 + 3 months) = 2.5 a month")
+                .isCloseTo(100 * Math.pow(0.5, 2.5 / 3), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(score.components().get("delivery").inputs()).containsEntry("median_seconds", 0.9);
         assertThat(score.components().get("reliability").inputs()).containsKeys("effective_purchases",
                 "wilson_lower_95");
@@ -81,6 +85,38 @@ class ScoreCalculatorTest {
         ScoreCalculator.Score bare = score(history(100, 1.0, 3));
         assertThat(bare.components()).doesNotContainKeys("delivery", "refunds", "compliance", "availability");
         assertThat(bare.grade()).isEqualTo("A");
+    }
+
+    private ScoreCalculator.Component refunds(long settled, long inTime, List<Long> millis) {
+        return calculator.score(new ScoreCalculator.Evidence(List.of(), List.of(), settled, inTime, millis, null, false,
+                0, 90, 0, 0), NOW).components().get("refunds");
+    }
+
+    @Test
+    void slowRefundsScoreLowerThanFastOnesWithTheSameShare() {
+        long hour = 3_600_000L;
+        double fast = refunds(2, 2, List.of(hour / 2, hour)).score();
+        double slow = refunds(2, 2, List.of(20 * hour, 23 * hour)).score();
+        double none = refunds(2, 0, List.of()).score();
+        assertThat(fast).isEqualTo(100);
+        assertThat(slow).isLessThan(fast).isGreaterThan(70);
+        assertThat(none).isZero();
+    }
+
+    private double complaints(double weight, double days) {
+        return calculator.score(new ScoreCalculator.Evidence(List.of(), List.of(), 0, 0, List.of(), null, false,
+                weight, days, 0, 0), NOW).components().get("complaints").score();
+    }
+
+    @Test
+    void theComplaintRateIsSmoothedByItsPriorAndJudgedOnTheRecordOnceThereIsOne() {
+        double newcomerOneComplaint = complaints(1, 3);
+        assertThat(newcomerOneComplaint).as("one complaint in 3 days is not read as 10 a month")
+                .isGreaterThan(100 * Math.pow(0.5, 10.0 / 3)).isGreaterThan(60);
+        assertThat(complaints(30, 90)).as("30 in 90 days is a record").isLessThan(20);
+        assertThat(complaints(0, 90)).as("a clean record beats the prior").isGreaterThan(complaints(0, 0));
+        assertThat(complaints(0, 0)).as("nothing known: the prior, 1 a month").isCloseTo(100 * Math.pow(0.5, 1.0 / 3),
+                org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

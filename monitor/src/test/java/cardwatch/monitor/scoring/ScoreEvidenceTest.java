@@ -74,6 +74,9 @@ class ScoreEvidenceTest {
 
         assertThat(e.refundsSettled()).isEqualTo(3);
         assertThat(e.refundedInTime()).isEqualTo(1);
+        assertThat(e.refundMillis()).containsExactlyInAnyOrder(60_000L, Duration.ofHours(30).toMillis());
+        assertThat(e.complaintDays()).as("watched since the first run, 4 h ago").isCloseTo(4 / 24.0,
+                org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
