@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cardwatch.monitor.run.RunRepository;
+import cardwatch.monitor.support.LocalBinary;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -231,6 +232,50 @@ class DemoServiceIT {
                     .withRequestBody(WireMock.containing("\"platform\":\"slow-shop\""))
                     .withRequestBody(WireMock.containing("\"event\":\"resolved\"")));
         });
+    }
+
+    @Test
+    void aRealAlertmanagerSendsItsAlertsThroughTheRelayToTheChannels() throws Exception {
+        String config = """
+                route:
+                  receiver: cardwatch
+                  group_by: [alertname, platform]
+                  group_wait: 1s
+                  group_interval: 1s
+                  repeat_interval: 1h
+                receivers:
+                  - name: cardwatch
+                    webhook_configs:
+                      - url: http://127.0.0.1:%d/hooks/alertmanager
+                        send_resolved: true
+                        http_config:
+                          authorization:
+                            type: Bearer
+                            credentials: relay-token-1
+                """.formatted(port);
+        try (LocalBinary alertmanager = LocalBinary.start("/usr/bin/prometheus-alertmanager", List.of(
+                "--config.file=alertmanager.yml", "--storage.path={dir}/data",
+                "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="), "/-/ready",
+                "alertmanager.yml", config)) {
+            java.time.Instant start = java.time.Instant.now().minusSeconds(60);
+            String alert = """
+                    [{"labels": {"alertname": "CardwatchPurchasesFailing", "platform": "am-shop", "severity": "critical"},
+                      "annotations": {"summary": "am-shop purchases are failing"},
+                      "startsAt": "%s", %s
+                      "generatorURL": "http://prometheus.example/graph"}]""";
+            assertThat(alertmanager.postJson("/api/v2/alerts", alert.formatted(start, ""))).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> HOOK.verify(1,
+                    WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
+                            .withRequestBody(WireMock.containing("am-shop purchases are failing"))
+                            .withRequestBody(WireMock.containing("\"event\":\"opened\""))));
+
+            String ended = "\"endsAt\": \"" + java.time.Instant.now().minusSeconds(1) + "\",";
+            assertThat(alertmanager.postJson("/api/v2/alerts", alert.formatted(start, ended))).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> HOOK.verify(1,
+                    WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
+                            .withRequestBody(WireMock.containing("\"platform\":\"am-shop\""))
+                            .withRequestBody(WireMock.containing("\"event\":\"resolved\""))));
+        }
     }
 
     @Test

@@ -1,0 +1,119 @@
+package cardwatch.monitor.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real monitoring binary from the Debian packages (Prometheus, Alertmanager), started on a free local port in its
+ * own temporary directory and stopped on close. Its output goes to {@code target/<name>-<port>.log}, which is where
+ * to look when a test that uses it fails.
+ */
+public final class LocalBinary implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private LocalBinary(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code executable} with {@code args}; {@code {port}} and {@code {dir}} in them are replaced by the
+     * chosen port and the working directory. Waits until {@code readyPath} answers 200.
+     *
+     * @param files files to write into the working directory first, name then content
+     */
+    public static LocalBinary start(String executable, List<String> args, String readyPath, String... files)
+            throws IOException, InterruptedException {
+        Path binary = Path.of(executable);
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException(executable + " is not installed: run `apt-get install -y prometheus "
+                    + "prometheus-alertmanager` (the CI script .ci/run does)");
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory(binary.getFileName().toString());
+        for (int i = 0; i + 1 < files.length; i += 2) {
+            Files.writeString(dir.resolve(files[i]), files[i + 1]);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(executable);
+        for (String arg : args) {
+            command.add(arg.replace("{port}", Integer.toString(port)).replace("{dir}", dir.toString()));
+        }
+        Path log = Path.of("target", binary.getFileName() + "-" + port + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        LocalBinary started = new LocalBinary(process, port, log);
+        started.awaitReady(readyPath);
+        return started;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void awaitReady(String path) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                close();
+                throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("not ready within 30 s:\n" + Files.readString(log));
+    }
+
+    /** POSTs JSON to the binary's HTTP API and returns the status code. */
+    public int postJson(String path, String json) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
