@@ -3,6 +3,7 @@ package cardwatch.monitor.icp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,9 +41,18 @@ public class IcpStatusRepository {
 
     public Optional<IcpCheck> find(String platform) {
         return jdbc.sql("select platform_id, status, facts, evidence, checked_at from icp_status where platform_id = ?")
-                .params(platform).query((rs, n) -> new IcpCheck(rs.getString(1), rs.getString(2),
-                        JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {
-                        }), rs.getString(4), rs.getObject(5, OffsetDateTime.class).toInstant()))
-                .optional();
+                .params(platform).query(IcpStatusRepository::check).optional();
+    }
+
+    /** Every platform's latest check. */
+    public List<IcpCheck> all() {
+        return jdbc.sql("select platform_id, status, facts, evidence, checked_at from icp_status")
+                .query(IcpStatusRepository::check).list();
+    }
+
+    private static IcpCheck check(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new IcpCheck(rs.getString(1), rs.getString(2),
+                JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {
+                }), rs.getString(4), rs.getObject(5, OffsetDateTime.class).toInstant());
     }
 }

@@ -127,6 +127,17 @@ public class ComplaintRepository implements ComplaintStore {
         return counts;
     }
 
+    /** Complaints first seen since {@code since}, per platform. */
+    public Map<String, Long> countsSince(Instant since) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.sql("select platform_id, count(*) from complaint where first_seen >= ? group by platform_id")
+                .params(since.atOffset(ZoneOffset.UTC))
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
     public long unresolved(String platform) {
         return jdbc.sql("select count(*) from complaint where platform_id = ? and resolution <> 'resolved'")
                 .params(platform).query(Long.class).single();

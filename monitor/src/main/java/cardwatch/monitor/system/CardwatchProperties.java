@@ -50,7 +50,18 @@ public record CardwatchProperties(
         @Valid @DefaultValue Score score,
         @Valid @DefaultValue SelfCheck selfCheck,
         @Valid @DefaultValue Hooks hooks,
-        @Valid @DefaultValue Incidents incidents) {
+        @Valid @DefaultValue Incidents incidents,
+        @Valid @DefaultValue Site site) {
+
+    /**
+     * The public pages.
+     *
+     * @param refresh   how often their figures are recomputed from the runs (in the background)
+     * @param pageSize  platforms per page of the ranking
+     */
+    public record Site(@NotNull @DefaultValue("30s") Duration refresh,
+            @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("100") int pageSize) {
+    }
 
     /**
      * When an incident opens and resolves, per platform and probe. Maintenance and {@code error} runs count for

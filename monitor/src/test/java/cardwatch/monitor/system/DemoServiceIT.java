@@ -9,76 +9,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/**
- * The service as a new user starts it: no platforms file, so the demo's simulated platforms, probed every few
- * seconds, on the embedded database. One service is shared by every test here.
- */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:demo-it;DB_CLOSE_DELAY=-1",
-        "cardwatch.demo.every=2s",
-        "cardwatch.demo.jitter=1s",
-        "cardwatch.demo.min-interval=1s",
-        "cardwatch.demo.notify-deadline=2500ms",
-        "cardwatch.demo.confirm-deadline=4s",
-        "cardwatch.reviews.per-host=200ms"})
-class DemoServiceIT {
+/** The demo service's API, metrics, incidents and hooks, on the shared service. */
+class DemoServiceIT extends SharedDemoService {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
             "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Receives the service's alert webhook. */
-    private static final WireMockServer HOOK = startHook();
-
-    private static WireMockServer startHook() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        server.stubFor(WireMock.post("/alerts").willReturn(WireMock.aResponse().withStatus(204)));
-        return server;
-    }
-
-    @DynamicPropertySource
-    static void hooks(DynamicPropertyRegistry registry) {
-        registry.add("cardwatch.hooks.webhook-url", () -> HOOK.baseUrl() + "/alerts");
-        registry.add("cardwatch.hooks.webhook-secret", () -> "it-secret");
-        registry.add("cardwatch.hooks.relay-token", () -> "relay-token-1");
-    }
-
-    @AfterAll
-    static void stopHook() {
-        HOOK.stop();
-    }
-
-    @LocalServerPort
-    int port;
-
     @Autowired
     RunRepository runs;
-
-    private ServiceClient client() {
-        return new ServiceClient(port);
-    }
-
-    private String metrics() {
-        HttpResponse<String> response = client().get("/actuator/prometheus");
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
 
     private static boolean hasPositive(String metrics, String series) {
         return metrics.lines().anyMatch(line -> line.startsWith(series + " ")

@@ -1,0 +1,202 @@
+package cardwatch.monitor.site;
+
+import cardwatch.monitor.icp.IcpStatusRepository;
+import cardwatch.monitor.incident.IncidentRepository;
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.reviews.ComplaintRepository;
+import cardwatch.monitor.scoring.ScoreCalculator;
+import cardwatch.monitor.scoring.ScoreService;
+import cardwatch.monitor.system.CardwatchProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the {@link SiteSnapshot} the public pages render from: rolls runs up per day (all 90 days at the first
+ * refresh, then from yesterday on, so late-finishing runs still land in their day), then joins the days with the
+ * latest scores, ICP statuses, complaint counts and open incidents. Runs on its own schedule; requests never wait
+ * for it.
+ */
+@Component
+public class SiteAggregator {
+
+    static final int DAYS = 90;
+    private static final Logger log = LoggerFactory.getLogger(SiteAggregator.class);
+
+    private final PlatformCatalog catalog;
+    private final RunDaily daily;
+    private final ScoreService scores;
+    private final IcpStatusRepository icp;
+    private final ComplaintRepository complaints;
+    private final IncidentRepository incidents;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final AtomicReference<SiteSnapshot> current;
+    private boolean rebuiltAll;
+
+    SiteAggregator(PlatformCatalog catalog, RunDaily daily, ScoreService scores, IcpStatusRepository icp,
+            ComplaintRepository complaints, IncidentRepository incidents, Clock clock,
+            CardwatchProperties properties) {
+        this.catalog = catalog;
+        this.daily = daily;
+        this.scores = scores;
+        this.icp = icp;
+        this.complaints = complaints;
+        this.incidents = incidents;
+        this.clock = clock;
+        this.zone = ZoneId.of(properties.schedule().timeZone());
+        this.current = new AtomicReference<>(SiteSnapshot.empty(clock.instant()));
+    }
+
+    /** The latest snapshot; empty (no rows) until the first refresh. */
+    public SiteSnapshot snapshot() {
+        return current.get();
+    }
+
+    /** Whether the first refresh has finished: before it, pages say the figures are being computed. */
+    public boolean ready() {
+        return rebuiltAll;
+    }
+
+    @Scheduled(fixedDelayString = "${cardwatch.site.refresh:30s}", initialDelay = 1000)
+    public void scheduledRefresh() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.warn("public page figures not refreshed: {}", e.toString());
+        }
+    }
+
+    public synchronized SiteSnapshot refresh() {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        LocalDate first = today.minusDays(DAYS - 1);
+        RunDaily.Recent recent = daily.rebuild(rebuiltAll ? today.minusDays(1) : first, zone, now);
+        if (!rebuiltAll) {
+            daily.forgetBefore(first);
+        }
+        Map<String, List<RunDaily.Day>> days = new HashMap<>();
+        for (RunDaily.Day day : daily.since(first)) {
+            days.computeIfAbsent(day.platform(), key -> new ArrayList<>()).add(day);
+        }
+        Map<String, String> icpStatus = new HashMap<>();
+        icp.all().forEach(check -> icpStatus.put(check.platform(), check.status()));
+        Map<String, Long> complaintCounts = complaints.countsSince(now.minus(java.time.Duration.ofDays(30)));
+        Map<String, SiteSnapshot.OpenIncident> open = new HashMap<>();
+        for (IncidentRepository.Incident incident : incidents.find("open", null, Integer.MAX_VALUE)) {
+            open.merge(incident.platform(), new SiteSnapshot.OpenIncident(incident.id(), incident.probe(),
+                    incident.cause(), incident.openedAt()), (a, b) -> a.since().isBefore(b.since()) ? a : b);
+        }
+
+        List<SiteSnapshot.Row> rows = new ArrayList<>();
+        Map<String, SiteSnapshot.Detail> details = new LinkedHashMap<>();
+        for (Platform platform : catalog.all()) {
+            List<RunDaily.Day> own = days.getOrDefault(platform.id(), List.of());
+            ScoreCalculator.Score score = scores.latest(platform.id())
+                    .orElseGet(() -> scores.compute(platform.id()).orElse(null));
+            int[] last24h = recent.purchases24h().getOrDefault(platform.id(), new int[2]);
+            rows.add(new SiteSnapshot.Row(platform.id(), platform.nameZh(), platform.nameEn(),
+                    score == null ? null : score.score(), score == null ? "?" : score.grade(),
+                    new SiteSnapshot.Ratio(last24h[0], last24h[1]), ratio(own, today.minusDays(6)),
+                    ratio(own, today.minusDays(29)), input(score, "delivery", "median_seconds"), refundRate(score),
+                    icpStatus.get(platform.id()), complaintCounts.getOrDefault(platform.id(), 0L),
+                    open.get(platform.id())));
+            details.put(platform.id(), detail(own, first, today));
+        }
+        rows.sort(RANKING);
+        SiteSnapshot previous = current.get();
+        long version = Objects.hash(rows, details);
+        SiteSnapshot next = new SiteSnapshot(version, version == previous.version() ? previous.changedAt() : now,
+                List.copyOf(rows), Map.copyOf(details));
+        current.set(next);
+        rebuiltAll = true;
+        return next;
+    }
+
+    /** Graded platforms by score, best first; then the ungraded ("?") by 30-day success; then by id. */
+    static final Comparator<SiteSnapshot.Row> RANKING = Comparator
+            .comparing((SiteSnapshot.Row row) -> row.score() == null)
+            .thenComparing(SiteSnapshot.Row::score, Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(row -> row.success30d().value(), Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(SiteSnapshot.Row::id);
+
+    private static SiteSnapshot.Ratio ratio(List<RunDaily.Day> days, LocalDate from) {
+        SiteSnapshot.Ratio ratio = SiteSnapshot.Ratio.NONE;
+        for (RunDaily.Day day : days) {
+            if (day.probe().equals("purchase") && !day.day().isBefore(from)) {
+                ratio = ratio.plus(day.successes(), day.judged());
+            }
+        }
+        return ratio;
+    }
+
+    private static Double input(ScoreCalculator.Score score, String component, String input) {
+        if (score == null || !score.components().containsKey(component)) {
+            return null;
+        }
+        return score.components().get(component).inputs().get(input) instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static Double refundRate(ScoreCalculator.Score score) {
+        Double settled = input(score, "refunds", "settled");
+        Double inTime = input(score, "refunds", "refunded_within_24h");
+        return settled == null || settled == 0 ? null : inTime / settled;
+    }
+
+    private static SiteSnapshot.Detail detail(List<RunDaily.Day> own, LocalDate first, LocalDate today) {
+        Map<LocalDate, RunDaily.Day> purchase = new HashMap<>();
+        Map<LocalDate, RunDaily.Day> availability = new HashMap<>();
+        Map<String, Integer> reasons = new HashMap<>();
+        for (RunDaily.Day day : own) {
+            (day.probe().equals("purchase") ? purchase : day.probe().equals("availability") ? availability
+                    : new HashMap<LocalDate, RunDaily.Day>()).put(day.day(), day);
+            if (!day.day().isBefore(today.minusDays(29))
+                    && (day.probe().equals("purchase") || day.probe().equals("availability"))) {
+                day.reasons().forEach((reason, count) -> reasons.merge(reason, count, Integer::sum));
+            }
+        }
+        List<SiteSnapshot.DayBar> purchaseBars = new ArrayList<>();
+        List<SiteSnapshot.DayBar> availabilityBars = new ArrayList<>();
+        List<SiteSnapshot.DeliveryDay> delivery = new ArrayList<>();
+        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+            purchaseBars.add(bar(day, purchase.get(day)));
+            availabilityBars.add(bar(day, availability.get(day)));
+            RunDaily.Day p = purchase.get(day);
+            delivery.add(new SiteSnapshot.DeliveryDay(day, seconds(p == null ? null : p.deliveryP50Ms()),
+                    seconds(p == null ? null : p.deliveryP95Ms())));
+        }
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey())).forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return new SiteSnapshot.Detail(purchaseBars, availabilityBars, delivery, sorted);
+    }
+
+    static SiteSnapshot.DayBar bar(LocalDate day, RunDaily.Day runs) {
+        if (runs == null) {
+            return new SiteSnapshot.DayBar(day, 0, 0, 0, "none");
+        }
+        int judged = runs.judged();
+        String state = judged == 0 ? (runs.maintenance() > 0 ? "maintenance" : "none")
+                : runs.failures() == 0 ? "ok"
+                : runs.successes() * 2 < judged ? "outage" : "degraded";
+        return new SiteSnapshot.DayBar(day, runs.successes(), runs.failures(), runs.maintenance(), state);
+    }
+
+    private static Double seconds(Long millis) {
+        return millis == null ? null : millis / 1000.0;
+    }
+}

@@ -1,0 +1,72 @@
+package cardwatch.monitor.site;
+
+import cardwatch.monitor.system.CardwatchProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.LocaleResolver;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.WebContext;
+import org.thymeleaf.web.servlet.JakartaServletWebApplication;
+
+/** Renders a site template to a string in the request's language, for pages whose HTML is cached. */
+@Component
+class SitePages {
+
+    private final ITemplateEngine templates;
+    private final MessageSource messages;
+    private final LocaleResolver locales;
+    private final ZoneId zone;
+
+    private final SiteAggregator aggregator;
+
+    SitePages(ITemplateEngine templates, MessageSource messages, LocaleResolver locales,
+            CardwatchProperties properties, SiteAggregator aggregator) {
+        this.aggregator = aggregator;
+        this.templates = templates;
+        this.messages = messages;
+        this.locales = locales;
+        this.zone = ZoneId.of(properties.schedule().timeZone());
+    }
+
+    Locale locale(HttpServletRequest request) {
+        return locales.resolveLocale(request);
+    }
+
+    SiteFormat format(Locale locale) {
+        return new SiteFormat(messages, locale, zone);
+    }
+
+    String render(String template, HttpServletRequest request, HttpServletResponse response, Locale locale,
+            Map<String, Object> model) {
+        WebContext context = new WebContext(JakartaServletWebApplication.buildApplication(request.getServletContext())
+                .buildExchange(request, response), locale, model);
+        SiteFormat fmt = format(locale);
+        context.setVariable("fmt", fmt);
+        if (!model.containsKey("updated")) {
+            context.setVariable("updated", aggregator.snapshot().changedAt());
+        }
+        context.setVariable("switchLanguage", switchLanguage(request, fmt.english() ? "zh" : "en"));
+        return templates.process(template, context);
+    }
+
+    /** The same page in the other language: its path and the page's own parameters, with {@code lang} replaced. */
+    static String switchLanguage(HttpServletRequest request, String lang) {
+        StringBuilder url = new StringBuilder(request.getRequestURI()).append('?');
+        for (String name : PARAMETERS) {
+            String value = request.getParameter(name);
+            if (value != null && !value.isEmpty()) {
+                url.append(name).append('=').append(java.net.URLEncoder.encode(value,
+                        java.nio.charset.StandardCharsets.UTF_8)).append('&');
+            }
+        }
+        return url.append("lang=").append(lang).toString();
+    }
+
+    /** The parameters the pages read; anything else is not carried into links. */
+    static final java.util.List<String> PARAMETERS = java.util.List.of("q", "grade", "incident", "sort", "page");
+}

@@ -1,0 +1,81 @@
+package cardwatch.monitor.site;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the public pages show about all platforms, computed in the background by {@link SiteAggregator}:
+ * a request reads this, never raw runs. Immutable; replaced whole on each refresh.
+ *
+ * @param version      changes when anything shown changes (the ETag)
+ * @param changedAt    when the content last changed (Last-Modified)
+ * @param rows         one row per platform, best first
+ * @param details      per platform, what its own page shows beyond its row
+ */
+public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<String, Detail> details) {
+
+    static SiteSnapshot empty(Instant at) {
+        return new SiteSnapshot(0, at, List.of(), Map.of());
+    }
+
+    /** Successes out of judged runs (errors on our side and maintenance are not judged). */
+    public record Ratio(int successes, int runs) {
+
+        static final Ratio NONE = new Ratio(0, 0);
+
+        /** 0–1, or null without runs. */
+        public Double value() {
+            return runs == 0 ? null : (double) successes / runs;
+        }
+
+        Ratio plus(int moreSuccesses, int moreRuns) {
+            return new Ratio(successes + moreSuccesses, runs + moreRuns);
+        }
+    }
+
+    /** An incident that is open now. */
+    public record OpenIncident(long id, String probe, String cause, Instant since) {
+    }
+
+    /**
+     * A platform's line in the ranking.
+     *
+     * @param score            0–100, or null with grade "?"
+     * @param deliveryMedianSeconds the median delivery time over 30 days, or null
+     * @param refundRate       the share of failed paid orders refunded within 24 h over 30 days, or null
+     * @param icpStatus        the latest ICP status, or null before the first check
+     * @param complaints30d    complaints first seen in 30 days
+     * @param incident         an open incident, or null
+     */
+    public record Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
+            Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
+            long complaints30d, OpenIncident incident) {
+
+        public String name(boolean english) {
+            return english && nameEn != null && !nameEn.isBlank() ? nameEn : nameZh;
+        }
+    }
+
+    /**
+     * One day's bar: successes, failures, maintenance runs, and the day's worst state: {@code none} (no runs),
+     * {@code ok}, {@code degraded} (some failures), {@code outage} (under half succeeded), or {@code maintenance}
+     * (only maintenance runs).
+     */
+    public record DayBar(LocalDate day, int successes, int failures, int maintenance, String state) {
+
+        public Double ratio() {
+            return successes + failures == 0 ? null : (double) successes / (successes + failures);
+        }
+    }
+
+    /** A day's delivery median and p95 in seconds, for the chart; null where there were no deliveries. */
+    public record DeliveryDay(LocalDate day, Double p50Seconds, Double p95Seconds) {
+    }
+
+    /** What a platform's own page shows beyond its row: 90 days of bars, delivery per day, reasons in 30 days. */
+    public record Detail(List<DayBar> purchaseBars, List<DayBar> availabilityBars, List<DeliveryDay> delivery,
+            Map<String, Integer> reasons30d) {
+    }
+}

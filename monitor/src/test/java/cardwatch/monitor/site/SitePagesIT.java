@@ -1,0 +1,244 @@
+package cardwatch.monitor.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.system.SharedDemoService;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The public pages of the running demo, as HTML a reader's browser gets, in Chinese and English. */
+class SitePagesIT extends SharedDemoService {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    SiteAggregator aggregator;
+
+    private Document page(String path, String... headers) {
+        HttpResponse<String> response = client().get(path, headers);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        return Jsoup.parse(response.body());
+    }
+
+    /** Waits until the figures include runs for every demo platform. */
+    private void awaitFigures() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> aggregator.ready()
+                && aggregator.snapshot().rows().size() == 13
+                && aggregator.snapshot().rows().stream().allMatch(r -> r.success24h().runs() > 0
+                        || r.id().equals("down") || r.id().equals("malformed")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/|                         |zh-CN|哪家平台可以放心付款？|稳定卡盟",
+        "/?lang=en|                 |en   |Which platforms are safe to pay?|Steady Cards",
+        "/|en-US,en;q=0.9           |en   |Which platforms are safe to pay?|Steady Cards",
+        "/|zh-CN,zh;q=0.9,en;q=0.8  |zh-CN|哪家平台可以放心付款？|稳定卡盟",
+        "/?lang=zh|en-US            |zh-CN|哪家平台可以放心付款？|稳定卡盟"})
+    void theRankingIsChineseFirstWithEnglishByParameterOrHeader(String path, String acceptLanguage, String lang,
+            String heading, String name) {
+        awaitFigures();
+        Document home = acceptLanguage == null ? page(path) : page(path, "Accept-Language", acceptLanguage);
+        assertThat(home.selectFirst("html").attr("lang")).isEqualTo(lang);
+        assertThat(home.selectFirst("h1").text()).isEqualTo(heading);
+        Element table = home.selectFirst("table.ranking");
+        assertThat(table.selectFirst("caption").text()).isNotBlank();
+        assertThat(table.select("thead th[scope=col]")).hasSize(11);
+        assertThat(table.select("tbody tr")).hasSize(13);
+        assertThat(table.select("tbody th[scope=row] a").eachText()).contains(name);
+        for (Element row : table.select("tbody tr")) {
+            Element grade = row.selectFirst(".grade");
+            assertThat(grade.selectFirst("[aria-hidden=true]").text()).as("an icon beside the colour").isNotBlank();
+            assertThat(grade.text()).as("a text grade").matches(".*([A-F]|证据不足|insufficient evidence)$");
+        }
+        assertThat(home.select("label[for=q]")).hasSize(1);
+        assertThat(home.select("form").eachAttr("method")).as("no admin actions: only the GET filter form")
+                .containsOnly("get");
+        assertThat(home.select("a[href*=actuator], a[href*=hooks], button:not([type=submit])")).isEmpty();
+        String other = home.select("nav a").last().attr("href");
+        assertThat(other).endsWith(lang.equals("en") ? "lang=zh" : "lang=en");
+    }
+
+    @Test
+    void searchFilterAndSortNarrowTheRanking() {
+        awaitFigures();
+        assertThat(page("/?q=%E7%A8%B3%E5%AE%9A").select("tbody th a").eachText()).containsExactly("稳定卡盟");
+        assertThat(page("/?q=down&lang=en").select("tbody th a").eachText()).containsExactly("Down For Good");
+        assertThat(page("/?q=no-such-platform").select("tbody td").text()).contains("没有符合条件的平台");
+        List<String> byName = page("/?sort=name").select("tbody th .id").eachText();
+        assertThat(byName).hasSize(13).isSorted();
+        assertThat(page("/?grade=%3F").select("tbody .grade").eachText()).allMatch(g -> g.endsWith("证据不足"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Document open = page("/?incident=open&lang=en");
+            assertThat(open.select("tbody th .id").eachText()).contains("down");
+            assertThat(open.select("tbody tr")).allMatch(row -> row.hasClass("has-incident"));
+            assertThat(open.selectFirst("#incident").hasAttr("checked")).isTrue();
+        });
+        assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(13);
+    }
+
+    @Test
+    void theRankingAnswersConditionalRequestsWith304() {
+        awaitFigures();
+        // The figures refresh every 2 s here, so a page may really change between two requests: then the answer is
+        // a fresh page with a new ETag. Within a few tries the page must be unchanged and answered with 304.
+        assertThat(notModifiedWithin("If-None-Match", "ETag")).isTrue();
+        assertThat(notModifiedWithin("If-Modified-Since", "Last-Modified")).isTrue();
+        HttpResponse<String> english = client().get("/?lang=en");
+        assertThat(english.headers().firstValue("Vary").orElse("")).contains("Accept-Language");
+        assertThat(client().get("/", "If-None-Match", english.headers().firstValue("ETag").orElseThrow()).statusCode())
+                .as("another language is another page").isEqualTo(200);
+        assertThat(client().get("/platforms/reliable").headers().firstValue("ETag")).isPresent();
+    }
+
+    private boolean notModifiedWithin(String condition, String validator) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            HttpResponse<String> first = client().get("/?lang=en");
+            String value = first.headers().firstValue(validator).orElseThrow();
+            HttpResponse<String> again = client().get("/?lang=en", condition, value);
+            if (again.statusCode() == 304) {
+                assertThat(again.body()).isEmpty();
+                return true;
+            }
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.headers().firstValue(validator).orElseThrow()).as("a changed page").isNotEqualTo(value);
+        }
+        return false;
+    }
+
+    @Test
+    void aPlatformPageShowsScoreBarsChartReasonsIcpAndIncidentsInBothLanguages() {
+        awaitFigures();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(page("/platforms/reliable").select("svg.chart polyline.p50")).isNotEmpty());
+        Document zh = page("/platforms/reliable");
+        assertThat(zh.selectFirst("html").attr("lang")).isEqualTo("zh-CN");
+        assertThat(zh.selectFirst("h1").text()).contains("稳定卡盟");
+        assertThat(zh.select("ol.bars")).hasSize(2);
+        for (Element bars : zh.select("ol.bars")) {
+            assertThat(bars.select("li.bar")).as("90 days").hasSize(90);
+            assertThat(bars.attr("aria-label")).isNotBlank();
+        }
+        Element today = zh.select("ol.bars").first().select("li.bar").last();
+        assertThat(today.className()).containsAnyOf("state-ok", "state-degraded", "state-outage");
+        assertThat(today.selectFirst(".visually-hidden").text()).matches("\\d{4}-\\d{2}-\\d{2}: .*\\(\\d+/\\d+\\)");
+        assertThat(zh.selectFirst("svg.chart title").text()).isEqualTo("到账时间");
+        assertThat(zh.select("table.components tbody th").eachText()).contains("购买可靠性", "到账速度");
+        assertThat(zh.select("dl.record dd").eachText()).contains("京ICP备12345678号-1", "稳定网络科技有限公司");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Document down = page("/platforms/down");
+            assertThat(down.select("table.reasons tbody th").eachText()).contains("网站出错");
+            assertThat(down.select("table.incidents tbody td").eachText()).contains("⚠ 故障中");
+        });
+        Document down = page("/platforms/down?lang=en");
+        assertThat(down.selectFirst("html").attr("lang")).isEqualTo("en");
+        Element siteError = down.select("table.reasons tbody tr").stream()
+                .filter(row -> row.selectFirst("th").text().equals("Site error")).findFirst().orElseThrow();
+        assertThat(siteError.select("td").last().text()).contains("do not pay while the site misbehaves");
+        assertThat(down.select("table.incidents tbody td").eachText()).contains("⚠ Open");
+
+        HttpResponse<String> missing = client().get("/platforms/no-such-shop?lang=en");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(Jsoup.parse(missing.body()).selectFirst("h1").text()).isEqualTo("No such platform");
+        assertThat(Jsoup.parse(client().get("/platforms/no-such-shop").body()).selectFirst("h1").text())
+                .isEqualTo("没有这个平台");
+    }
+
+    @Test
+    void scrapedTextIsShownAsTextAndHostileLinksAreNotLinks() {
+        awaitFigures();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String[][] hostile = {
+            {"x1", "<script>alert('t')</script>", "<img src=x onerror=alert(1)> 没到账", "javascript:alert(1)"},
+            {"x2", "<a href=\"javascript:alert(2)\">点我</a>", "<iframe src=//evil></iframe>", "JaVaScRiPt:alert(3)"},
+            {"x3", "正常的投诉", "链接是真的", "https://tousu.example/complaint/3"}};
+        for (String[] c : hostile) {
+            jdbc.sql("insert into complaint (platform_id, source, item_key, content_hash, title, body, author, "
+                    + "published_at, url, categories, resolution, first_seen, last_seen) "
+                    + "values ('slow', 'it', ?, ?, ?, ?, 'tester', '2026-11-20', ?, 'not_delivered', 'open', ?, ?)")
+                    .params(c[0], c[0], c[1], c[2], c[3], now, now).update();
+        }
+        HttpResponse<String> response = client().get("/platforms/slow");
+        Document page = Jsoup.parse(response.body());
+        assertThat(page.select("script, iframe, [onerror]")).isEmpty();
+        assertThat(page.select("a[href]").eachAttr("href")).noneMatch(href -> href.toLowerCase().contains("javascript"));
+        assertThat(response.body()).doesNotContain("<script", "<img src=x", "<iframe");
+        assertThat(page.select(".complaints h3").eachText()).contains("<script>alert('t')</script>",
+                "<a href=\"javascript:alert(2)\">点我</a>");
+        assertThat(page.select(".complaints .body").eachText()).contains("<img src=x onerror=alert(1)> 没到账");
+        assertThat(page.select(".complaints a[href]").eachAttr("href")).containsExactly(
+                "https://tousu.example/complaint/3");
+        assertThat(page.select(".complaints .meta").eachText()).anyMatch(t -> t.contains("javascript:alert(1)"));
+        assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'none'").doesNotContain("unsafe-inline");
+    }
+
+    @Test
+    void methodologyAndIncidentPagesInBothLanguages() {
+        Document zh = page("/methodology");
+        assertThat(zh.selectFirst("h1").text()).isEqualTo("信任分的计算方法");
+        assertThat(zh.select("table th").eachText()).contains("项目");
+        Document en = page("/methodology?lang=en");
+        assertThat(en.selectFirst("h1").text()).isEqualTo("How the trust score is computed");
+        assertThat(en.text()).contains("Wilson").doesNotContain("信任分的计算方法");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Document incidents = page("/incidents?lang=en");
+            assertThat(incidents.selectFirst("h2").text()).startsWith("Open incidents (");
+            assertThat(incidents.select("section").first().select("tbody th").eachText()).contains("Down For Good");
+        });
+        assertThat(page("/incidents").selectFirst("h2").text()).startsWith("当前故障");
+    }
+
+    @Test
+    void theAtomFeedListsIncidentsAndBadgesAreSvg() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HttpResponse<String> feed = client().get("/feed.atom?lang=en");
+            assertThat(feed.headers().firstValue("Content-Type").orElse("")).startsWith("application/atom+xml");
+            Document xml = Jsoup.parse(feed.body(), Parser.xmlParser());
+            assertThat(xml.selectFirst("feed").attr("xmlns")).isEqualTo("http://www.w3.org/2005/Atom");
+            assertThat(xml.select("entry title").eachText()).anyMatch(t -> t.contains("Down For Good"));
+            assertThat(xml.select("entry link").eachAttr("href")).anyMatch(h -> h.endsWith("/platforms/down?lang=en"));
+        });
+        awaitFigures();
+        for (String badge : List.of("/badge/reliable/grade.svg", "/badge/reliable/success-7d.svg?lang=en")) {
+            HttpResponse<String> svg = client().get(badge);
+            assertThat(svg.statusCode()).isEqualTo(200);
+            assertThat(svg.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+            Document doc = Jsoup.parse(svg.body(), Parser.xmlParser());
+            assertThat(doc.selectFirst("svg").attr("role")).isEqualTo("img");
+            assertThat(doc.selectFirst("title").text()).isNotBlank();
+        }
+        assertThat(Jsoup.parse(client().get("/badge/reliable/success-7d.svg?lang=en").body(), Parser.xmlParser())
+                .selectFirst("title").text()).matches("7 day success: \\d+\\.\\d%");
+        assertThat(client().get("/badge/no-such-shop/grade.svg").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theJsonApiHasAnOpenApiDocument() {
+        HttpResponse<String> response = client().get("/v3/api-docs");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = JsonMapper.builder().build().readTree(response.body());
+        assertThat(doc.path("openapi").asString()).startsWith("3.");
+        assertThat(doc.path("paths").propertyNames()).contains("/api/v1/platforms", "/api/v1/platforms/{id}/score",
+                "/api/v1/incidents", "/hooks/alertmanager").doesNotContain("/", "/platforms/{id}");
+    }
+}
