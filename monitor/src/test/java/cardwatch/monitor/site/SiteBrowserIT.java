@@ -1,0 +1,102 @@
+package cardwatch.monitor.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.system.SharedDemoService;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The public pages in a real browser: headless Chromium (the Debian packages chromium and chromium-driver),
+ * desktop and phone widths, no console errors (a Content-Security-Policy violation is one), screenshots under
+ * {@code target/screenshots/}.
+ */
+class SiteBrowserIT extends SharedDemoService {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    private static ChromeDriver browser;
+
+    @Autowired
+    SiteAggregator aggregator;
+
+    @BeforeAll
+    static void startBrowser() {
+        for (String binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+            assertThat(new File(binary).canExecute()).as(binary + " (apt-get install -y chromium chromium-driver)").isTrue();
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--lang=zh-CN");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "home-desktop,     /,                           1280, 900",
+        "home-phone,       /,                           390,  844",
+        "platform-desktop, /platforms/reliable,         1280, 900",
+        "platform-phone,   /platforms/down?lang=en,     390,  844",
+        "incidents-phone,  /incidents,                  390,  844"})
+    void pagesLoadWithoutConsoleErrorsAtDesktopAndPhoneWidths(String name, String path, int width, int height)
+            throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> aggregator.ready());
+        browser.manage().window().setSize(new Dimension(width, height));
+        browser.get("http://localhost:" + port + path);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isNotBlank();
+        assertThat(browser.findElements(By.cssSelector("link[rel=stylesheet]"))).hasSize(1);
+        String background = browser.findElement(By.cssSelector(".site-header")).getCssValue("border-bottom-style");
+        assertThat(background).as("the stylesheet loaded (not blocked by the CSP)").isEqualTo("solid");
+        if (width < 700 && path.equals("/")) {
+            String display = browser.findElement(By.cssSelector("table.ranking tbody tr")).getCssValue("display");
+            assertThat(display).as("one card per platform on a phone").isEqualTo("block");
+        }
+        long overflow = (Long) browser.executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(overflow).as("no sideways scrolling of the whole page").isLessThanOrEqualTo(0);
+
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("console errors on " + path).isEmpty();
+
+        Path shots = Path.of("target", "screenshots");
+        Files.createDirectories(shots);
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), shots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
