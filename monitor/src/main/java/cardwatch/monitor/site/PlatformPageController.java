@@ -6,7 +6,6 @@ import cardwatch.monitor.reviews.ComplaintRepository;
 import cardwatch.monitor.scoring.ScoreService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,19 +90,16 @@ class PlatformPageController {
                 .header(HttpHeaders.VARY, "Accept-Language").body(body);
     }
 
-    /** Only absolute http and https URLs become links: never javascript:, data: or anything relative. */
+    /**
+     * Only absolute http and https URLs become links, in their normalised form (punycode host, percent-encoded
+     * path): never javascript:, data:, protocol-relative or relative ones.
+     */
     static String safeLink(String url) {
-        if (url == null || url.isBlank()) {
+        if (url == null) {
             return null;
         }
-        try {
-            URI uri = new URI(url.strip());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? uri.toASCIIString()
-                    : null;
-        } catch (java.net.URISyntaxException e) {
-            return null;
-        }
+        okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+        return parsed == null || !url.regionMatches(true, 0, parsed.scheme() + "://", 0, parsed.scheme().length() + 3)
+                ? null : parsed.toString();
     }
-
 }

@@ -1,0 +1,168 @@
+package cardwatch.monitor.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** The pieces behind the public pages: language choice, safe links, daily roll-ups, day states, chart, queries. */
+class SiteUnitsTest {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+        "null|null                       |zh",
+        "en  |null                       |en",
+        "zh  |en-US,en;q=0.9             |zh",
+        "xx  |en-GB                      |en",
+        "null|fr-FR,en;q=0.8,zh;q=0.5    |en",
+        "null|fr-FR,zh-TW;q=0.9,en;q=0.8 |zh",
+        "null|de-DE                      |zh",
+        "null|;;;not a header            |zh"})
+    void theLanguageIsChineseUnlessEnglishIsAskedFor(String lang, String acceptLanguage, String expected) {
+        Locale locale = SiteWebConfig.SiteLocaleResolver.resolve(lang, acceptLanguage);
+        assertThat(locale.getLanguage()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+        "https://tousu.example/c/1      |https://tousu.example/c/1",
+        "http://bbs.example/t?id=2      |http://bbs.example/t?id=2",
+        "javascript:alert(1)            |null",
+        "JavaScript:alert(1)            |null",
+        " javascript:alert(1)           |null",
+        "data:text/html,<b>x</b>        |null",
+        "//evil.example/x               |null",
+        "/relative/path                 |null",
+        "vbscript:msgbox                |null",
+        "https://例子.测试/投诉          |https://xn--fsqu00a.xn--0zwm56d/%E6%8A%95%E8%AF%89",
+        "ht tp://broken                 |null"})
+    void onlyAbsoluteHttpLinksBecomeLinks(String url, String expected) {
+        assertThat(PlatformPageController.safeLink(url)).isEqualTo(expected);
+    }
+
+    @Test
+    void runsRollUpIntoShanghaiDaysWithMaintenanceErrorsAndReasonsApart() {
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:daily-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        JdbcClient jdbc = JdbcClient.create(db);
+        Instant now = Instant.parse("2026-11-20T04:00:00Z"); // 12:00 in Shanghai
+        List<Object[]> runs = new ArrayList<>();
+        // 2026-11-19T17:00Z is 01:00 on the 20th in Shanghai: today, though it is the 19th in UTC
+        runs.add(new Object[] {"p", "purchase", "2026-11-19T17:00:00Z", "success", "none", 4000L});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T01:00:00Z", "success", "none", 2000L});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T02:00:00Z", "failure", "not_delivered", null});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T02:30:00Z", "failure", "not_delivered", null});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T03:00:00Z", "failure", "timeout", null});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T03:10:00Z", "failure", "maintenance", null});
+        runs.add(new Object[] {"p", "purchase", "2026-11-20T03:20:00Z", "error", "network", null});
+        runs.add(new Object[] {"p", "purchase", "2026-11-19T15:00:00Z", "success", "none", 1000L}); // 23:00 the 19th
+        runs.add(new Object[] {"p", "purchase", "2026-11-18T03:00:00Z", "success", "none", 1000L}); // 26 h ago
+        int fire = 0;
+        for (Object[] run : runs) {
+            Instant at = Instant.parse((String) run[2]);
+            jdbc.sql("insert into probe_run (platform_id, probe, scheduled_fire, planned_start, actual_start, ended_at, "
+                    + "outcome, reason, delivery_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'done')")
+                    .params(run[0], run[1], at.plusMillis(++fire).atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC),
+                            at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC), run[3], run[4], run[5])
+                    .update();
+        }
+        RunDaily daily = new RunDaily(jdbc);
+        RunDaily.Recent recent = daily.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, now);
+
+        Map<LocalDate, RunDaily.Day> days = new java.util.HashMap<>();
+        daily.since(LocalDate.parse("2026-11-01")).forEach(d -> days.put(d.day(), d));
+        RunDaily.Day today = days.get(LocalDate.parse("2026-11-20"));
+        assertThat(today.successes()).isEqualTo(2);
+        assertThat(today.failures()).isEqualTo(3);
+        assertThat(today.maintenance()).isEqualTo(1);
+        assertThat(today.errors()).isEqualTo(1);
+        assertThat(today.reasons()).containsExactly(Map.entry("not_delivered", 2), Map.entry("timeout", 1));
+        assertThat(today.deliveryP50Ms()).isEqualTo(2000L);
+        assertThat(today.deliveryP95Ms()).isEqualTo(4000L);
+        assertThat(days.get(LocalDate.parse("2026-11-19")).successes()).isEqualTo(1);
+        assertThat(recent.purchases24h().get("p")).as("24 h: 3 successes of 6 judged").containsExactly(3, 6);
+
+        assertThat(SiteAggregator.bar(today.day(), today).state()).as("3 of 5 failed").isEqualTo("outage");
+        jdbc.sql("delete from probe_run where reason = 'timeout'").update();
+        jdbc.sql("update probe_run set outcome = 'success', reason = 'none' where reason = 'not_delivered' "
+                + "and actual_start < ?").params(Instant.parse("2026-11-20T02:15:00Z").atOffset(ZoneOffset.UTC)).update();
+        daily.rebuild(LocalDate.parse("2026-11-20"), SHANGHAI, now);
+        RunDaily.Day rebuilt = daily.since(LocalDate.parse("2026-11-20")).get(0);
+        assertThat(rebuilt.reasons()).containsExactly(Map.entry("not_delivered", 1));
+        assertThat(SiteAggregator.bar(rebuilt.day(), rebuilt).state()).as("1 of 4 failed").isEqualTo("degraded");
+        assertThat(daily.since(LocalDate.parse("2026-11-01"))).as("earlier days untouched").hasSize(3);
+    }
+
+    @Test
+    void dayStatesNameTheWorstThingThatHappened() {
+        LocalDate day = LocalDate.parse("2026-11-20");
+        assertThat(SiteAggregator.bar(day, null).state()).isEqualTo("none");
+        assertThat(SiteAggregator.bar(day, day(10, 0, 0)).state()).isEqualTo("ok");
+        assertThat(SiteAggregator.bar(day, day(9, 1, 0)).state()).isEqualTo("degraded");
+        assertThat(SiteAggregator.bar(day, day(1, 2, 0)).state()).isEqualTo("outage");
+        assertThat(SiteAggregator.bar(day, day(0, 0, 3)).state()).isEqualTo("maintenance");
+        assertThat(SiteAggregator.bar(day, day(5, 0, 3)).state()).as("maintenance shown apart from a good day")
+                .isEqualTo("ok");
+    }
+
+    private static RunDaily.Day day(int successes, int failures, int maintenance) {
+        return new RunDaily.Day("p", "purchase", LocalDate.parse("2026-11-20"), successes, failures, 0, maintenance,
+                null, null, Map.of());
+    }
+
+    @Test
+    void theDeliveryChartScalesToARoundMaximumAndBreaksAtDaysWithoutDeliveries() {
+        assertThat(DeliveryChart.niceCeiling(4.387)).isEqualTo(5);
+        assertThat(DeliveryChart.niceCeiling(12)).isEqualTo(20);
+        assertThat(DeliveryChart.niceCeiling(0.7)).isEqualTo(1);
+        LocalDate d = LocalDate.parse("2026-11-01");
+        DeliveryChart chart = DeliveryChart.of(List.of(new SiteSnapshot.DeliveryDay(d, 1.0, 3.0),
+                new SiteSnapshot.DeliveryDay(d.plusDays(1), 2.0, 4.0), new SiteSnapshot.DeliveryDay(d.plusDays(2), null, null),
+                new SiteSnapshot.DeliveryDay(d.plusDays(3), 1.5, 2.0)));
+        assertThat(chart.hasData()).isTrue();
+        assertThat(chart.p50()).hasSize(2);
+        assertThat(chart.p50().get(0).split(" ")).hasSize(2);
+        assertThat(chart.ticks()).extracting(DeliveryChart.Tick::label).containsExactly("0 s", "1.25 s", "2.5 s", "3.75 s",
+                "5 s");
+        assertThat(DeliveryChart.of(List.of(new SiteSnapshot.DeliveryDay(d, null, null))).hasData()).isFalse();
+    }
+
+    @Test
+    void rankingQueriesAreCleanedAndSortedWithTiesInRankingOrder() {
+        HomeController.Query query = HomeController.Query.of("  稳定  ", "Z", "yes", "drop table", -2);
+        assertThat(query).isEqualTo(new HomeController.Query("稳定", "", false, "score", 1));
+        SiteSnapshot.Row good = row("a", 95.0, "A", 99, 100);
+        SiteSnapshot.Row unknown = row("b", null, "?", 3, 3);
+        SiteSnapshot.Row poor = row("c", 55.0, "F", 50, 100);
+        List<SiteSnapshot.Row> rows = new ArrayList<>(List.of(unknown, poor, good));
+        rows.sort(SiteAggregator.RANKING);
+        assertThat(rows).containsExactly(good, poor, unknown);
+        rows.sort(HomeController.order("success30d"));
+        assertThat(rows).containsExactly(unknown, good, poor);
+        assertThat(HomeController.Query.of("稳定", null, null, null, null).matches(row("x", null, "?", 0, 0)))
+                .as("matched by Chinese name").isTrue();
+        assertThat(HomeController.Query.of(null, "?", "open", null, null).matches(row("x", null, "?", 0, 0)))
+                .as("no open incident").isFalse();
+    }
+
+    private static SiteSnapshot.Row row(String id, Double score, String grade, int successes, int runs) {
+        SiteSnapshot.Ratio ratio = new SiteSnapshot.Ratio(successes, runs);
+        return new SiteSnapshot.Row(id, "稳定" + id, "Steady " + id, score, grade, ratio, ratio, ratio, null, null,
+                null, 0, null);
+    }
+}
