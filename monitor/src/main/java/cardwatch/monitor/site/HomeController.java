@@ -23,8 +23,9 @@ import org.springframework.web.context.request.WebRequest;
 
 /**
  * {@code GET /}: the ranking of all platforms, searchable, filterable and sortable by query parameters (no
- * JavaScript). Rendered from the {@link SiteSnapshot}; the HTML of each (snapshot, language, query) is kept, so a
- * repeated request is a cache lookup, and a client that has it gets 304 by ETag or Last-Modified.
+ * JavaScript). Rendered from the {@link SiteSnapshot}; the HTML of each (snapshot, language, query) is kept as UTF-8
+ * bytes, so a repeated request is a cache lookup and a copy, and a client that has it gets 304 by ETag or
+ * Last-Modified.
  */
 @Controller
 class HomeController {
@@ -59,7 +60,7 @@ class HomeController {
     private final SiteAggregator aggregator;
     private final SitePages pages;
     private final int pageSize;
-    private final Cache<Key, String> html = Caffeine.newBuilder().maximumSize(500).build();
+    private final Cache<Key, byte[]> html = Caffeine.newBuilder().maximumSize(500).build();
 
     HomeController(SiteAggregator aggregator, SitePages pages, CardwatchProperties properties) {
         this.aggregator = aggregator;
@@ -68,7 +69,7 @@ class HomeController {
     }
 
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
-    ResponseEntity<String> home(@RequestParam(name = "q", required = false) String q,
+    ResponseEntity<byte[]> home(@RequestParam(name = "q", required = false) String q,
             @RequestParam(name = "grade", required = false) String grade,
             @RequestParam(name = "incident", required = false) String incident,
             @RequestParam(name = "sort", required = false) String sort,
@@ -83,8 +84,8 @@ class HomeController {
         if (web.checkNotModified(etag, snapshot.changedAt().toEpochMilli())) {
             return null;
         }
-        String body = html.get(key, k -> pages.render("site/home", request, response, locale,
-                model(snapshot, query, locale)));
+        byte[] body = html.get(key, k -> pages.render("site/home", request, response, locale,
+                model(snapshot, query, locale)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
                 .header(HttpHeaders.VARY, "Accept-Language").body(body);
     }

@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +57,7 @@ public class RunDaily {
     /**
      * Rebuilds every day from {@code from} on out of the finished runs that started on it, and counts the last 24
      * hours' purchases as of {@code now}. Rows are read as a stream: a 90-day rebuild holds tallies, not runs.
+     * Only days whose figures changed are written.
      */
     @Transactional
     public Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
@@ -99,18 +98,30 @@ public class RunDaily {
                         counts[1]++;
                     }
                 });
-        jdbc.sql("delete from run_daily where run_day >= ?").param(from).update();
+        Map<List<Object>, Day> stored = new HashMap<>();
+        since(from).forEach(day -> stored.put(List.of(day.platform(), day.probe(), day.day()), day));
         for (Map.Entry<List<Object>, Tally> e : tallies.entrySet()) {
             Tally t = e.getValue();
             List<Long> sorted = t.delivery.stream().sorted().toList();
             Long p50 = sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
             Long p95 = sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+            List<Object> key = e.getKey();
+            Day day = new Day((String) key.get(0), (String) key.get(1), (LocalDate) key.get(2), t.successes,
+                    t.failures, t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)));
+            Day before = stored.remove(key);
+            if (day.equals(before)) {
+                continue; // unchanged days are not written again: most of them, every refresh
+            }
+            if (before != null) {
+                delete(day.platform(), day.probe(), day.day());
+            }
             jdbc.sql("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, maintenance, "
                     + "delivery_p50_ms, delivery_p95_ms, reasons) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), t.successes, t.failures,
-                            t.errors, t.maintenance, p50, p95, reasons(t.reasons))
+                    .params(day.platform(), day.probe(), day.day(), t.successes, t.failures, t.errors, t.maintenance,
+                            p50, p95, reasons(t.reasons))
                     .update();
         }
+        stored.values().forEach(gone -> delete(gone.platform(), gone.probe(), gone.day()));
         return new Recent(recent);
     }
 
@@ -123,6 +134,11 @@ public class RunDaily {
                         rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), (Long) rs.getObject(8, Long.class),
                         (Long) rs.getObject(9, Long.class), parse(rs.getString(10))))
                 .list();
+    }
+
+    private void delete(String platform, String probe, LocalDate day) {
+        jdbc.sql("delete from run_daily where platform_id = ? and probe = ? and run_day = ?")
+                .params(platform, probe, day).update();
     }
 
     /** Days before this are not kept. */
@@ -149,11 +165,4 @@ public class RunDaily {
         return counts;
     }
 
-    static Comparator<Day> byDay() {
-        return Comparator.comparing(Day::day);
-    }
-
-    static OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
-    }
 }

@@ -51,8 +51,14 @@ class SitePages {
             context.setVariable("updated", aggregator.snapshot().changedAt());
         }
         context.setVariable("switchLanguage", switchLanguage(request, fmt.english() ? "zh" : "en"));
-        return templates.process(template, context);
+        return BETWEEN_TAGS.matcher(templates.process(template, context)).replaceAll(">\n<");
     }
+
+    /**
+     * Template indentation between two tags, dropped from the output (a fifth of a page's bytes). One newline is
+     * kept, so the whitespace still renders as it did; text never matches, since it cannot hold a raw '<' or '>'.
+     */
+    private static final java.util.regex.Pattern BETWEEN_TAGS = java.util.regex.Pattern.compile(">[ \t\r\n]*\n[ \t\r\n]*<");
 
     /** The same page in the other language: its path and the page's own parameters, with {@code lang} replaced. */
     static String switchLanguage(HttpServletRequest request, String lang) {

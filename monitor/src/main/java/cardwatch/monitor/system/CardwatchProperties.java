@@ -60,7 +60,7 @@ public record CardwatchProperties(
      * @param pageSize  platforms per page of the ranking
      */
     public record Site(@NotNull @DefaultValue("30s") Duration refresh,
-            @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("100") int pageSize) {
+            @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("50") int pageSize) {
     }
 
     /**

@@ -27,6 +27,7 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
         String base = urls.base().toString();
         StringBuilder text = new StringBuilder("\n\nCardwatch is running with ").append(catalog.all().size())
                 .append(" platforms from ").append(catalog.source()).append('\n')
+                .append("  public page    ").append(base).append("/\n")
                 .append("  platforms API  ").append(base).append("/api/v1/platforms\n")
                 .append("  metrics        ").append(base).append("/actuator/prometheus\n")
                 .append("  health         ").append(base).append("/actuator/health\n");
