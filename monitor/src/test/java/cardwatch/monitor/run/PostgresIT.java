@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "cardwatch.demo.jitter=1s",
         "cardwatch.demo.min-interval=1s",
         "cardwatch.demo.notify-deadline=2s",
-        "cardwatch.demo.confirm-deadline=3s"})
+        "cardwatch.demo.confirm-deadline=3s",
+        "cardwatch.site.refresh=2s"})
 class PostgresIT {
 
     private static final EmbeddedPostgres POSTGRES = start();
@@ -85,6 +86,16 @@ class PostgresIT {
         }
         assertThat(jdbc.sql("select count(*) from score_history where platform_id in ('reliable', 'down')")
                 .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void thePublicPagesFiguresAreRolledUpInPostgres() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
+                "select coalesce(sum(successes), 0) from run_daily where platform_id = 'reliable' and probe = 'purchase'")
+                .query(Long.class).single() > 0);
+        ServiceClient client = new ServiceClient(port);
+        assertThat(client.get("/").body()).contains("稳定卡盟");
+        assertThat(client.get("/platforms/reliable?lang=en").body()).contains("Steady Cards");
     }
 
     @Test
