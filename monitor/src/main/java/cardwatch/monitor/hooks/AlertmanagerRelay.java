@@ -1,14 +1,10 @@
 package cardwatch.monitor.hooks;
 
-import cardwatch.monitor.system.CardwatchProperties;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,24 +21,21 @@ import tools.jackson.databind.JsonNode;
 class AlertmanagerRelay {
 
     private final AlertHooks hooks;
-    private final byte[] token;
+    private final RelayToken token;
     private final Clock clock;
 
-    AlertmanagerRelay(AlertHooks hooks, CardwatchProperties properties, Clock clock) {
+    AlertmanagerRelay(AlertHooks hooks, RelayToken token, Clock clock) {
         this.hooks = hooks;
-        this.token = ("Bearer " + properties.hooks().relayToken()).getBytes(StandardCharsets.UTF_8);
+        this.token = token;
         this.clock = clock;
     }
 
     @PostMapping("/hooks/alertmanager")
     ResponseEntity<?> relay(@RequestHeader(name = "Authorization", required = false) String authorization,
             @RequestBody JsonNode payload) {
-        if (token.length == "Bearer ".length()) {
-            return problem(HttpStatus.NOT_FOUND, "the Alertmanager relay is off: set cardwatch.hooks.relay-token");
-        }
-        if (authorization == null
-                || !MessageDigest.isEqual(token, authorization.getBytes(StandardCharsets.UTF_8))) {
-            return problem(HttpStatus.UNAUTHORIZED, "a valid 'Authorization: Bearer' token is required");
+        ResponseEntity<?> refusal = token.refusal(authorization, "the Alertmanager relay");
+        if (refusal != null) {
+            return refusal;
         }
         if (!"4".equals(payload.path("version").asString(""))) {
             return problem(HttpStatus.BAD_REQUEST, "payload version must be \"4\" (Alertmanager webhook), not '"
@@ -83,6 +76,6 @@ class AlertmanagerRelay {
     }
 
     private static ResponseEntity<?> problem(HttpStatus status, String detail) {
-        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+        return RelayToken.problem(status, detail);
     }
 }

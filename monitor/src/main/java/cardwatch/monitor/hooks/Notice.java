@@ -84,6 +84,7 @@ public record Notice(String key, long incidentId, String event, String platform,
             case "availability" -> "可用性探测";
             case "self-check" -> "监控自检";
             case "alert" -> "告警";
+            case "alerting" -> "告警链路";
             default -> probe;
         };
     }

@@ -128,6 +128,8 @@ public record CardwatchProperties(
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
      * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
      * @param timeout         one delivery's time limit
+     * @param heartbeatTimeout once Alertmanager's heartbeat has been heard, silence this long sends "alerting
+     *                        pipeline silent" through the channels
      */
     public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
             String language,
@@ -148,7 +150,8 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("1h") Duration remindEvery,
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
-            @NotNull @DefaultValue("10s") Duration timeout) {
+            @NotNull @DefaultValue("10s") Duration timeout,
+            @NotNull @DefaultValue("5m") Duration heartbeatTimeout) {
 
         @Override
         public String toString() {
