@@ -4,7 +4,9 @@ import java.time.Instant;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
-/** {@code GET <base>/sim/orders} and {@code /sim/balance}: what a simulated platform really did. */
+/**
+ * {@code GET <base>/sim/orders}, {@code /sim/balance} and {@code /sim/metrics}: what a simulated platform really did.
+ */
 final class GroundTruth {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -13,6 +15,9 @@ final class GroundTruth {
     }
 
     static SimAnswer answer(TopUpBook book, String path) {
+        if (path.equals("sim/metrics")) {
+            return SimMetrics.answer();
+        }
         if (path.equals("sim/balance")) {
             return SimAnswer.json(JSON.createObjectNode().put("balance", book.balance().toPlainString()).toString());
         }

@@ -74,6 +74,14 @@ abstract class SimShop implements AutoCloseable {
         this.storeToken = storeToken;
         this.clock = clock;
         this.random = new Random(seed);
+        this.platformId = profile.name();
+    }
+
+    /** The id its orders are counted under in {@link SimMetrics}; the profile's name unless the starter names it. */
+    private volatile String platformId;
+
+    void platformId(String id) {
+        this.platformId = id;
     }
 
     /** Where the gateway notifies this store. */
@@ -106,6 +114,9 @@ abstract class SimShop implements AutoCloseable {
         if (request.path().equals("/sim/orders")) {
             return groundTruth();
         }
+        if (request.path().equals("/sim/metrics")) {
+            return SimMetrics.answer();
+        }
         return route(request);
     }
 
@@ -127,6 +138,7 @@ abstract class SimShop implements AutoCloseable {
             return new Placed(null, "请先登录");
         }
         Fault fault = random() < profile.probability() ? profile.fault() : Fault.NONE;
+        SimMetrics.order(platformId, fault);
         String orderNo = orderNumber();
         if (fromBalance) {
             int deductions = fault == Fault.DOUBLE_CHARGE ? 2 : 1;

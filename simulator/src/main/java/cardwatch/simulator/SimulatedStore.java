@@ -57,12 +57,19 @@ public final class SimulatedStore implements AutoCloseable {
      */
     public static SimulatedStore start(Kind kind, Profile profile, String payerKey, String storeToken, long seed,
             Clock clock) {
+        return start(kind, profile.name(), profile, payerKey, storeToken, seed, clock);
+    }
+
+    /** The same, its orders counted as platform {@code id} in {@link SimMetrics}. */
+    public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storeToken,
+            long seed, Clock clock) {
         byte[] secret = new byte[12];
         new SecureRandom().nextBytes(secret);
         String merchantKey = HexFormat.of().formatHex(secret);
         EpayGateway gateway = new EpayGateway(profile, merchantKey, payerKey, clock, seed);
         SimShop shop = kind == Kind.DUJIAOKA ? new DujiaokaShop(gateway, profile, merchantKey, storeToken, clock, seed)
                 : new AcgFakaShop(gateway, profile, merchantKey, storeToken, clock, seed);
+        shop.platformId(id);
         WireMockServer gatewayServer = server(gateway::handle);
         WireMockServer shopServer = null;
         try {

@@ -263,6 +263,7 @@ public final class TopUpBook implements AutoCloseable {
 
     private void count(Fault fault) {
         injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
+        SimMetrics.order(id, fault);
     }
 
     private double random() {

@@ -134,8 +134,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
         }
         SimulatedStore.Kind kind = demo.shape() == Shape.DUJIAOKA ? SimulatedStore.Kind.DUJIAOKA
                 : SimulatedStore.Kind.ACG_FAKA;
-        SimulatedStore store = SimulatedStore.start(kind, profile, secrets.get(PAYER_KEY), secrets.get(STORE_TOKEN),
-                seed, Clock.systemUTC());
+        SimulatedStore store = SimulatedStore.start(kind, demo.id(), profile, secrets.get(PAYER_KEY),
+                secrets.get(STORE_TOKEN), seed, Clock.systemUTC());
         running.add(store);
         store.footer(filing(demo.id()));
         String protocol = demo.shape() == Shape.GENERIC ? "generic"

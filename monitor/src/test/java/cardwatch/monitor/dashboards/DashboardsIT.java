@@ -105,7 +105,11 @@ class DashboardsIT extends SharedDemoService {
                         metrics_path: /actuator/prometheus
                         static_configs:
                           - targets: ["127.0.0.1:%d"]
-                    """.formatted(rules, port);
+                      - job_name: simulator
+                        metrics_path: /demo/simulator-metrics
+                        static_configs:
+                          - targets: ["127.0.0.1:%d"]
+                    """.formatted(rules, port, port);
             prometheus = LocalBinary.start("/usr/bin/prometheus", List.of("--config.file=prometheus.yml",
                     "--storage.tsdb.path={dir}/data", "--web.listen-address=127.0.0.1:{port}"), "/-/ready",
                     "prometheus.yml", config);
