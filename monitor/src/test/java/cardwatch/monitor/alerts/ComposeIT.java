@@ -1,0 +1,71 @@
+package cardwatch.monitor.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The compose stack, without a Docker engine: Debian's docker-compose validates the file and prints it resolved;
+ * promtool checks the stack's Prometheus config; every file the stack mounts from the repository exists.
+ */
+class ComposeIT {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path COMPOSE = ROOT.resolve("compose");
+
+    private static AlertRulesIT.Result run(Path dir, String... command) throws Exception {
+        assertThat(Files.isExecutable(Path.of(command[0])))
+                .as(command[0] + " (apt-get install -y docker-compose prometheus)").isTrue();
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new AlertRulesIT.Result(process.waitFor(), output);
+    }
+
+    @Test
+    void theComposeFileValidatesAndHoldsTheWholeStack() throws Exception {
+        AlertRulesIT.Result config = run(COMPOSE, "/usr/bin/docker-compose", "-f", "docker-compose.yml", "config");
+        assertThat(config.exit()).as(config.output()).isZero();
+        JsonNode stack = YAMLMapper.builder().build().readTree(config.output());
+        assertThat(stack.path("services").propertyNames()).containsExactlyInAnyOrder("monitor", "postgres",
+                "prometheus", "alertmanager", "grafana", "simulator");
+        for (JsonNode service : stack.path("services")) {
+            String image = service.path("image").asString("");
+            if (!image.isEmpty()) {
+                assertThat(image).as("pinned image").matches(".+:v?[0-9][^:]*").doesNotEndWith(":latest");
+            }
+        }
+        assertThat(stack.path("services").path("monitor").path("environment").path("SPRING_DATASOURCE_URL")
+                .asString()).startsWith("jdbc:postgresql://postgres:");
+        assertThat(config.output()).doesNotContainPattern("(?i)password: [^\\s]+\\n");
+    }
+
+    @Test
+    void everyFileTheStackMountsExistsAndPrometheusAcceptsItsConfig() throws Exception {
+        JsonNode stack = YAMLMapper.builder().build().readTree(COMPOSE.resolve("docker-compose.yml").toFile());
+        List<String> mounted = new ArrayList<>();
+        for (JsonNode service : stack.path("services")) {
+            for (JsonNode volume : service.path("volumes")) {
+                String source = volume.asString().split(":")[0];
+                if (source.startsWith(".") && !source.startsWith("./secrets")) {
+                    mounted.add(source);
+                }
+            }
+            JsonNode build = service.path("build");
+            if (!build.isMissingNode()) {
+                mounted.add(build.path("context").asString() + "/" + build.path("dockerfile").asString());
+            }
+        }
+        assertThat(mounted).hasSizeGreaterThanOrEqualTo(7);
+        for (String path : mounted) {
+            assertThat(COMPOSE.resolve(path).normalize()).as(path).exists();
+        }
+        AlertRulesIT.Result checked = run(COMPOSE, "/usr/bin/promtool", "check", "config", "prometheus.yml");
+        assertThat(checked.exit()).as(checked.output()).isZero();
+    }
+}
