@@ -87,7 +87,7 @@ class AlertRulesIT extends SharedDemoService {
                 "CardwatchAvailabilityBudgetBurn", "CardwatchAvailabilityBudgetSlowBurn", "CardwatchDeliverySlow",
                 "CardwatchIcpNotValid", "CardwatchComplaintSpike", "CardwatchRefundOverdue",
                 "CardwatchLedgerDiscrepancy", "CardwatchBudgetNearlyExhausted", "CardwatchProbeStale",
-                "CardwatchSchedulerLag", "CardwatchMonitorDown", "CardwatchWatchdog");
+                "CardwatchSchedulerLag", "CardwatchMonitorDown", "CardwatchWatchdog", "CardwatchTlsCertificateExpiring");
         Map<String, int[]> cases = new HashMap<>(); // alert -> {before for:, firing}
         for (Path file : files("tests")) {
             for (JsonNode test : YAML.readTree(file.toFile()).path("tests")) {

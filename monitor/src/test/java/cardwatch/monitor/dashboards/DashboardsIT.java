@@ -154,6 +154,34 @@ class DashboardsIT extends SharedDemoService {
     }
 
     @Test
+    void everyMetricTheServiceExportsIsOnADashboardOrInARule() throws Exception {
+        StringBuilder used = new StringBuilder();
+        for (Query q : queries()) {
+            used.append(q.expr()).append('\n');
+        }
+        try (Stream<Path> files = Files.list(ROOT.resolve("alerts/rules"))) {
+            for (Path file : files.toList()) {
+                used.append(Files.readString(file));
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            java.util.regex.Matcher family = java.util.regex.Pattern.compile("(?m)^# TYPE (cardwatch_[a-z0-9_]+) ")
+                    .matcher(metrics());
+            List<String> unused = new ArrayList<>();
+            int families = 0;
+            while (family.find()) {
+                families++;
+                String name = family.group(1).replaceAll("_(total|bucket|count|sum|max)$", "");
+                if (!used.toString().contains(name)) {
+                    unused.add(family.group(1));
+                }
+            }
+            assertThat(families).isGreaterThan(20);
+            assertThat(unused).as("exported but on no dashboard and in no rule").isEmpty();
+        });
+    }
+
+    @Test
     void theRulesLoadIntoPrometheusWithoutErrors() throws Exception {
         LocalBinary prometheus = prometheus(port);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
