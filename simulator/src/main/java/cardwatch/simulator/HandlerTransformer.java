@@ -68,6 +68,10 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
         String contentType = answer.contentType() != null ? answer.contentType()
                 : answer.body().startsWith("<") ? "text/html; charset=utf-8" : "application/json; charset=utf-8";
         boolean raw = contentType.startsWith(SimAnswer.RAW);
+        if (!raw) {
+            // the body is written in the site's charset below: the header must say so (a GBK site's pages are GBK)
+            contentType = contentType.replace("charset=utf-8", "charset=" + charset.name());
+        }
         response.withStatus(answer.status())
                 .withHeader("Content-Type", raw ? contentType.substring(SimAnswer.RAW.length()) : contentType)
                 .withBody(answer.body().getBytes(raw ? StandardCharsets.ISO_8859_1 : charset));

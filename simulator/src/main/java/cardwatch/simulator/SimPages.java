@@ -9,8 +9,9 @@ final class SimPages {
     private SimPages() {
     }
 
+    /** The home page; its charset is the site's, named in the Content-Type header. */
     static SimAnswer home(String name, String footer) {
-        return SimAnswer.html("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + name
+        return SimAnswer.html("<!DOCTYPE html><html lang=\"zh-CN\"><head><title>" + name
                 + "</title></head><body><h1>" + name + " · 话费卡密充值</h1><p>" + KEYWORD
                 + " · 7×24 小时</p>" + (footer == null ? "" : footer) + "</body></html>");
     }

@@ -51,6 +51,8 @@ class DemoServiceIT extends SharedDemoService {
             assertThat(hasPositive(metrics, runs("balance-shop", "failure", "duplicate_charge"))).isTrue();
             assertThat(hasPositive(metrics, "cardwatch_probe_runs_total{outcome=\"success\",platform=\"reliable\","
                     + "probe=\"availability\",reason=\"none\"}")).isTrue();
+            assertThat(hasPositive(metrics, "cardwatch_probe_runs_total{outcome=\"success\",platform=\"sup-direct\","
+                    + "probe=\"availability\",reason=\"none\"}")).as("the GBK storefront reads right").isTrue();
             assertThat(metrics).containsPattern("cardwatch_probe_runs_total\\{outcome=\"failure\",platform=\"down\","
                     + "probe=\"availability\",reason=\"http_error\"} [1-9]");
             assertThat(hasPositive(metrics, runs("down", "failure", "http_error"))).isTrue();
