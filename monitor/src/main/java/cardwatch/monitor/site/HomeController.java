@@ -24,8 +24,8 @@ import org.springframework.web.context.request.WebRequest;
 /**
  * {@code GET /}: the ranking of all platforms, searchable, filterable and sortable by query parameters (no
  * JavaScript). Rendered from the {@link SiteSnapshot}; the HTML of each (snapshot, language, query) is kept as UTF-8
- * bytes, so a repeated request is a cache lookup and a copy, and a client that has it gets 304 by ETag or
- * Last-Modified.
+ * bytes and gzipped, so a repeated request is a cache lookup and a copy, and a client that has it gets 304 by ETag
+ * or Last-Modified.
  */
 @Controller
 class HomeController {
@@ -57,10 +57,25 @@ class HomeController {
     record Key(long version, String lang, Query query) {
     }
 
+    /** A rendered page, as UTF-8 bytes and gzipped once, so neither is redone per request. */
+    record Page(byte[] plain, byte[] gzip) {
+
+        static Page of(String html) {
+            byte[] plain = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 4);
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+                gzip.write(plain);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new Page(plain, out.toByteArray());
+        }
+    }
+
     private final SiteAggregator aggregator;
     private final SitePages pages;
     private final int pageSize;
-    private final Cache<Key, byte[]> html = Caffeine.newBuilder().maximumSize(500).build();
+    private final Cache<Key, Page> html = Caffeine.newBuilder().maximumSize(500).build();
 
     HomeController(SiteAggregator aggregator, SitePages pages, CardwatchProperties properties) {
         this.aggregator = aggregator;
@@ -79,15 +94,19 @@ class HomeController {
         SiteSnapshot snapshot = aggregator.snapshot();
         Query query = Query.of(q, grade, incident, sort, page);
         Key key = new Key(snapshot.version(), locale.getLanguage(), query);
+        String accept = request.getHeader(HttpHeaders.ACCEPT_ENCODING);
+        boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");
         String etag = "\"home-" + Long.toHexString(snapshot.version()) + "-" + locale.getLanguage() + "-"
-                + Integer.toHexString(query.hashCode()) + "\"";
+                + Integer.toHexString(query.hashCode()) + (gzip ? "-gz" : "") + "\"";
         if (web.checkNotModified(etag, snapshot.changedAt().toEpochMilli())) {
             return null;
         }
-        byte[] body = html.get(key, k -> pages.render("site/home", request, response, locale,
-                model(snapshot, query, locale)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .header(HttpHeaders.VARY, "Accept-Language").body(body);
+        Page rendered = html.get(key, k -> Page.of(pages.render("site/home", request, response, locale,
+                model(snapshot, query, locale))));
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .header(HttpHeaders.VARY, "Accept-Language, Accept-Encoding");
+        return gzip ? ok.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(rendered.gzip()) : ok.body(rendered.plain());
     }
 
     private Map<String, Object> model(SiteSnapshot snapshot, Query query, Locale locale) {

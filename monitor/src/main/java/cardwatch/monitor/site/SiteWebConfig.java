@@ -44,8 +44,10 @@ class SiteWebConfig {
 
     @Bean
     FilterRegistrationBean<ShallowEtagHeaderFilter> pageEtags() {
-        FilterRegistrationBean<ShallowEtagHeaderFilter> registration = new FilterRegistrationBean<>(
-                new ShallowEtagHeaderFilter());
+        ShallowEtagHeaderFilter etags = new ShallowEtagHeaderFilter();
+        // weak: the same page is sent gzipped or not, and Tomcat does not compress under a strong ETag
+        etags.setWriteWeakETag(true);
+        FilterRegistrationBean<ShallowEtagHeaderFilter> registration = new FilterRegistrationBean<>(etags);
         registration.setUrlPatterns(List.of("/platforms/*", "/incidents", "/methodology", "/feed.atom", "/badge/*"));
         registration.setOrder(1);
         return registration;

@@ -108,6 +108,22 @@ class SitePagesIT extends SharedDemoService {
         assertThat(client().get("/platforms/reliable").headers().firstValue("ETag")).isPresent();
     }
 
+    @Test
+    void pagesAreGzippedForClientsThatAcceptIt() throws Exception {
+        awaitFigures();
+        for (String path : List.of("/?lang=en", "/platforms/reliable?lang=en")) {
+            HttpResponse<byte[]> zipped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(zipped.headers().firstValue("Content-Encoding")).as(path).contains("gzip");
+            String html = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(Jsoup.parse(html).selectFirst("h1").text()).isNotBlank();
+            assertThat(zipped.body().length).as("smaller than the page").isLessThan(html.length() / 3);
+            assertThat(client().get(path).headers().firstValue("Content-Encoding")).as("not without asking").isEmpty();
+        }
+    }
+
     private boolean notModifiedWithin(String condition, String validator) {
         for (int attempt = 0; attempt < 20; attempt++) {
             HttpResponse<String> first = client().get("/?lang=en");
