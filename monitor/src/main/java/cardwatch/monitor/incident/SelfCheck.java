@@ -28,8 +28,17 @@ public class SelfCheck {
 
     public SelfCheck(CardwatchProperties properties) {
         CardwatchProperties.SelfCheck settings = properties.selfCheck();
-        this.references = settings.references() == null ? List.of()
-                : settings.references().stream().map(URI::create).toList();
+        List<String> configured = settings.references() == null ? List.of() : settings.references();
+        List<URI> parsed = new java.util.ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            okhttp3.HttpUrl url = okhttp3.HttpUrl.parse(configured.get(i).strip());
+            if (url == null) {
+                throw new IllegalArgumentException("cardwatch.self-check.references[" + i + "]: '" + configured.get(i)
+                        + "' is not an absolute http or https URL");
+            }
+            parsed.add(url.uri());
+        }
+        this.references = List.copyOf(parsed);
         this.client = new OkHttpClient.Builder().callTimeout(settings.timeout()).followRedirects(false).build();
     }
 

@@ -134,6 +134,15 @@ class IncidentServiceTest {
     }
 
     @Test
+    void aReferenceThatIsNotAnHttpUrlStopsTheStartNamingIt() {
+        CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.self-check.references[0]", "https://www.baidu.com/",
+                "cardwatch.self-check.references[1]", "www.qq.com"))).bindOrCreate("cardwatch", CardwatchProperties.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SelfCheck(properties))
+                .hasMessage("cardwatch.self-check.references[1]: 'www.qq.com' is not an absolute http or https URL");
+    }
+
+    @Test
     void minSamplesLargerThanTheWindowIsRejected() {
         var source = new MapConfigurationPropertySource(Map.of("cardwatch.incidents.window", "5",
                 "cardwatch.incidents.min-samples", "10"));
