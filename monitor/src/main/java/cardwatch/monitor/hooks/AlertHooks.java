@@ -90,6 +90,9 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         if (start && !this.channels.isEmpty()) {
             worker.scheduleWithFixedDelay(this::deliverQuietly, 1, 1, TimeUnit.SECONDS);
         }
+        if (start) {
+            worker.scheduleWithFixedDelay(this::purgeQuietly, 1, 6 * 60, TimeUnit.MINUTES);
+        }
     }
 
     static List<AlertChannel> channels(CardwatchProperties.Hooks hooks, Clock clock) {
@@ -133,9 +136,16 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             Instant since, Instant at) {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
-                linkBase + "/api/v1/incidents?platform=" + platform, language, "cardwatch-incident-" + incidentId,
+                link(platform), language, "cardwatch-incident-" + incidentId,
                 "availability".equals(probe) ? "warning" : "critical");
         enqueue(notice, at);
+    }
+
+    /** The public page a reader should open: the platform's own, or the incident list for the monitor itself. */
+    private String link(String platform) {
+        String lang = "en".equals(language) ? "en" : "zh";
+        return platform.startsWith("_") ? linkBase + "/incidents?lang=" + lang
+                : linkBase + "/platforms/" + platform + "?lang=" + lang;
     }
 
     /** Chat channels hold a notice for the grouping window, so a burst goes out as one message. */
@@ -157,6 +167,20 @@ public class AlertHooks implements MeterBinder, DisposableBean {
 
     public String linkBase() {
         return linkBase;
+    }
+
+    /** Delivered messages are kept this long (for looking back), then forgotten. */
+    static final java.time.Duration KEEP_DELIVERED = java.time.Duration.ofDays(30);
+
+    private void purgeQuietly() {
+        try {
+            int purged = outbox.purgeDelivered(clock.instant().minus(KEEP_DELIVERED));
+            if (purged > 0) {
+                log.info("forgot {} alert messages delivered over {} days ago", purged, KEEP_DELIVERED.toDays());
+            }
+        } catch (RuntimeException e) {
+            log.warn("delivered alert messages not purged: {}", e.toString());
+        }
     }
 
     private void deliverQuietly() {

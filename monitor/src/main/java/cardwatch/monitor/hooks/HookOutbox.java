@@ -54,6 +54,12 @@ public class HookOutbox {
                 .params(error.length() > 500 ? error.substring(0, 500) : error, utc(next), id).update();
     }
 
+    /** Forgets messages delivered before {@code before}; undelivered ones are kept, however old. */
+    public int purgeDelivered(Instant before) {
+        return jdbc.sql("delete from hook_outbox where delivered_at is not null and delivered_at < ?")
+                .params(utc(before)).update();
+    }
+
     public long undelivered() {
         return jdbc.sql("select count(*) from hook_outbox where delivered_at is null").query(Long.class).single();
     }

@@ -104,6 +104,20 @@ class AlertHooksTest {
     }
 
     @Test
+    void deliveredMessagesAreForgottenAfterThirtyDaysAndUndeliveredOnesNever() {
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
+        AlertHooks hooks = hooks(List.of(webhook()));
+        hooks.enqueue(1, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+        outbox.enqueue("webhook", new Notice("stuck-key", 2, "opened", "b", "b", "purchase", "timeout", OPENED, OPENED,
+                "", "zh", "t", "critical"), OPENED, OPENED.plus(java.time.Duration.ofDays(365)));
+
+        assertThat(outbox.purgeDelivered(OPENED.minus(java.time.Duration.ofDays(1)))).as("delivered later").isZero();
+        assertThat(outbox.purgeDelivered(OPENED.plus(java.time.Duration.ofDays(31)))).isEqualTo(1);
+        assertThat(outbox.undelivered()).as("never delivered: kept").isEqualTo(1);
+    }
+
+    @Test
     void theWebhookSendsTheDocumentedDocumentSignedWithHmacSha256() {
         receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
         AlertHooks hooks = hooks(List.of(webhook()));
@@ -122,13 +136,13 @@ class AlertHooksTest {
         assertThat(doc.path("dedup_key").asString()).isEqualTo("cardwatch-incident-42-opened-" + OPENED.toEpochMilli());
         assertThat(doc.path("since").asString()).isEqualTo("2026-11-26T08:00:00Z");
         assertThat(doc.path("link").asString())
-                .isEqualTo("https://cardwatch.example/api/v1/incidents?platform=good-shop");
+                .isEqualTo("https://cardwatch.example/platforms/good-shop?lang=zh");
         assertThat(doc.path("text").asString()).isEqualTo("""
                 【Cardwatch】故障：好店 购买探测
                 平台：好店（good-shop）
                 原因：http_error
                 开始时间：2026-11-26 16:00（北京时间）
-                详情：https://cardwatch.example/api/v1/incidents?platform=good-shop""");
+                详情：https://cardwatch.example/platforms/good-shop?lang=zh""");
     }
 
     @Test
@@ -257,7 +271,7 @@ class AlertHooksTest {
                 "Cause: timeout",
                 "Since: 2026-11-26 16:00 (Beijing time)",
                 "Resolved: 2026-11-26 16:30",
-                "Details: https://cardwatch.example/api/v1/incidents?platform=good-shop"));
+                "Details: https://cardwatch.example/platforms/good-shop?lang=en"));
     }
 
     @Test
