@@ -102,13 +102,13 @@ public final class ScoreCalculator {
         refunds(evidence, components);
         Double compliance = compliance(evidence.icpStatus(), evidence.personalFiling());
         if (compliance != null) {
-            components.put("compliance", new Component(compliance, Map.of("icp_status", evidence.icpStatus(),
+            components.put("compliance", new Component(compliance, ordered("icp_status", evidence.icpStatus(),
                     "personal_filing", evidence.personalFiling())));
         }
         components.put("complaints", complaints(evidence.complaintWeight(), evidence.complaintDays()));
         if (evidence.availabilityRuns() > 0) {
             double up = (double) evidence.availabilityUp() / evidence.availabilityRuns();
-            components.put("availability", new Component(100 * up, Map.of("runs_7d", evidence.availabilityRuns(),
+            components.put("availability", new Component(100 * up, ordered("runs_7d", evidence.availabilityRuns(),
                     "up", evidence.availabilityUp())));
         }
         if (effective < settings.minEvidence()) {
@@ -166,7 +166,7 @@ public final class ScoreCalculator {
         long median = sorted.get((sorted.size() - 1) / 2);
         long p95 = sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
         double score = Math.min(against(median, settings.deliveryMedian()), against(p95, settings.deliveryP95()));
-        components.put("delivery", new Component(score, Map.of("median_seconds", median / 1000.0, "p95_seconds",
+        components.put("delivery", new Component(score, ordered("median_seconds", median / 1000.0, "p95_seconds",
                 p95 / 1000.0, "target_median_seconds", settings.deliveryMedian().toSeconds(), "target_p95_seconds",
                 settings.deliveryP95().toSeconds())));
     }
@@ -232,6 +232,15 @@ public final class ScoreCalculator {
             default -> 0;
         };
         return score;
+    }
+
+    /** Inputs in the order given (name, value, name, value ...), so pages and the API list them alike every time. */
+    private static Map<String, Object> ordered(Object... pairs) {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            inputs.put((String) pairs[i], pairs[i + 1]);
+        }
+        return inputs;
     }
 
     static String grade(double score) {

@@ -37,7 +37,8 @@ class ScoreController {
 
     @GetMapping("/api/v1/platforms/{id}/score")
     ResponseEntity<?> score(@PathVariable("id") String id) {
-        return scores.compute(id).<ResponseEntity<?>>map(score -> {
+        // the latest computation (after every run and every few minutes): a request reads, it does not recompute
+        return scores.latest(id).or(() -> scores.compute(id)).<ResponseEntity<?>>map(score -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("platform", id);
             body.put("score", score.score());
