@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -21,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /hooks/heartbeat} every minute (bearer {@code cardwatch.hooks.relay-token}). Once one has arrived,
  * silence for longer than {@code cardwatch.hooks.heartbeat-timeout} means Prometheus or Alertmanager stopped: then
  * Cardwatch itself sends a critical "alerting pipeline silent" message through its own channels, and a resolve
- * when the heartbeats come back.
+ * when the heartbeats come back. The last heartbeat is kept in the database: a restart does not disarm the switch.
  */
 @RestController
 class Heartbeat implements MeterBinder {
@@ -36,11 +39,17 @@ class Heartbeat implements MeterBinder {
     private volatile Instant last;
     private Instant silentSince;
 
-    Heartbeat(AlertHooks hooks, RelayToken token, Clock clock, CardwatchProperties properties) {
+    private final JdbcClient jdbc;
+
+    Heartbeat(AlertHooks hooks, RelayToken token, Clock clock, CardwatchProperties properties, JdbcClient jdbc) {
         this.hooks = hooks;
         this.token = token;
         this.clock = clock;
         this.timeout = properties.hooks().heartbeatTimeout();
+        this.jdbc = jdbc;
+        // armed once a heartbeat was ever heard, also before this start
+        this.last = jdbc.sql("select last_at from alerting_heartbeat where id = 1").query(OffsetDateTime.class)
+                .optional().map(OffsetDateTime::toInstant).orElse(null);
     }
 
     @PostMapping("/hooks/heartbeat")
@@ -50,6 +59,10 @@ class Heartbeat implements MeterBinder {
             return refusal;
         }
         last = clock.instant();
+        OffsetDateTime at = last.atOffset(ZoneOffset.UTC);
+        if (jdbc.sql("update alerting_heartbeat set last_at = ? where id = 1").params(at).update() == 0) {
+            jdbc.sql("insert into alerting_heartbeat (id, last_at) values (1, ?)").params(at).update();
+        }
         check();
         return ResponseEntity.accepted().body(Map.of("at", last.toString()));
     }

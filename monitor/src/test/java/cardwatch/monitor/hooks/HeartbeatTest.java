@@ -42,7 +42,8 @@ class HeartbeatTest {
         MutableClock clock = new MutableClock();
         AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties, clock, 8080,
                 List.of(recorder), false);
-        Heartbeat heartbeat = new Heartbeat(hooks, new RelayToken(properties), clock, properties);
+        JdbcClient jdbc = JdbcClient.create(db);
+        Heartbeat heartbeat = new Heartbeat(hooks, new RelayToken(properties), clock, properties, jdbc);
 
         clock.advance(Duration.ofHours(1));
         heartbeat.check();
@@ -71,5 +72,13 @@ class HeartbeatTest {
         assertThat(sent).hasSize(2);
         assertThat(sent.get(1).event()).isEqualTo("resolved");
         assertThat(sent.get(1).thread()).isEqualTo(sent.get(0).thread());
+
+        // Cardwatch restarts while Alertmanager is down: the switch stays armed
+        Heartbeat restarted = new Heartbeat(hooks, new RelayToken(properties), clock, properties, jdbc);
+        clock.advance(Duration.ofMinutes(6));
+        restarted.check();
+        hooks.deliverDue();
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(2).event()).isEqualTo("opened");
     }
 }
