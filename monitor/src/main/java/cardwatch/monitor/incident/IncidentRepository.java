@@ -63,6 +63,27 @@ public class IncidentRepository {
                 .params(id, utc(at), kind, reason).update();
     }
 
+    /** Platform and probe pairs with judged runs since {@code since}. */
+    public List<String[]> probedSince(Instant since) {
+        return jdbc.sql("select distinct platform_id, probe from probe_run where ended_at > ? "
+                + "and probe in ('purchase', 'availability')").params(utc(since))
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+    }
+
+    /**
+     * The last {@code limit} judged runs of a platform's probe that ended after {@code after} (null: any), oldest
+     * first, true for a failure: runs that failed on our side and maintenance runs are not evidence.
+     */
+    public List<Boolean> judgedRuns(String platform, String probe, Instant after, int limit) {
+        List<Boolean> newestFirst = new ArrayList<>(jdbc.sql("select outcome from probe_run where platform_id = ? "
+                + "and probe = ? and status = 'done' and outcome in ('success', 'failure') and reason <> 'maintenance' "
+                + "and ended_at > ? order by ended_at desc, id desc limit ?")
+                .params(platform, probe, utc(after == null ? Instant.EPOCH : after), limit)
+                .query((rs, i) -> "failure".equals(rs.getString(1))).list());
+        java.util.Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
     /** The latest incident per platform and probe: the open ones, and the one a reopening would continue. */
     public Optional<Incident> latest(String platform, String probe) {
         return jdbc.sql(SELECT + " where platform_id = ? and probe = ? order by id desc limit 1")

@@ -59,8 +59,27 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
         this.hooks = hooks;
         this.transactions = new TransactionTemplate(transactions);
         this.tracker = new IncidentTracker(IncidentTracker.Settings.from(properties.incidents()));
+        restoreCounters(properties.incidents().window());
         for (IncidentRepository.Incident open : incidents.find("open", null, Integer.MAX_VALUE)) {
             tracker.restoreOpen(open.platform(), open.probe());
+        }
+    }
+
+    /**
+     * Primes the tracker from what is stored: each recently probed (or recently incident-bearing) platform and probe
+     * gets its judged runs since its last incident changed, and when that incident resolved.
+     */
+    private void restoreCounters(int window) {
+        java.util.Set<List<String>> keys = new java.util.LinkedHashSet<>();
+        incidents.probedSince(Instant.now().minus(Duration.ofDays(7))).forEach(k -> keys.add(List.of(k[0], k[1])));
+        incidents.find(null, null, 200).forEach(i -> keys.add(List.of(i.platform(), i.probe())));
+        for (List<String> key : keys) {
+            String platform = key.get(0);
+            String probe = key.get(1);
+            java.util.Optional<IncidentRepository.Incident> last = incidents.latest(platform, probe);
+            Instant after = last.map(i -> i.resolvedAt() != null ? i.resolvedAt() : i.openedAt()).orElse(null);
+            tracker.prime(platform, probe, incidents.judgedRuns(platform, probe, after, window),
+                    last.map(IncidentRepository.Incident::resolvedAt).orElse(null));
         }
     }
 

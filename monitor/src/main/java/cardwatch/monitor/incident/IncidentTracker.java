@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,6 +77,27 @@ public final class IncidentTracker {
 
     public IncidentTracker(Settings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * Restores a key's counters at start from its stored runs, oldest first (true: failed), and when its last incident
+     * resolved: a restart neither forgets failures in a row nor turns a quick reopening into a new incident. Nothing
+     * opens or resolves here.
+     */
+    public void prime(String platform, String probe, List<Boolean> failedOldestFirst, Instant resolvedAt) {
+        State state = state(platform, probe);
+        state.resolvedAt = resolvedAt;
+        state.recent.clear();
+        state.failures = 0;
+        state.successes = 0;
+        for (boolean failed : failedOldestFirst) {
+            state.recent.addLast(failed);
+            if (state.recent.size() > settings.window()) {
+                state.recent.removeFirst();
+            }
+            state.failures = failed ? state.failures + 1 : 0;
+            state.successes = failed ? 0 : state.successes + 1;
+        }
     }
 
     /** Marks a key open without evidence, for incidents found open in the database at start. */

@@ -116,6 +116,42 @@ class IncidentServiceTest {
         run("shop", probe, reason);
     }
 
+    private void storedRun(String platform, String outcome, String reason, Instant ended) {
+        JdbcClient.create(db).sql("insert into probe_run (platform_id, probe, scheduled_fire, planned_start, "
+                + "actual_start, ended_at, outcome, reason, status) values (?, 'purchase', ?, ?, ?, ?, ?, ?, 'done')")
+                .params(platform, ended.atOffset(java.time.ZoneOffset.UTC), ended.atOffset(java.time.ZoneOffset.UTC),
+                        ended.atOffset(java.time.ZoneOffset.UTC), ended.atOffset(java.time.ZoneOffset.UTC), outcome,
+                        reason).update();
+    }
+
+    @Test
+    void failuresInARowAreRememberedAcrossARestart() {
+        Instant recently = Instant.now().minus(Duration.ofMinutes(10));
+        storedRun("shop", "failure", "http_error", recently);
+        storedRun("calm", "success", "none", recently.minusSeconds(60));
+        storedRun("calm", "failure", "maintenance", recently);
+        service = newService(); // a restart: what was stored before it counts
+
+        run("shop", "purchase", Reason.HTTP_ERROR);
+        run("calm", "purchase", Reason.HTTP_ERROR);
+        assertThat(service.open("shop")).as("the failure before the restart and this one: 2 in a row").isTrue();
+        assertThat(service.open("calm")).as("a maintenance run is no failure").isFalse();
+    }
+
+    @Test
+    void anIncidentThatReopensSoonAfterARestartStillContinues() {
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.NONE);
+        run("purchase", Reason.NONE);
+        assertThat(service.open("shop")).isFalse();
+        service = newService(); // a restart between the resolve and the next failures
+        run("purchase", Reason.HTTP_ERROR);
+        run("purchase", Reason.HTTP_ERROR);
+        assertThat(repository.find(null, "shop", 10)).as("the same incident continues").hasSize(1);
+        assertThat(service.open("shop")).isTrue();
+    }
+
     @Test
     void theOpenAndResolveCountsComeFromConfig() {
         service = newService(List.of(), Map.of("cardwatch.incidents.purchase-open-after", "4",
