@@ -63,11 +63,19 @@ public class IncidentRepository {
                 .params(id, utc(at), kind, reason).update();
     }
 
-    /** Platform and probe pairs with judged runs since {@code since}. */
-    public List<String[]> probedSince(Instant since) {
-        return jdbc.sql("select distinct platform_id, probe from probe_run where ended_at > ? "
-                + "and probe in ('purchase', 'availability')").params(utc(since))
-                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+    /**
+     * Platform and probe pairs whose incident counters are worth restoring at start: probed since {@code since}, or
+     * with an incident that changed since then.
+     */
+    public java.util.Set<List<String>> activeSince(Instant since) {
+        java.util.Set<List<String>> keys = new java.util.LinkedHashSet<>();
+        jdbc.sql("select distinct platform_id, probe from probe_run where ended_at > ? "
+                + "and probe in ('purchase', 'availability') union select distinct platform_id, probe from incident "
+                + "where updated_at > ? or resolved_at > ?").params(utc(since), utc(since), utc(since))
+                .query(rs -> {
+                    keys.add(List.of(rs.getString(1), rs.getString(2)));
+                });
+        return keys;
     }
 
     /**

@@ -66,14 +66,11 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
     }
 
     /**
-     * Primes the tracker from what is stored: each recently probed (or recently incident-bearing) platform and probe
-     * gets its judged runs since its last incident changed, and when that incident resolved.
+     * Primes the tracker from what is stored: each platform and probe active in the last week gets its judged runs
+     * since its last incident changed, and when that incident resolved.
      */
     private void restoreCounters(int window) {
-        java.util.Set<List<String>> keys = new java.util.LinkedHashSet<>();
-        incidents.probedSince(Instant.now().minus(Duration.ofDays(7))).forEach(k -> keys.add(List.of(k[0], k[1])));
-        incidents.find(null, null, 200).forEach(i -> keys.add(List.of(i.platform(), i.probe())));
-        for (List<String> key : keys) {
+        for (List<String> key : incidents.activeSince(Instant.now().minus(Duration.ofDays(7)))) {
             String platform = key.get(0);
             String probe = key.get(1);
             java.util.Optional<IncidentRepository.Incident> last = incidents.latest(platform, probe);

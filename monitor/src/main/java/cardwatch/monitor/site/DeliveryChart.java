@@ -29,7 +29,7 @@ public record DeliveryChart(int width, int height, List<String> p50, List<String
 
     static DeliveryChart of(List<SiteSnapshot.DeliveryDay> days) {
         double max = days.stream().map(d -> d.p95Seconds() != null ? d.p95Seconds() : d.p50Seconds())
-                .filter(v -> v != null).mapToDouble(Double::doubleValue).max().orElse(0);
+                .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(0);
         if (max == 0) {
             return new DeliveryChart(WIDTH, HEIGHT, List.of(), List.of(), List.of(), false);
         }

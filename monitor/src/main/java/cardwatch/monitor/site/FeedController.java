@@ -4,10 +4,8 @@ import cardwatch.monitor.incident.IncidentRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -46,8 +44,7 @@ class FeedController {
         SiteFormat fmt = pages.format(pages.locale(request));
         String base = ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
         List<IncidentRepository.Incident> latest = incidents.find(null, null, ENTRIES);
-        Map<String, SiteSnapshot.Row> rows = new HashMap<>();
-        aggregator.snapshot().rows().forEach(row -> rows.put(row.id(), row));
+        SiteSnapshot snapshot = aggregator.snapshot();
         StringWriter out = new StringWriter();
         XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
         xml.writeStartDocument("UTF-8", "1.0");
@@ -59,14 +56,14 @@ class FeedController {
         link(xml, base + "/feed.atom?lang=" + fmt.lang(), "self");
         link(xml, base + "/incidents?lang=" + fmt.lang(), "alternate");
         Instant updated = latest.stream().map(FeedController::changed).max(Instant::compareTo)
-                .orElse(aggregator.snapshot().changedAt());
+                .orElse(snapshot.changedAt());
         element(xml, "updated", updated.toString());
         xml.writeStartElement("author");
         element(xml, "name", "Cardwatch");
         xml.writeEndElement();
         for (IncidentRepository.Incident incident : latest) {
-            SiteSnapshot.Row row = rows.get(incident.platform());
-            String name = row == null ? incident.platform() : row.name(fmt.english());
+            String name = snapshot.row(incident.platform()).map(row -> row.name(fmt.english()))
+                    .orElse(incident.platform());
             String state = fmt.msg("incident.state." + incident.state());
             xml.writeStartElement("entry");
             element(xml, "id", base + "/incidents#incident-" + incident.id());
@@ -125,7 +122,7 @@ class FeedController {
     }
 
     private java.util.Optional<SiteSnapshot.Row> row(String platform) {
-        return aggregator.snapshot().rows().stream().filter(r -> r.id().equals(platform)).findFirst();
+        return aggregator.snapshot().row(platform);
     }
 
     private static String colour(String grade) {

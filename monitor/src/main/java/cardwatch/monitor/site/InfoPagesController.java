@@ -63,10 +63,9 @@ class InfoPagesController {
     ResponseEntity<String> incidents(HttpServletRequest request, HttpServletResponse response) {
         Locale locale = pages.locale(request);
         List<IncidentRepository.Incident> all = incidents.find(null, null, INCIDENTS);
-        Map<String, SiteSnapshot.Row> rows = new HashMap<>();
-        aggregator.snapshot().rows().forEach(row -> rows.put(row.id(), row));
+        SiteSnapshot snapshot = aggregator.snapshot();
         return PlatformPageController.html(HttpStatus.OK, pages.render("site/incidents", request, response, locale,
                 Map.of("open", all.stream().filter(i -> i.state().equals("open")).toList(),
-                        "past", all.stream().filter(i -> !i.state().equals("open")).toList(), "rows", rows)));
+                        "past", all.stream().filter(i -> !i.state().equals("open")).toList(), "snapshot", snapshot)));
     }
 }

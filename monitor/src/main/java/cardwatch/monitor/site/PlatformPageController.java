@@ -58,7 +58,7 @@ class PlatformPageController {
             HttpServletResponse response) {
         Locale locale = pages.locale(request);
         SiteSnapshot snapshot = aggregator.snapshot();
-        SiteSnapshot.Row row = snapshot.rows().stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+        SiteSnapshot.Row row = snapshot.row(id).orElse(null);
         if (row == null) {
             String body = pages.render("site/not-found", request, response, locale, Map.of("id", id));
             return html(HttpStatus.NOT_FOUND, body);
@@ -68,7 +68,7 @@ class PlatformPageController {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("row", row);
         model.put("detail", detail);
-        model.put("rank", snapshot.rows().indexOf(row) + 1);
+        model.put("rank", snapshot.rank(id));
         model.put("platforms", snapshot.rows().size());
         model.put("score", scores.latest(id).orElse(null));
         model.put("chart", DeliveryChart.of(detail.delivery()));

@@ -120,8 +120,8 @@ public class SiteAggregator {
         rows.sort(RANKING);
         SiteSnapshot previous = current.get();
         long version = Objects.hash(rows, details);
-        SiteSnapshot next = new SiteSnapshot(version, version == previous.version() ? previous.changedAt() : now,
-                List.copyOf(rows), Map.copyOf(details));
+        SiteSnapshot next = SiteSnapshot.of(version, version == previous.version() ? previous.changedAt() : now, rows,
+                details);
         current.set(next);
         rebuiltAll = true;
         return next;
@@ -162,10 +162,16 @@ public class SiteAggregator {
         Map<LocalDate, RunDaily.Day> availability = new HashMap<>();
         Map<String, Integer> reasons = new HashMap<>();
         for (RunDaily.Day day : own) {
-            (day.probe().equals("purchase") ? purchase : day.probe().equals("availability") ? availability
-                    : new HashMap<LocalDate, RunDaily.Day>()).put(day.day(), day);
-            if (!day.day().isBefore(today.minusDays(29))
-                    && (day.probe().equals("purchase") || day.probe().equals("availability"))) {
+            Map<LocalDate, RunDaily.Day> byDay = switch (day.probe()) {
+                case "purchase" -> purchase;
+                case "availability" -> availability;
+                default -> null;
+            };
+            if (byDay == null) {
+                continue;
+            }
+            byDay.put(day.day(), day);
+            if (!day.day().isBefore(today.minusDays(29))) {
                 day.reasons().forEach((reason, count) -> reasons.merge(reason, count, Integer::sum));
             }
         }

@@ -13,11 +13,33 @@ import java.util.Map;
  * @param changedAt    when the content last changed (Last-Modified)
  * @param rows         one row per platform, best first
  * @param details      per platform, what its own page shows beyond its row
+ * @param positions    per platform id, its index in {@code rows}: pages look a platform up without a scan
  */
-public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<String, Detail> details) {
+public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<String, Detail> details,
+        Map<String, Integer> positions) {
+
+    static SiteSnapshot of(long version, Instant changedAt, List<Row> rows, Map<String, Detail> details) {
+        Map<String, Integer> positions = new java.util.HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            positions.put(rows.get(i).id(), i);
+        }
+        return new SiteSnapshot(version, changedAt, List.copyOf(rows), Map.copyOf(details), Map.copyOf(positions));
+    }
 
     static SiteSnapshot empty(Instant at) {
-        return new SiteSnapshot(0, at, List.of(), Map.of());
+        return of(0, at, List.of(), Map.of());
+    }
+
+    /** A platform's row, if it is configured. */
+    public java.util.Optional<Row> row(String id) {
+        Integer position = positions.get(id);
+        return position == null ? java.util.Optional.empty() : java.util.Optional.of(rows.get(position));
+    }
+
+    /** A platform's place in the ranking, 1 for the best; 0 for an unknown id. */
+    public int rank(String id) {
+        Integer position = positions.get(id);
+        return position == null ? 0 : position + 1;
     }
 
     /** Successes out of judged runs (errors on our side and maintenance are not judged). */

@@ -27,13 +27,13 @@ class AlertPipelineIT extends SharedDemoService {
     @Test
     void aPlatformThatIsDownReachesChatThroughPrometheusAlertmanagerAndTheRelay() throws Exception {
         Path alerts = AlertRulesIT.ALERTS;
-        StringBuilder rules = new StringBuilder();
+        List<Path> rules = new java.util.ArrayList<>();
         Path ruleDir = Files.createTempDirectory("rules");
         try (Stream<Path> files = Files.list(alerts.resolve("rules"))) {
             for (Path file : files.sorted().toList()) {
                 Path copy = ruleDir.resolve(file.getFileName());
                 Files.writeString(copy, Files.readString(file).replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 0s"));
-                rules.append("  - ").append(copy).append('\n');
+                rules.add(copy);
             }
         }
         Path secrets = Files.createTempDirectory("secrets");
@@ -49,24 +49,8 @@ class AlertPipelineIT extends SharedDemoService {
         try (LocalBinary alertmanager = LocalBinary.start("/usr/bin/prometheus-alertmanager", List.of(
                 "--config.file=alertmanager.yml", "--storage.path={dir}/data", "--web.listen-address=127.0.0.1:{port}",
                 "--cluster.listen-address="), "/-/ready", "alertmanager.yml", config);
-             LocalBinary prometheus = LocalBinary.start("/usr/bin/prometheus", List.of("--config.file=prometheus.yml",
-                "--storage.tsdb.path={dir}/data", "--web.listen-address=127.0.0.1:{port}"), "/-/ready",
-                "prometheus.yml", """
-                        global:
-                          scrape_interval: 2s
-                          evaluation_interval: 2s
-                        rule_files:
-                        %s
-                        alerting:
-                          alertmanagers:
-                            - static_configs:
-                                - targets: ["127.0.0.1:%d"]
-                        scrape_configs:
-                          - job_name: cardwatch
-                            metrics_path: /actuator/prometheus
-                            static_configs:
-                              - targets: ["127.0.0.1:%d"]
-                        """.formatted(rules, alertmanager.port(), port))) {
+             LocalBinary prometheus = LocalBinary.prometheus(rules, alertmanager.port(),
+                     "cardwatch /actuator/prometheus 127.0.0.1:" + port)) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     HOOK.verify(WireMock.moreThanOrExactly(1), WireMock.postRequestedFor(WireMock.urlPathEqualTo("/alerts"))
                             .withRequestBody(WireMock.containing("\"platform\":\"down\""))

@@ -3,9 +3,9 @@ package cardwatch.monitor.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import cardwatch.monitor.support.LocalBinary;
 import cardwatch.monitor.system.SharedDemoService;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,15 +34,8 @@ class AlertRulesIT extends SharedDemoService {
     static final Path ALERTS = Path.of("..", "alerts").toAbsolutePath().normalize();
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
-    record Result(int exit, String output) {
-    }
-
-    static Result run(String... command) throws IOException, InterruptedException {
-        assertThat(Files.isExecutable(Path.of(command[0])))
-                .as(command[0] + " (apt-get install -y prometheus prometheus-alertmanager)").isTrue();
-        Process process = new ProcessBuilder(command).directory(ALERTS.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), output);
+    static LocalBinary.Result run(String... command) throws IOException, InterruptedException {
+        return LocalBinary.run(ALERTS, command);
     }
 
     static List<Path> files(String dir) throws IOException {
@@ -70,12 +63,12 @@ class AlertRulesIT extends SharedDemoService {
     void promtoolAcceptsTheRulesAndEveryUnitTestPasses() throws Exception {
         List<String> check = new ArrayList<>(List.of("/usr/bin/promtool", "check", "rules"));
         files("rules").forEach(f -> check.add(ALERTS.relativize(f).toString()));
-        Result checked = run(check.toArray(String[]::new));
+        LocalBinary.Result checked = run(check.toArray(String[]::new));
         assertThat(checked.exit()).as(checked.output()).isZero();
 
         List<String> test = new ArrayList<>(List.of("/usr/bin/promtool", "test", "rules"));
         files("tests").forEach(f -> test.add(ALERTS.relativize(f).toString()));
-        Result tested = run(test.toArray(String[]::new));
+        LocalBinary.Result tested = run(test.toArray(String[]::new));
         assertThat(tested.exit()).as(tested.output()).isZero();
         assertThat(tested.output().split("SUCCESS", -1)).hasSize(files("tests").size() + 1);
     }
@@ -124,12 +117,12 @@ class AlertRulesIT extends SharedDemoService {
         "alertname=CardwatchDeliverySlow severity=warning platform=shop,      chat",
         "alertname=CardwatchWatchdog severity=info,                           heartbeat"})
     void amtoolAcceptsTheAlertmanagerConfigAndRoutesBySeverity(String labels, String receiver) throws Exception {
-        Result checked = run("/usr/bin/amtool", "check-config", "alertmanager.yml");
+        LocalBinary.Result checked = run("/usr/bin/amtool", "check-config", "alertmanager.yml");
         assertThat(checked.exit()).as(checked.output()).isZero();
         List<String> command = new ArrayList<>(List.of("/usr/bin/amtool", "config", "routes", "test",
                 "--config.file=alertmanager.yml"));
         command.addAll(List.of(labels.split(" ")));
-        Result routed = run(command.toArray(String[]::new));
+        LocalBinary.Result routed = run(command.toArray(String[]::new));
         String[] lines = routed.output().strip().split("\n"); // amtool may warn about flags first
         assertThat(lines[lines.length - 1].strip()).as(routed.output()).isEqualTo(receiver);
     }

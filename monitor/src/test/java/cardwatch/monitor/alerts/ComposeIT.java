@@ -2,6 +2,7 @@ package cardwatch.monitor.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cardwatch.monitor.support.LocalBinary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,17 +20,10 @@ class ComposeIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path COMPOSE = ROOT.resolve("compose");
 
-    private static AlertRulesIT.Result run(Path dir, String... command) throws Exception {
-        assertThat(Files.isExecutable(Path.of(command[0])))
-                .as(command[0] + " (apt-get install -y docker-compose prometheus)").isTrue();
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return new AlertRulesIT.Result(process.waitFor(), output);
-    }
-
     @Test
     void theComposeFileValidatesAndHoldsTheWholeStack() throws Exception {
-        AlertRulesIT.Result config = run(COMPOSE, "/usr/bin/docker-compose", "-f", "docker-compose.yml", "config");
+        LocalBinary.Result config = LocalBinary.run(COMPOSE, "/usr/bin/docker-compose", "-f", "docker-compose.yml",
+                "config");
         assertThat(config.exit()).as(config.output()).isZero();
         JsonNode stack = YAMLMapper.builder().build().readTree(config.output());
         assertThat(stack.path("services").propertyNames()).containsExactlyInAnyOrder("monitor", "postgres",
@@ -65,7 +59,8 @@ class ComposeIT {
         for (String path : mounted) {
             assertThat(COMPOSE.resolve(path).normalize()).as(path).exists();
         }
-        AlertRulesIT.Result checked = run(COMPOSE, "/usr/bin/promtool", "check", "config", "prometheus.yml");
+        LocalBinary.Result checked = LocalBinary.run(COMPOSE, "/usr/bin/promtool", "check", "config",
+                "prometheus.yml");
         assertThat(checked.exit()).as(checked.output()).isZero();
     }
 }

@@ -90,29 +90,11 @@ class DashboardsIT extends SharedDemoService {
 
     static LocalBinary prometheus(int port) throws Exception {
         if (prometheus == null) {
-            StringBuilder rules = new StringBuilder();
             try (Stream<Path> files = Files.list(ROOT.resolve("alerts/rules"))) {
-                files.sorted().forEach(f -> rules.append("  - ").append(f).append('\n'));
+                prometheus = LocalBinary.prometheus(files.sorted().toList(), 0,
+                        "cardwatch /actuator/prometheus 127.0.0.1:" + port,
+                        "simulator /demo/simulator-metrics 127.0.0.1:" + port);
             }
-            String config = """
-                    global:
-                      scrape_interval: 2s
-                      evaluation_interval: 2s
-                    rule_files:
-                    %s
-                    scrape_configs:
-                      - job_name: cardwatch
-                        metrics_path: /actuator/prometheus
-                        static_configs:
-                          - targets: ["127.0.0.1:%d"]
-                      - job_name: simulator
-                        metrics_path: /demo/simulator-metrics
-                        static_configs:
-                          - targets: ["127.0.0.1:%d"]
-                    """.formatted(rules, port, port);
-            prometheus = LocalBinary.start("/usr/bin/prometheus", List.of("--config.file=prometheus.yml",
-                    "--storage.tsdb.path={dir}/data", "--web.listen-address=127.0.0.1:{port}"), "/-/ready",
-                    "prometheus.yml", config);
         }
         return prometheus;
     }

@@ -96,6 +96,44 @@ public final class LocalBinary implements AutoCloseable {
         throw new IllegalStateException("not ready within 30 s:\n" + Files.readString(log));
     }
 
+    /** What a command printed (stdout and stderr together) and how it exited. */
+    public record Result(int exit, String output) {
+    }
+
+    /** Runs a command in {@code dir} to its end; a missing program fails naming the Debian packages to install. */
+    public static Result run(Path dir, String... command) throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of(command[0]))) {
+            throw new IllegalStateException(command[0] + " is not installed: run `apt-get install -y prometheus "
+                    + "prometheus-alertmanager docker-compose` (the CI script .ci/run does)");
+        }
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Result(process.waitFor(), output);
+    }
+
+    /**
+     * A real Prometheus evaluating {@code ruleFiles} every 2 s and scraping, every 2 s, each job given as
+     * {@code "name metrics-path host:port"}; alerts go to Alertmanager at {@code alertmanagerPort} unless it is 0.
+     */
+    public static LocalBinary prometheus(List<Path> ruleFiles, int alertmanagerPort, String... jobs)
+            throws IOException, InterruptedException {
+        StringBuilder config = new StringBuilder("global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\n"
+                + "rule_files:\n");
+        ruleFiles.forEach(f -> config.append("  - ").append(f.toAbsolutePath()).append('\n'));
+        if (alertmanagerPort != 0) {
+            config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:")
+                    .append(alertmanagerPort).append("\"]\n");
+        }
+        config.append("scrape_configs:\n");
+        for (String job : jobs) {
+            String[] parts = job.split(" ");
+            config.append("  - job_name: ").append(parts[0]).append("\n    metrics_path: ").append(parts[1])
+                    .append("\n    static_configs:\n      - targets: [\"").append(parts[2]).append("\"]\n");
+        }
+        return start("/usr/bin/prometheus", List.of("--config.file=prometheus.yml", "--storage.tsdb.path={dir}/data",
+                "--web.listen-address=127.0.0.1:{port}"), "/-/ready", "prometheus.yml", config.toString());
+    }
+
     /** POSTs JSON to the binary's HTTP API and returns the status code. */
     public int postJson(String path, String json) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
