@@ -39,11 +39,15 @@ import java.util.stream.Collectors;
 import org.quartz.CronExpression;
 import org.springframework.boot.convert.DurationStyle;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -124,28 +128,101 @@ public final class PlatformConfigLoader {
             }
         }
         List<PlatformEntry> entries = new ArrayList<>();
+        List<Map<String, String>> parseProblems = new ArrayList<>();
         int index = 0;
         for (JsonNode node : root.path("platforms")) {
             index++;
             String who = node.path("id").isString() ? "platform '" + node.path("id").asString() + "'"
                     : "platform #" + index;
+            FieldProblems found = new FieldProblems();
             try {
-                entries.add(YAML.treeToValue(node, PlatformEntry.class));
-            } catch (UnrecognizedPropertyException e) {
-                problems.add(source + ": " + who + ", field '" + path(e) + "': unknown field");
-            } catch (InvalidFormatException e) {
-                String expected = Number.class.isAssignableFrom(e.getTargetType()) ? "a number"
-                        : "a " + e.getTargetType().getSimpleName();
-                problems.add(source + ": " + who + ", field '" + path(e) + "': '" + e.getValue() + "' is not "
-                        + expected);
+                entries.add(YAML.readerFor(PlatformEntry.class).withHandler(found).readValue(node));
+                parseProblems.add(found.byField);
             } catch (JacksonException e) {
+                found.byField.forEach((field, problem) -> problems.add(source + ": " + who + ", field '" + field
+                        + "': " + problem));
                 problems.add(source + ": " + who + ", field '" + path(e) + "': " + e.getOriginalMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new PlatformConfigException(problems);
+        try {
+            List<Platform> platforms = validate(source, entries, parseProblems);
+            if (problems.isEmpty()) {
+                return platforms;
+            }
+        } catch (PlatformConfigException e) {
+            problems.addAll(e.problems());
         }
-        return validate(source, entries);
+        throw new PlatformConfigException(problems);
+    }
+
+    /**
+     * Reading one platform entry: an unknown field or a value of the wrong type is noted with its path and skipped,
+     * so that every other problem of the file is still found and reported with it, in one start.
+     */
+    private static final class FieldProblems extends DeserializationProblemHandler {
+        final Map<String, String> byField = new LinkedHashMap<>();
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
+                ValueDeserializer<?> deserializer, Object bean, String name) {
+            byField.putIfAbsent(field(parser.streamReadContext().pathAsPointer(), name), "unknown field");
+            parser.skipChildren();
+            return true;
+        }
+
+        @Override
+        public Object handleWeirdStringValue(DeserializationContext context, Class<?> type, String value,
+                String message) {
+            byField.putIfAbsent(field(context.getParser().streamReadContext().pathAsPointer(), null),
+                    "'" + value + "' is not " + expected(type));
+            return null;
+        }
+
+        @Override
+        public Object handleUnexpectedToken(DeserializationContext context, JavaType type, JsonToken token,
+                JsonParser parser, String message) {
+            byField.putIfAbsent(field(parser.streamReadContext().pathAsPointer(), null),
+                    "expected " + expected(type.getRawClass()) + ", found " + found(token));
+            parser.skipChildren();
+            return null;
+        }
+
+        private static String expected(Class<?> type) {
+            if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+                return "a number";
+            }
+            if (type == String.class) {
+                return "a text";
+            }
+            if (java.util.Collection.class.isAssignableFrom(type)) {
+                return "a list";
+            }
+            return Map.class.isAssignableFrom(type) || type.isRecord() ? "a block of fields" : "a " + type.getSimpleName();
+        }
+
+        private static String found(JsonToken token) {
+            return switch (token) {
+                case START_ARRAY -> "a list";
+                case START_OBJECT -> "a block of fields";
+                default -> "a single value";
+            };
+        }
+
+        /** A JSON pointer (/product/colour, /maintenance/0/cron) as the field names of the messages. */
+        private static String field(tools.jackson.core.JsonPointer pointer, String last) {
+            StringBuilder out = new StringBuilder();
+            for (tools.jackson.core.JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
+                if (p.mayMatchElement()) {
+                    out.append('[').append(p.getMatchingIndex()).append(']');
+                } else {
+                    out.append(out.isEmpty() ? "" : ".").append(p.getMatchingProperty());
+                }
+            }
+            if (last != null && !out.toString().endsWith(last)) {
+                out.append(out.isEmpty() ? "" : ".").append(last);
+            }
+            return out.toString();
+        }
     }
 
     private static String path(JacksonException e) {
@@ -156,6 +233,14 @@ public final class PlatformConfigLoader {
 
     /** Validates entries that came from {@code source} (a file, or the demo). */
     public List<Platform> validate(String source, List<PlatformEntry> entries) {
+        return validate(source, entries, List.of());
+    }
+
+    /**
+     * Validates entries whose reading already found {@code parseProblems} (per entry, by field): those come first in
+     * the report, and the same fields are not reported again (a value that could not be read is not also "required").
+     */
+    private List<Platform> validate(String source, List<PlatformEntry> entries, List<Map<String, String>> parseProblems) {
         List<String> problems = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         List<Platform> platforms = new ArrayList<>();
@@ -163,13 +248,16 @@ public final class PlatformConfigLoader {
             PlatformEntry entry = entries.get(i);
             String who = entry.id() == null || entry.id().isBlank() ? "platform #" + (i + 1)
                     : "platform '" + entry.id() + "'";
-            Problems p = new Problems(source + ": " + who, problems);
+            Map<String, String> known = i < parseProblems.size() ? parseProblems.get(i) : Map.of();
+            Problems p = new Problems(source + ": " + who, problems, known.keySet());
+            known.forEach(p::add);
+            boolean readable = known.isEmpty();
             Integer first = entry.id() == null ? null : seen.putIfAbsent(entry.id(), i + 1);
             if (first != null) {
                 p.add("id", "duplicate id, already used by platform #" + first);
             }
             Platform platform = validate(entry, p);
-            if (platform != null) {
+            if (platform != null && readable) {
                 platforms.add(platform);
             }
         }
@@ -683,16 +771,23 @@ public final class PlatformConfigLoader {
     private static final class Problems {
         private final String prefix;
         private final List<String> sink;
+        private final Set<String> unread;
+        private final Set<String> reported = new java.util.HashSet<>();
         private int count;
 
-        Problems(String prefix, List<String> sink) {
+        Problems(String prefix, List<String> sink, Set<String> unread) {
             this.prefix = prefix;
             this.sink = sink;
+            this.unread = Set.copyOf(unread);
         }
 
+        /** Notes a problem; a field whose value could not be read is reported once, for that. */
         void add(String field, String problem) {
-            sink.add(prefix + ", field '" + field + "': " + problem);
             count++;
+            if (unread.contains(field) && !reported.add(field)) {
+                return;
+            }
+            sink.add(prefix + ", field '" + field + "': " + problem);
         }
 
         int count() {

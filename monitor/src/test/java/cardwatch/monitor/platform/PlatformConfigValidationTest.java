@@ -83,6 +83,22 @@ class PlatformConfigValidationTest {
     }
 
     @Test
+    void anUnknownKeyIsReportedWithEveryOtherProblemOfTheFile() {
+        Path path = Path.of(DIR + "every-problem-at-once.yml");
+        assertThatThrownBy(() -> loader().load(path))
+                .satisfies(e -> assertThat(((PlatformConfigException) e).problems()).containsExactly(
+                        path + ": platform 'good-shop', field 'product.colour': unknown field",
+                        path + ": platform 'good-shop', field 'schedule.purchase.splay': unknown field",
+                        path + ": platform 'good-shop', field 'protocol': unknown protocol 'paypal' (known: acg-faka, dujiaoka, generic, sup, yrapi)",
+                        path + ": platform 'good-shop', field 'product.price-cap': 50.00 yuan is above the "
+                                + "per-purchase cap of 10.00 yuan (cardwatch.purchase.max-price)",
+                        path + ": platform 'other-shop', field 'product.price-cap': 'cheap' is not a number",
+                        path + ": platform 'other-shop', field 'maintenance[0].reason': unknown field",
+                        path + ": platform 'other-shop', field 'deadlines.confirm': 'soon' is not a duration "
+                                + "(examples: 30s, 15m, 1h)"));
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         Path path = Path.of(DIR + "no-such-file.yml");
         assertThatThrownBy(() -> loader().load(path)).hasMessage(path + ": file not found");
