@@ -83,10 +83,10 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
      * one of another domain, none, no footer, a made-up province, a personal filing.
      */
     private static final Map<String, List<String>> FILINGS = Map.ofEntries(
-            Map.entry("reliable", List.of("京ICP备12345678号-1", "稳定网络科技有限公司", "企业", "京ICP备12345678号")),
+            Map.entry("reliable", List.of("京ICP备16032877号-1", "稳定网络科技有限公司", "企业", "京ICP备16032877号")),
             Map.entry("slow", List.of("沪ICP备2021012345号-2", "上海慢速信息技术有限公司", "企业", "沪ICP备2021012345号")),
             Map.entry("notify-lost", List.of("", "", "", "")),
-            Map.entry("stuck", List.of("京ICP备87654321号-1", "北京卡单科技有限公司", "企业", "京ICP备11112222号")),
+            Map.entry("stuck", List.of("京ICP备18260547号-1", "北京卡单科技有限公司", "企业", "京ICP备11112222号")),
             Map.entry("out-of-stock", List.of("粤ICP备13572468号-1", "", "", "")),
             Map.entry("risk", List.of("贵ICP备20230001号-1", "", "", "")),
             Map.entry("malformed", List.of("浙ICP备20240012号-1", "王小明", "个人", "浙ICP备20240012号")),

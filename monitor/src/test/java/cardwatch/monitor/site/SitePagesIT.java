@@ -157,7 +157,7 @@ class SitePagesIT extends SharedDemoService {
         assertThat(today.selectFirst(".visually-hidden").text()).matches("\\d{4}-\\d{2}-\\d{2}: .*\\(\\d+/\\d+\\)");
         assertThat(zh.selectFirst("svg.chart title").text()).isEqualTo("到账时间");
         assertThat(zh.select("table.components tbody th").eachText()).contains("购买可靠性", "到账速度");
-        assertThat(zh.select("dl.record dd").eachText()).contains("京ICP备12345678号-1", "稳定网络科技有限公司");
+        assertThat(zh.select("dl.record dd").eachText()).contains("京ICP备16032877号-1", "稳定网络科技有限公司");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Document down = page("/platforms/down");

@@ -239,9 +239,9 @@ class DemoServiceIT extends SharedDemoService {
             }
         });
         JsonNode reliable = JSON.readTree(client().get("/api/v1/platforms/reliable/icp").body());
-        assertThat(reliable.path("number").asString()).isEqualTo("京ICP备12345678号-1");
+        assertThat(reliable.path("number").asString()).isEqualTo("京ICP备16032877号-1");
         assertThat(reliable.path("record").path("unit_name").asString()).isEqualTo("稳定网络科技有限公司");
-        assertThat(reliable.path("footer").asString()).contains("京ICP备12345678号-1");
+        assertThat(reliable.path("footer").asString()).contains("京ICP备16032877号-1");
         JsonNode personal = JSON.readTree(client().get("/api/v1/platforms/malformed/icp").body());
         assertThat(personal.path("personalFiling").asBoolean()).isTrue();
         assertThat(metrics()).contains("cardwatch_icp_status{platform=\"reliable\",status=\"valid\"} 1.0")

@@ -80,6 +80,11 @@ public final class IcpProbe implements Probe {
             facts.put("personal_filing", String.valueOf("个人".equals(record.natureName())));
         }
         String suspicion = filing == null ? null : IcpFooter.suspicion(filing);
+        if (finding != null && !finding.placeholders().isEmpty()) {
+            facts.put("placeholder", finding.placeholders().get(0));
+            return verdict("suspicious", "the footer shows " + String.join(", ", finding.placeholders())
+                    + ": a stand-in, not a number", facts);
+        }
         if (filing == null) {
             return verdict("footer_missing", "the page shows no filing number", facts);
         }

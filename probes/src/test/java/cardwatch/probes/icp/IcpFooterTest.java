@@ -62,10 +62,68 @@ class IcpFooterTest {
             云ICP备12345678号    | '云' is no province abbreviation a filing uses
             京ICP备00000000号    | 00000000 is a placeholder number
             粤ICP备66666666号    | 66666666 is a placeholder number
-            京ICP备123456789号   | 123456789 is neither an 8-digit nor a 10-digit year-prefixed number
+            京ICP备123456789号   | 123456789 is a run of consecutive digits, a placeholder
+            京ICP备87654321号    | 87654321 is a run of consecutive digits, a placeholder
+            京ICP备163487722号   | 163487722 is neither an 8-digit nor a 10-digit year-prefixed number
+            京ICP证1000001号     | 1000001 has 7 digits; ICP证 numbers have 6
             """)
     void madeUpNumbersAreSuspicious(String text, String why) {
         assertThat(IcpFooter.suspicion(IcpFooter.read("<p>" + text + "</p>").filing())).isEqualTo(why);
+    }
+
+    /**
+     * Footers as they appear on public pages and in site templates (the placeholders are what templates ship and
+     * careless sites publish): a real number is read, a stand-in or a made-up number is suspicious, never missing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            X run                              | <span>京ICP备XXXXXXXX号</span>                                  | placeholder 京ICP备XXXXXXXX号
+            X run with an X suffix             | <p>如：京ICP备XXXXXXXX号-X</p>                                  | placeholder 京ICP备XXXXXXXX号-X
+            lower-case x                       | <span>京ICP备xxxxxxx号</span>                                   | placeholder 京ICP备xxxxxxx号
+            lower-case x, 10 of them           | <a href=''>京ICP备xxxxxxxxxx号 </a>                             | placeholder 京ICP备xxxxxxxxxx号
+            x with a site suffix               | <p>沪ICP备xxxxx号-6</p>                                         | placeholder 沪ICP备xxxxx号-6
+            upper-case X, suffix -1            | <p>琼ICP备XXXXXXXX号-1</p>                                      | placeholder 琼ICP备XXXXXXXX号-1
+            lower-case icp                     | <p>备案号：粤icp备XXXXXXX号-1</p>                               | placeholder 粤icp备XXXXXXX号-1
+            asterisks                          | <a>京ICP备*****号</a>                                           | placeholder 京ICP备*****号
+            asterisks and digits               | <a>沪ICP备****1号</a>                                           | placeholder 沪ICP备****1号
+            full-width asterisks               | <p>京ICP备＊＊＊＊＊＊＊＊号</p>                                | placeholder 京ICP备********号
+            licence with asterisks             | <a>京ICP证0******9号</a>                                        | placeholder 京ICP证0******9号
+            licence with multiplication signs  | <span>粤ICP证××××××号</span>                                    | placeholder 粤ICP证××××××号
+            licence half written               | <p>粤ICP证0301xx号&emsp;不良信息举报</p>                        | placeholder 粤ICP证0301xx号
+            licence of X beside a real 备案    | <p>京ICP备16032877号 电信增值业务许可证：粤ICP证XXXXXX号</p>     | placeholder 粤ICP证XXXXXX号
+            blanks where the number goes       | <p>京ICP备&nbsp;&nbsp;&nbsp;&nbsp;号</p>                        | placeholder 京ICP备 号
+            underscores                        | <p>京ICP备________号</p>                                        | placeholder 京ICP备________号
+            ascending 备案                      | <p>京ICP备12345678号-1</p>                                      | suspicious 12345678 is a run of consecutive digits, a placeholder
+            ascending, nine digits             | <p>浙ICP备123456789号-3 浙ICP证123456789号</p>                  | suspicious 123456789 is a run of consecutive digits, a placeholder
+            descending 备案                     | <p>沪ICP备87654321号</p>                                        | suspicious 87654321 is a run of consecutive digits, a placeholder
+            licence of zeros                   | <p>沪ICP证000000号&nbsp;经营许可证编号</p>                        | suspicious 000000 is a placeholder number
+            licence of 7 digits                | <div>All Rights Reserved. 沪ICP证1000001号</div>                | suspicious 1000001 has 7 digits; ICP证 numbers have 6
+            licence of 8 digits                | <a>沪ICP证08115529号</a>                                        | suspicious 08115529 has 8 digits; ICP证 numbers have 6
+            licence of 8 digits, another       | <p>版权所有 粤ICP证10096890号</p>                               | suspicious 10096890 has 8 digits; ICP证 numbers have 6
+            real licence                       | <p>ICP备案证书号:京ICP证070359号</p>                             | filing 京ICP证070359号
+            real licence with its neighbours   | <p>京公网安备110105000655号　京ICP证041124号</p>                  | filing 京ICP证041124号
+            real licence in a MIIT link        | <a href='http://www.miibeian.gov.cn/'>京ICP证090254号</a>       | filing 京ICP证090254号
+            real licence without 号            | <li>粤ICP证060797 粤ICP备09082681-1 网络视听许可证0108268</li>  | filing 粤ICP备09082681号-1
+            real 备案 beside a B2 licence       | <p>沪ICP备13002172号-3沪ICP证：沪B2-20100043</p>                 | filing 沪ICP备13002172号-3
+            a B2 number under an ICP证 label   | <p>浙ICP证B2-20150235</p>                                       | none
+            real 备案 with a suffix, spaced     | <p>陕 ICP 备 15002899 号 - 4</p>                                | filing 陕ICP备15002899号-4
+            full-width digits                  | <p>苏ＩＣＰ备１９２８３７４６号－１</p>                            | filing 苏ICP备19283746号-1
+            10-digit year-prefixed             | <p>粤ICP备2021034512号-2</p>                                    | filing 粤ICP备2021034512号-2
+            """)
+    void placeholdersAndMadeUpNumbersAreSuspiciousNeverMissing(String name, String html, String expected) {
+        IcpFooter.Finding finding = IcpFooter.read(html);
+        IcpNumber filing = finding.filing();
+        String seen = !finding.placeholders().isEmpty() ? "placeholder " + finding.placeholders().get(0)
+                : filing == null ? "none"
+                : IcpFooter.suspicion(filing) != null ? "suspicious " + IcpFooter.suspicion(filing)
+                : "filing " + filing.text();
+        assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
+    void aB2LicenceUnderAnIcpLabelIsRead() {
+        assertThat(IcpFooter.read("<p>浙ICP证B2-20150235</p>").numbers()).extracting(IcpNumber::text)
+                .containsExactly("浙B2-20150235");
     }
 
     @Test

@@ -49,7 +49,7 @@ class IcpProbeTest {
         site = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         site.start();
         registry = SimulatedIcpRegistry.start(Clock.systemUTC())
-                .record("steady.example", "稳定网络科技有限公司", "企业", "京ICP备12345678号", "京ICP备12345678号-1")
+                .record("steady.example", "稳定网络科技有限公司", "企业", "京ICP备16032877号", "京ICP备16032877号-1")
                 .record("solo.example", "张三", "个人", "浙ICP备20240012号", "浙ICP备20240012号-1");
     }
 
@@ -76,13 +76,16 @@ class IcpProbeTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            valid, the footer matches the site's record    | 京ICP备12345678号-1  | steady.example | valid          | success
-            valid, the main licence without -N             | 京ICP备12345678号    | steady.example | valid          | success
-            another domain's number                        | 京ICP备87654321号-1  | steady.example | mismatch       | failure
+            valid, the footer matches the site's record    | 京ICP备16032877号-1  | steady.example | valid          | success
+            valid, the main licence without -N             | 京ICP备16032877号    | steady.example | valid          | success
+            another domain's number                        | 京ICP备18260547号-1  | steady.example | mismatch       | failure
             no record for the domain                       | 沪ICP备11223344号-1  | fly.example    | not_found      | failure
             no number on the page                          |                      | steady.example | footer_missing | failure
-            a province filings never use                   | 贵ICP备12345678号-1  | steady.example | suspicious     | failure
+            a province filings never use                   | 贵ICP备16032877号-1  | steady.example | suspicious     | failure
             a placeholder number                           | 京ICP备00000000号    | steady.example | suspicious     | failure
+            X where the number should be                   | 京ICP备XXXXXXXX号-1  | steady.example | suspicious     | failure
+            an ascending run                               | 京ICP备12345678号    | steady.example | suspicious     | failure
+            a licence number of a length never issued      | 京ICP证1000001号     | steady.example | suspicious     | failure
             """)
     void givesTheStatus(String name, String number, String domain, String status, String outcome) throws Exception {
         ProbeResult result = probe(SimulatedIcpRegistry.footer(number), domain, miit());
@@ -104,7 +107,7 @@ class IcpProbeTest {
     @Test
     void aWafPageIsALookupErrorNeverNotFound() throws Exception {
         registry.waf(true);
-        ProbeResult result = probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", miit());
+        ProbeResult result = probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", miit());
 
         assertThat(result.facts()).containsEntry("status", "lookup_error");
         assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
@@ -118,7 +121,7 @@ class IcpProbeTest {
             closed = socket.getLocalPort();
         }
         MiitRegistry gone = new MiitRegistry(URI.create("http://127.0.0.1:" + closed + "/"), ARITHMETIC);
-        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", gone).facts())
+        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", gone).facts())
                 .containsEntry("status", "lookup_error");
 
         WireMockServer slow = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -127,7 +130,7 @@ class IcpProbeTest {
             slow.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                     com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(aResponse().withFixedDelay(3000)));
             MiitRegistry sleepy = new MiitRegistry(URI.create(slow.baseUrl() + "/"), ARITHMETIC);
-            ProbeResult result = probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", sleepy);
+            ProbeResult result = probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", sleepy);
             assertThat(result.facts()).containsEntry("status", "lookup_error");
             assertThat(result.evidence()).contains("timeout");
         } finally {
@@ -138,11 +141,11 @@ class IcpProbeTest {
     @Test
     void anExpiredTokenIsRefreshedOnceAndTheLookupGoesThrough() throws Exception {
         MiitRegistry miit = miit();
-        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", miit).facts())
+        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", miit).facts())
                 .containsEntry("status", "valid");
         registry.expireTokens();
 
-        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", miit).facts())
+        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", miit).facts())
                 .containsEntry("status", "valid");
         assertThat(registry.auths()).isEqualTo(2);
     }
@@ -150,10 +153,10 @@ class IcpProbeTest {
     @Test
     void answersAreCachedSoTheRegistryIsAskedOnce() throws Exception {
         IcpRegistry cached = new CachedRegistry(miit(), Duration.ofDays(7), 30);
-        probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", cached);
+        probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", cached);
         registry.waf(true);
 
-        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备12345678号-1"), "steady.example", cached).facts())
+        assertThat(probe(SimulatedIcpRegistry.footer("京ICP备16032877号-1"), "steady.example", cached).facts())
                 .as("the cached record answers while the registry is walled off").containsEntry("status", "valid");
         assertThat(registry.auths()).isEqualTo(1);
     }
