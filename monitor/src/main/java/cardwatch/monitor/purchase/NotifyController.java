@@ -3,12 +3,12 @@ package cardwatch.monitor.purchase;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.probes.http.TextDecoding;
 import cardwatch.probes.purchase.Notify;
 import cardwatch.probes.purchase.NotifyInbox;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -74,29 +74,29 @@ class NotifyController {
 
     /**
      * The notify's parameters, decoded here rather than by the container: the charset the request declares, else
-     * the protocol's own (GBK peers rarely declare theirs), never a forced UTF-8.
+     * the protocol's own (GBK peers rarely declare theirs), else UTF-8 when the bytes are valid UTF-8 and GB18030 when
+     * not; never a forced UTF-8.
      */
     static Map<String, String> parameters(HttpServletRequest request, Charset protocolCharset) throws IOException {
-        Charset charset = protocolCharset;
+        Charset declared = null;
         String type = request.getContentType();
         if (type != null) {
             try {
-                charset = MediaType.parseMediaType(type).getCharset() != null
-                        ? MediaType.parseMediaType(type).getCharset() : protocolCharset;
+                declared = MediaType.parseMediaType(type).getCharset();
             } catch (IllegalArgumentException e) {
-                charset = protocolCharset;
+                declared = null;
             }
         }
         Map<String, String> form = new LinkedHashMap<>();
-        decode(request.getQueryString(), charset, form);
+        decode(request.getQueryString(), declared, protocolCharset, form);
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             byte[] body = request.getInputStream().readNBytes(MAX_BODY);
-            decode(new String(body, StandardCharsets.ISO_8859_1), charset, form);
+            decode(new String(body, StandardCharsets.ISO_8859_1), declared, protocolCharset, form);
         }
         return form;
     }
 
-    private static void decode(String pairs, Charset charset, Map<String, String> into) {
+    private static void decode(String pairs, Charset declared, Charset expected, Map<String, String> into) {
         if (pairs == null || pairs.isEmpty()) {
             return;
         }
@@ -104,11 +104,28 @@ class NotifyController {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                into.putIfAbsent(URLDecoder.decode(key, charset), URLDecoder.decode(value, charset));
-            } catch (IllegalArgumentException e) {
-                into.putIfAbsent(key, value);
+            into.putIfAbsent(TextDecoding.decode(percentDecoded(key), declared, expected),
+                    TextDecoding.decode(percentDecoded(value), declared, expected));
+        }
+    }
+
+    /** The bytes behind a form value: %XX as its byte, + as a space; a stray % is kept as it is. */
+    static byte[] percentDecoded(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int hi = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+            int lo = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+            if (c == '%' && hi >= 0 && lo >= 0) {
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else if (c == '+') {
+                out.write(' ');
+            } else {
+                byte[] raw = String.valueOf(c).getBytes(StandardCharsets.ISO_8859_1);
+                out.write(raw, 0, raw.length);
             }
         }
+        return out.toByteArray();
     }
 }

@@ -68,7 +68,7 @@ public final class HttpTransport {
 
     /**
      * POSTs a form encoded in {@code charset} and reads the answer; an answer that declares no charset is read in
-     * the same one (GBK peers rarely declare theirs).
+     * the same one (GBK peers rarely declare theirs), or, for UTF-8, as UTF-8 when it is valid and GB18030 when not.
      */
     public HttpAnswer postForm(URI url, Map<String, String> form, Charset charset) throws TransportException {
         FormBody.Builder body = new FormBody.Builder(charset);
@@ -247,9 +247,12 @@ public final class HttpTransport {
             throw new TransportException(TransportException.Kind.TOO_LARGE,
                     "answer larger than " + cap + " bytes", null);
         }
+        if (fallback == RAW) {
+            return source.getBuffer().readString(RAW);
+        }
         MediaType type = body.contentType();
-        Charset charset = fallback == RAW || type == null ? fallback : type.charset(fallback);
-        return source.getBuffer().readString(charset);
+        return TextDecoding.decode(source.getBuffer().readByteArray(), type == null ? null : type.charset(null),
+                fallback);
     }
 
     private static TransportException classify(IOException e, boolean connected) {

@@ -1,9 +1,7 @@
 package cardwatch.probes.icp;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import cardwatch.probes.http.TextDecoding;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -28,15 +26,7 @@ public final class PageText {
             Matcher m = META.matcher(head);
             declared = m.find() ? charset("charset=" + m.group(1)) : null;
         }
-        if (declared != null) {
-            return new String(body, declared);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(body, Charset.forName("GB18030"));
-        }
+        return TextDecoding.decode(body, declared, StandardCharsets.UTF_8);
     }
 
     private static Charset charset(String contentType) {

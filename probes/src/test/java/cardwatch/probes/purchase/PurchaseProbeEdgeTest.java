@@ -93,6 +93,18 @@ class PurchaseProbeEdgeTest extends BenchTest {
     }
 
     @Test
+    void aGbkRefusalWithoutACharsetIsReadAsChineseAndClassified() throws Exception {
+        byte[] gbk = "{\"errno\":1,\"errmsg\":\"商品库存不足\"}".getBytes(java.nio.charset.Charset.forName("GBK"));
+        platform.stubFor(post(urlPathEqualTo("/yrapi.php/index/recharge"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(gbk)));
+
+        ProbeResult result = bench.run(ProbeBench.platform(base(), ProbeBench.API_KEY), "CWGBK1");
+
+        assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.OUT_OF_STOCK);
+        assertThat(result.evidence()).isEqualTo("商品库存不足");
+    }
+
+    @Test
     void aRedirectToAnotherHostIsNeverFollowed() throws Exception {
         platform.stubFor(post(urlPathEqualTo("/yrapi.php/index/recharge")).willReturn(aResponse().withStatus(307)
                 .withHeader("Location", "http://localhost:" + otherHost.port() + "/steal")));
