@@ -6,6 +6,13 @@ import java.util.Locale;
 public enum Flag {
     /** The final state was seen only by query: the platform's async notify never came. */
     NOTIFY_MISSING,
+    /** A signed notify and the platform's own query disagree about the order's final state. */
+    NOTIFY_CONFLICT,
+    /**
+     * An availability check whose first request failed was tried again at once: it succeeded (a blip) or failed too.
+     * Both requests are evidence.
+     */
+    RETRIED,
     REFUND_PENDING,
     REFUNDED,
     NOT_REFUNDED;

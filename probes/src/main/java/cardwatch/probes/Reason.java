@@ -18,6 +18,12 @@ public enum Reason {
     OUT_OF_STOCK(Outcome.FAILURE),
     RISK_REJECTED(Outcome.FAILURE),
     TIMEOUT(Outcome.FAILURE),
+    /** The platform's name did not resolve (NXDOMAIN) while other hosts answered: the site is gone or misconfigured. */
+    DNS_FAILED(Outcome.FAILURE),
+    /** Nothing accepted the connection (refused, no route) while other hosts answered. */
+    CONNECT_FAILED(Outcome.FAILURE),
+    /** The TLS handshake failed or the certificate is not valid (expired, wrong name, untrusted). */
+    TLS_FAILED(Outcome.FAILURE),
     HTTP_ERROR(Outcome.FAILURE),
     PROTOCOL_ERROR(Outcome.FAILURE),
     MAINTENANCE(Outcome.FAILURE),
@@ -27,6 +33,7 @@ public enum Reason {
     CONFIG(Outcome.ERROR),
     CREDENTIALS(Outcome.ERROR),
     BUDGET(Outcome.ERROR),
+    /** Cardwatch reached no host at all in the same minutes: our network, not the platform. */
     NETWORK(Outcome.ERROR),
     INTERNAL(Outcome.ERROR);
 

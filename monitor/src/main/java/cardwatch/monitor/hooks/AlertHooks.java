@@ -131,13 +131,19 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         return List.copyOf(channels.keySet());
     }
 
-    /** Queues the notice of an incident change for every channel; call it inside the incident's transaction. */
+    /** Queues the notice of an incident change for every channel, without words on why it opened. */
     public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
             Instant since, Instant at) {
+        enqueue(incidentId, event, platform, name, probe, cause, since, at, "");
+    }
+
+    /** Queues the notice of an incident change for every channel; call it inside the incident's transaction. */
+    public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
+            Instant since, Instant at, String why) {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
                 link(platform), language, "cardwatch-incident-" + incidentId,
-                "availability".equals(probe) ? "warning" : "critical");
+                "availability".equals(probe) ? "warning" : "critical", null, why);
         enqueue(notice, at);
     }
 

@@ -21,14 +21,20 @@ import java.time.format.DateTimeFormatter;
  * @param thread     the same for every message about one incident or alert (PagerDuty's dedup_key)
  * @param severity   critical (purchases, the self-check), warning (availability) or an alert's severity label
  * @param digest     for a group of notices sent as one message, its text; null otherwise
+ * @param why        why the incident opened, in the message's language ("4 次测试购买连续失败"); empty when unknown
  */
 public record Notice(String key, long incidentId, String event, String platform, String name, String probe,
         String cause, Instant since, Instant at, String link, String language, String thread, String severity,
-        String digest) {
+        String digest, String why) {
+
+    public Notice {
+        why = why == null ? "" : why;
+    }
 
     public Notice(String key, long incidentId, String event, String platform, String name, String probe, String cause,
             Instant since, Instant at, String link, String language, String thread, String severity) {
-        this(key, incidentId, event, platform, name, probe, cause, since, at, link, language, thread, severity, null);
+        this(key, incidentId, event, platform, name, probe, cause, since, at, link, language, thread, severity, null,
+                "");
     }
 
     /** Several notices as one message: a count, then each notice's text. */
@@ -40,7 +46,7 @@ public record Notice(String key, long incidentId, String event, String platform,
         notices.forEach(n -> text.append("\n\n").append(n.text()));
         return new Notice("group-" + first.key() + "-" + notices.size(), first.incidentId(), "group", first.platform(),
                 first.name(), first.probe(), first.cause(), first.since(), first.at(), first.link(), first.language(),
-                first.thread(), first.severity(), text.toString());
+                first.thread(), first.severity(), text.toString(), "");
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -70,11 +76,13 @@ public record Notice(String key, long incidentId, String event, String platform,
         }
         String since = TIME.format(this.since.atZone(SHANGHAI));
         if ("en".equals(language)) {
-            return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + cause + "\nSince: " + since
+            return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + cause
+                    + (why.isEmpty() ? "" : "\nWhy: " + why) + "\nSince: " + since
                     + " (Beijing time)" + (resolved() ? "\nResolved: " + TIME.format(at.atZone(SHANGHAI)) : "")
                     + "\nDetails: " + link;
         }
-        return title() + "\n平台：" + name + "（" + platform + "）\n原因：" + cause + "\n开始时间：" + since + "（北京时间）"
+        return title() + "\n平台：" + name + "（" + platform + "）\n原因：" + cause + (why.isEmpty() ? "" : "\n判断依据：" + why)
+                + "\n开始时间：" + since + "（北京时间）"
                 + (resolved() ? "\n恢复时间：" + TIME.format(at.atZone(SHANGHAI)) : "") + "\n详情：" + link;
     }
 

@@ -19,8 +19,22 @@ public class IncidentRepository {
     public record Event(Instant at, String kind, String reason) {
     }
 
+    /**
+     * @param whyZh why it opened, in Chinese ("4 次测试购买连续失败"); empty for incidents from before this was kept
+     * @param whyEn the same in English
+     */
     public record Incident(long id, String platform, String probe, String state, String cause, int failures,
-            Instant openedAt, Instant updatedAt, Instant resolvedAt, List<Event> timeline) {
+            Instant openedAt, Instant updatedAt, Instant resolvedAt, List<Event> timeline, String whyZh,
+            String whyEn, boolean resolveAnnounced, String reasons) {
+
+        /** Why it opened in the reader's language. */
+        public String why(boolean english) {
+            return english ? whyEn : whyZh;
+        }
+    }
+
+    /** A stored judged run, as incidents see it. */
+    public record StoredRun(Instant endedAt, IncidentTracker.Observation observation) {
     }
 
     private final JdbcClient jdbc;
@@ -30,32 +44,48 @@ public class IncidentRepository {
     }
 
     @Transactional
-    public long open(String platform, String probe, String reason, Instant at) {
+    public long open(String platform, String probe, String reason, Instant at, String whyZh, String whyEn) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into incident (platform_id, probe, state, cause, failures, opened_at, updated_at) "
-                + "values (?, ?, 'open', ?, 1, ?, ?)").params(platform, probe, reason, utc(at), utc(at))
+        jdbc.sql("insert into incident (platform_id, probe, state, cause, failures, opened_at, updated_at, why_zh, "
+                + "why_en, reasons) values (?, ?, 'open', ?, 1, ?, ?, ?, ?, ?)")
+                .params(platform, probe, reason, utc(at), utc(at), clip(whyZh), clip(whyEn), reason + ":1")
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         event(id, at, "opened", reason);
         return id;
     }
 
-    /** Another failure: the cause becomes the reason seen most often in this incident. */
+    /** The failures seen so far, their reasons ("timeout:12,http_error:3") and the most frequent one, the cause. */
+    public void failures(long id, int failures, String cause, String reasons, Instant at) {
+        jdbc.sql("update incident set cause = ?, failures = ?, reasons = ?, updated_at = ? where id = ?")
+                .params(cause, failures, reasons.length() <= 1000 ? reasons : reasons.substring(0, 1000), utc(at), id)
+                .update();
+    }
+
+    /** It failed again before its resolve was announced: the same incident is open once more. */
     @Transactional
-    public void failure(long id, String reason, Instant at, String kind) {
-        event(id, at, kind, reason);
-        String cause = jdbc.sql("select reason from incident_event where incident_id = ? and reason <> '' "
-                + "group by reason order by count(*) desc, max(at) desc limit 1").params(id).query(String.class)
-                .single();
-        jdbc.sql("update incident set state = 'open', cause = ?, failures = failures + 1, updated_at = ?, "
-                + "resolved_at = null where id = ?").params(cause, utc(at), id).update();
+    public void reopen(long id, String reason, Instant at) {
+        event(id, at, "reopened", reason);
+        jdbc.sql("update incident set state = 'open', updated_at = ?, resolved_at = null, resolve_announced = ? "
+                + "where id = ?").params(utc(at), true, id).update();
     }
 
     @Transactional
     public void resolve(long id, Instant at) {
+        resolve(id, at, true);
+    }
+
+    /** Resolves; {@code announced} false while the resolve's notice is held (see {@link #announced}). */
+    @Transactional
+    public void resolve(long id, Instant at, boolean announced) {
         event(id, at, "resolved", "");
-        jdbc.sql("update incident set state = 'resolved', updated_at = ?, resolved_at = ? where id = ?")
-                .params(utc(at), utc(at), id).update();
+        jdbc.sql("update incident set state = 'resolved', updated_at = ?, resolved_at = ?, resolve_announced = ? "
+                + "where id = ?").params(utc(at), utc(at), announced, id).update();
+    }
+
+    /** The held resolve of an incident has been announced. */
+    public void announced(long id) {
+        jdbc.sql("update incident set resolve_announced = ? where id = ?").params(true, id).update();
     }
 
     private void event(long id, Instant at, String kind, String reason) {
@@ -79,15 +109,17 @@ public class IncidentRepository {
     }
 
     /**
-     * The last {@code limit} judged runs of a platform's probe that ended after {@code after} (null: any), oldest
-     * first, true for a failure: runs that failed on our side and maintenance runs are not evidence.
+     * The last {@code limit} judged runs of a platform's probe, oldest first: runs that failed on our side and
+     * maintenance runs are not evidence.
      */
-    public List<Boolean> judgedRuns(String platform, String probe, Instant after, int limit) {
-        List<Boolean> newestFirst = new ArrayList<>(jdbc.sql("select outcome from probe_run where platform_id = ? "
-                + "and probe = ? and status = 'done' and outcome in ('success', 'failure') and reason <> 'maintenance' "
-                + "and ended_at > ? order by ended_at desc, id desc limit ?")
-                .params(platform, probe, utc(after == null ? Instant.EPOCH : after), limit)
-                .query((rs, i) -> "failure".equals(rs.getString(1))).list());
+    public List<StoredRun> judgedRuns(String platform, String probe, int limit) {
+        List<StoredRun> newestFirst = new ArrayList<>(jdbc.sql("select ended_at, outcome, flags from probe_run "
+                + "where platform_id = ? and probe = ? and status = 'done' and outcome in ('success', 'failure') "
+                + "and reason <> 'maintenance' order by ended_at desc, id desc limit ?")
+                .params(platform, probe, limit)
+                .query((rs, i) -> new StoredRun(instant(rs, "ended_at"), IncidentService.observation(
+                        "success".equals(rs.getString("outcome")), rs.getString("flags").contains("retried"))))
+                .list());
         java.util.Collections.reverse(newestFirst);
         return newestFirst;
     }
@@ -123,12 +155,17 @@ public class IncidentRepository {
     }
 
     private static final String SELECT = "select id, platform_id, probe, state, cause, failures, opened_at, updated_at, "
-            + "resolved_at from incident";
+            + "resolved_at, why_zh, why_en, resolve_announced, reasons from incident";
 
     private static Incident incident(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Incident(rs.getLong("id"), rs.getString("platform_id"), rs.getString("probe"), rs.getString("state"),
                 rs.getString("cause"), rs.getInt("failures"), instant(rs, "opened_at"), instant(rs, "updated_at"),
-                instant(rs, "resolved_at"), List.of());
+                instant(rs, "resolved_at"), List.of(), rs.getString("why_zh"), rs.getString("why_en"),
+                rs.getBoolean("resolve_announced"), rs.getString("reasons"));
+    }
+
+    private static String clip(String text) {
+        return text == null ? "" : text.length() <= 300 ? text : text.substring(0, 300);
     }
 
     private Incident withTimeline(Incident i) {
@@ -136,7 +173,7 @@ public class IncidentRepository {
                 + "order by at, id").params(i.id())
                 .query((rs, n) -> new Event(instant(rs, "at"), rs.getString("kind"), rs.getString("reason"))).list();
         return new Incident(i.id(), i.platform(), i.probe(), i.state(), i.cause(), i.failures(), i.openedAt(),
-                i.updatedAt(), i.resolvedAt(), timeline);
+                i.updatedAt(), i.resolvedAt(), timeline, i.whyZh(), i.whyEn(), i.resolveAnnounced(), i.reasons());
     }
 
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {

@@ -22,6 +22,14 @@ public final class MaintenanceWindow {
     private final Duration duration;
     private final String note;
     private final CronExpression expression;
+    /** The last answer and the stretch of time it holds for: runs ask about nearby moments, over and over. */
+    private volatile Known known;
+
+    private record Known(Instant from, Instant until, boolean covered) {
+        boolean holds(Instant at) {
+            return !at.isBefore(from) && at.isBefore(until);
+        }
+    }
 
     /** @throws ParseException when {@code cron} is not a Quartz cron expression */
     public MaintenanceWindow(String cron, Duration duration, String note, ZoneId zone) throws ParseException {
@@ -32,10 +40,27 @@ public final class MaintenanceWindow {
         this.expression.setTimeZone(TimeZone.getTimeZone(zone));
     }
 
-    /** Whether {@code at} falls in a window: one started at or before it and has not yet ended. */
+    /**
+     * Whether {@code at} falls in a window: one started at or before it and has not yet ended. The answer is kept with
+     * the time it holds for (until that window ends, or until the next one starts), so the schedule's many questions
+     * about the same hours cost one cron evaluation each.
+     */
     public boolean covers(Instant at) {
-        Date start = expression.getNextValidTimeAfter(Date.from(at.minus(duration)));
-        return start != null && !start.toInstant().isAfter(at);
+        Known last = known;
+        if (last != null && last.holds(at)) {
+            return last.covered();
+        }
+        Date found = expression.getNextValidTimeAfter(Date.from(at.minus(duration)));
+        Instant start = found == null ? null : found.toInstant();
+        Known now;
+        if (start != null && !start.isAfter(at)) {
+            now = new Known(start, start.plus(duration), true);
+        } else {
+            // no window covers at; one may end just before it: nothing is known before at itself
+            now = new Known(at, start == null ? Instant.MAX : start, false);
+        }
+        known = now;
+        return now.covered();
     }
 
     public String cron() {

@@ -36,6 +36,30 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
                 null, Map.of());
     }
 
+    /**
+     * The platform's own hosts, as {@code host:port}: its base URL, its storefront and API URLs and the pages its ICP
+     * footer is read from; never a payment gateway it may share with other platforms.
+     */
+    public java.util.Set<String> ownAuthorities() {
+        java.util.Set<URI> urls = new java.util.LinkedHashSet<>();
+        urls.add(baseUrl);
+        if (options.get(cardwatch.probes.availability.AvailabilitySpec.OPTION)
+                instanceof cardwatch.probes.availability.AvailabilitySpec availability) {
+            urls.addAll(availability.urls());
+        }
+        if (options.get(cardwatch.probes.icp.IcpSpec.OPTION) instanceof cardwatch.probes.icp.IcpSpec icp) {
+            urls.addAll(icp.pages());
+        }
+        java.util.Set<String> authorities = new java.util.LinkedHashSet<>();
+        for (URI url : urls) {
+            String authority = cardwatch.probes.http.Contacts.authority(url);
+            if (authority != null) {
+                authorities.add(authority);
+            }
+        }
+        return java.util.Set.copyOf(authorities);
+    }
+
     /** The maintenance window that covers {@code at}, if any. */
     public Optional<MaintenanceWindow> maintenanceAt(Instant at) {
         if (!(options.get(MaintenanceWindow.OPTION) instanceof List<?> windows)) {

@@ -11,7 +11,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** The one place that turns a probe's result into a row and meters. */
+/**
+ * The one place that turns a probe's result into a row and meters. Before it is stored, a result is judged: a
+ * failure to get through to the platform may turn out to be our own network's (see {@link Judge}).
+ */
 @Component
 public class RunRecorder {
 
@@ -21,30 +24,43 @@ public class RunRecorder {
     private final ProbeMeters meters;
     private final Clock clock;
     private final List<FindingSink> findings;
+    private final List<Judge> judges;
 
     /** Where findings beyond the verdict go (the ICP status, the trust score); none by default. */
     public interface FindingSink {
         void record(String platform, String probe, ProbeResult result, Instant at);
     }
 
+    /** Looks at a result before it is stored, with evidence the probe did not have; returns it, or a corrected one. */
+    public interface Judge {
+        ProbeResult judge(RunStart run, ProbeResult result, Instant ended);
+    }
+
     public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock) {
-        this(runs, meters, clock, List.of());
+        this(runs, meters, clock, List.of(), List.of());
     }
 
     @Autowired
-    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, ObjectProvider<FindingSink> findings) {
-        this(runs, meters, clock, findings.orderedStream().toList());
+    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, ObjectProvider<FindingSink> findings,
+            ObjectProvider<Judge> judges) {
+        this(runs, meters, clock, findings.orderedStream().toList(), judges.orderedStream().toList());
     }
 
-    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, List<FindingSink> findings) {
+    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, List<FindingSink> findings,
+            List<Judge> judges) {
         this.runs = runs;
         this.meters = meters;
         this.clock = clock;
         this.findings = List.copyOf(findings);
+        this.judges = List.copyOf(judges);
     }
 
-    public void record(RunStart run, ProbeResult result) {
+    public void record(RunStart run, ProbeResult probed) {
         Instant ended = clock.instant();
+        ProbeResult result = probed;
+        for (Judge judge : judges) {
+            result = judge.judge(run, result, ended);
+        }
         runs.finish(run, result, ended);
         meters.record(run.platform(), run.probe(), result, Duration.between(run.actualStart(), ended), ended);
         for (FindingSink sink : findings) {

@@ -85,6 +85,9 @@ public final class ScoreCalculator {
      * @param components  each component with evidence
      */
     public record Score(Double score, String grade, Map<String, Component> components) {
+
+        /** A platform that has never answered: nothing to grade. */
+        public static final Score UNVERIFIED = new Score(null, "?", Map.of());
     }
 
     private final Settings settings;

@@ -43,7 +43,10 @@ class ScoreController {
             body.put("platform", id);
             body.put("score", score.score());
             body.put("grade", score.grade());
-            body.put("grade_label", "?".equals(score.grade()) ? "证据不足 / insufficient evidence" : score.grade());
+            boolean verified = scores.verified(id);
+            body.put("verified", verified);
+            body.put("grade_label", !verified ? "尚未连通，未验证 / never reached, unverified"
+                    : "?".equals(score.grade()) ? "证据不足 / insufficient evidence" : score.grade());
             body.put("components", score.components());
             body.put("history", scores.evidence().history(id, HISTORY_DAYS));
             body.put("method", "/api/v1/score/method");

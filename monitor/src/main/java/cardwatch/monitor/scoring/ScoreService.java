@@ -1,5 +1,6 @@
 package cardwatch.monitor.scoring;
 
+import cardwatch.monitor.network.FirstContact;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.RunRecorder;
@@ -36,10 +37,13 @@ public class ScoreService implements RunRecorder.FindingSink {
     private final ScoreCalculator calculator;
     private final ZoneId zone;
     private final Clock clock;
+    private final FirstContact contact;
     private final Map<String, ScoreCalculator.Score> latest = new ConcurrentHashMap<>();
 
-    public ScoreService(PlatformCatalog catalog, ScoreEvidence evidence, CardwatchProperties properties, Clock clock) {
+    public ScoreService(PlatformCatalog catalog, ScoreEvidence evidence, CardwatchProperties properties, Clock clock,
+            FirstContact contact) {
         this.catalog = catalog;
+        this.contact = contact;
         this.evidence = evidence;
         this.calculator = new ScoreCalculator(settings(properties.score()));
         this.zone = ZoneId.of(properties.schedule().timeZone());
@@ -66,7 +70,8 @@ public class ScoreService implements RunRecorder.FindingSink {
 
     private ScoreCalculator.Score compute(Platform platform) {
         Instant now = clock.instant();
-        ScoreCalculator.Score score = calculator.score(evidence.read(platform.id(), now), now);
+        ScoreCalculator.Score score = contact.verified(platform.id())
+                ? calculator.score(evidence.read(platform.id(), now), now) : ScoreCalculator.Score.UNVERIFIED;
         latest.put(platform.id(), score);
         evidence.saveDaily(platform.id(), LocalDate.ofInstant(now, zone), score, now);
         return score;
@@ -92,6 +97,11 @@ public class ScoreService implements RunRecorder.FindingSink {
     /** The last computed score, or empty before the first. */
     public Optional<ScoreCalculator.Score> latest(String platformId) {
         return Optional.ofNullable(latest.get(platformId));
+    }
+
+    /** Whether the platform has ever answered; an unverified one gets no grade (see {@link FirstContact}). */
+    public boolean verified(String platformId) {
+        return contact.verified(platformId);
     }
 
     public ScoreEvidence evidence() {

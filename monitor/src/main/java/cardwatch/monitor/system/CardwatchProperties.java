@@ -64,30 +64,28 @@ public record CardwatchProperties(
     }
 
     /**
-     * When an incident opens and resolves, per platform and probe. Maintenance and {@code error} runs count for
-     * nothing.
+     * When an incident opens and resolves, per platform and probe, against the platform's own usual failure rate
+     * (see {@code IncidentTracker}). Maintenance and {@code error} runs count for nothing.
      *
-     * @param purchaseOpenAfter     failed purchase runs in a row that open an incident
-     * @param availabilityOpenAfter failed availability runs in a row that open an incident
-     * @param resolveAfter          successful runs in a row that resolve it
-     * @param window                the last runs the failure ratio is taken over
-     * @param ratio                 a failure ratio over the window at or above this opens an incident ...
-     * @param minSamples            ... once the window holds at least this many runs
-     * @param continueWithin        an incident that opens again this soon after resolving continues the old one
+     * @param purchaseOpenAfter          failed purchases in a row that always open an incident
+     * @param availabilityOpenAfter      failed storefront checks in a row (each already tried twice) that always do
+     * @param purchaseUsualFailures      the failure rate assumed of a new platform's purchases until its record speaks
+     * @param availabilityUsualFailures  the same per storefront request
+     * @param purchaseOpenEvidence       the rate rule's threshold for purchases, in nats, at 20-minute purchases
+     * @param availabilityOpenEvidence   the same for storefront checks at 60-second checks
+     * @param resolveEvidence            the recovery threshold in nats beyond ln(runs per day)
+     * @param continueWithin             runs after resolving in which a new opening continues the same incident
      */
-    public record Incidents(@Min(1) @DefaultValue("2") int purchaseOpenAfter,
+    public record Incidents(@Min(1) @DefaultValue("4") int purchaseOpenAfter,
             @Min(1) @DefaultValue("3") int availabilityOpenAfter,
-            @Min(1) @DefaultValue("2") int resolveAfter,
-            @Min(1) @DefaultValue("20") int window,
-            @DecimalMin(value = "0", inclusive = false) @jakarta.validation.constraints.DecimalMax("1")
-            @DefaultValue("0.5") double ratio,
-            @Min(1) @DefaultValue("10") int minSamples,
-            @NotNull @DefaultValue("30m") Duration continueWithin) {
-
-        @jakarta.validation.constraints.AssertTrue(message = "min-samples must not exceed window")
-        public boolean isMinSamplesWithinWindow() {
-            return minSamples <= window;
-        }
+            @DecimalMin(value = "0", inclusive = false) @jakarta.validation.constraints.DecimalMax("0.25")
+            @DefaultValue("0.03") double purchaseUsualFailures,
+            @DecimalMin(value = "0", inclusive = false) @jakarta.validation.constraints.DecimalMax("0.25")
+            @DefaultValue("0.01") double availabilityUsualFailures,
+            @DecimalMin("1") @DefaultValue("11.2") double purchaseOpenEvidence,
+            @DecimalMin("1") @DefaultValue("19") double availabilityOpenEvidence,
+            @DecimalMin("0") @DefaultValue("5.3") double resolveEvidence,
+            @Min(0) @DefaultValue("6") int continueWithin) {
     }
 
     /**

@@ -3,6 +3,7 @@ package cardwatch.monitor.system;
 import cardwatch.probes.Probe;
 import cardwatch.probes.Probes;
 import cardwatch.probes.http.HttpLimits;
+import cardwatch.monitor.network.Reachability;
 import cardwatch.monitor.platform.DemoPlatforms;
 import cardwatch.probes.http.ExtraTrust;
 import cardwatch.probes.http.HttpTransport;
@@ -37,19 +38,21 @@ class ProbeInfrastructure {
      * operator's {@code cardwatch.http.trust-store}, or the demo's simulated platforms' own certificate.
      */
     @Bean
-    HttpTransport httpTransport(CardwatchProperties properties, ObjectProvider<DemoPlatforms> demo) {
+    HttpTransport httpTransport(CardwatchProperties properties, ObjectProvider<DemoPlatforms> demo,
+            Reachability reachability) {
         CardwatchProperties.Http http = properties.http();
         HttpLimits limits = new HttpLimits(http.connectTimeout(), http.readTimeout(), http.callTimeout(),
                 http.maxBodySize().toBytes(), http.maxRedirects());
         if (!http.trustStore().isBlank()) {
-            return new HttpTransport(ExtraTrust.builder(Path.of(http.trustStore()), http.trustStorePassword()), limits);
+            return new HttpTransport(ExtraTrust.builder(Path.of(http.trustStore()), http.trustStorePassword()), limits,
+                    reachability);
         }
         DemoPlatforms platforms = properties.platformsFile().isBlank() ? demo.getIfAvailable() : null;
         if (platforms != null) {
             return new HttpTransport(ExtraTrust.builder(platforms.trustStore(), platforms.trustStorePassword()),
-                    limits);
+                    limits, reachability);
         }
-        return new HttpTransport(limits);
+        return new HttpTransport(new okhttp3.OkHttpClient.Builder(), limits, reachability);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package cardwatch.probes.availability;
 
 import cardwatch.probes.Evidence;
+import cardwatch.probes.Flag;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.PlatformSettings;
 import cardwatch.probes.Probe;
@@ -24,6 +25,11 @@ import java.util.Set;
  * phase timings (dns, connect, tls, first_byte, transfer) that the HTTP client's connection events give, the
  * status and the configured keyword are checked, and the storefront's TLS certificate expiry is kept. Redirects
  * are followed only within the platform's own domains. A size cap and timeouts apply, as to every request.
+ *
+ * <p>A check that fails is tried once more at once, on a new connection, like a buyer who reloads the page: a single
+ * dropped packet or one bad answer is a blip, not a failed check. Both tries are kept ({@link Flag#RETRIED}) and both
+ * count as evidence for incidents: a storefront that fails one request in two is caught by its failure rate even when
+ * its retries succeed.
  */
 public final class AvailabilityProbe implements Probe {
 
@@ -36,6 +42,20 @@ public final class AvailabilityProbe implements Probe {
 
     @Override
     public ProbeResult run(PlatformSettings platform, ProbeContext context) {
+        ProbeResult first = check(platform, context);
+        if (first.outcome() != Outcome.FAILURE) {
+            return first;
+        }
+        ProbeResult second = check(platform, context);
+        String evidence = second.outcome() == Outcome.SUCCESS
+                ? "the first try failed (" + first.reason().label() + ": " + first.evidence()
+                        + "); a second at once succeeded: " + second.evidence()
+                : second.evidence() + "; tried twice, the first: " + first.reason().label();
+        return new ProbeResult(second.outcome(), second.reason(), Set.of(Flag.RETRIED), second.phases(), null, null,
+                null, Evidence.of(evidence, List.of()), second.certificateExpiry());
+    }
+
+    private ProbeResult check(PlatformSettings platform, ProbeContext context) {
         AvailabilitySpec spec = platform.options().get(AvailabilitySpec.OPTION) instanceof AvailabilitySpec s ? s
                 : new AvailabilitySpec(List.of(platform.baseUrl()), null, null, Set.of(platform.baseUrl().getHost()));
         Map<String, Duration> phases = new LinkedHashMap<>();
@@ -55,7 +75,7 @@ public final class AvailabilityProbe implements Probe {
                 expiry = timed.certificateNotAfter();
             }
             if (timed.certificateNotAfter() != null && timed.certificateNotAfter().isBefore(context.clock().instant())) {
-                return result(Reason.HTTP_ERROR, phases, expiry, seen, url + ": the TLS certificate expired at "
+                return result(Reason.TLS_FAILED, phases, expiry, seen, url + ": the TLS certificate expired at "
                         + timed.certificateNotAfter());
             }
             int status = timed.answer().status();

@@ -37,6 +37,7 @@ public final class HttpTransport {
 
     private final OkHttpClient client;
     private final HttpLimits limits;
+    private final Contacts contacts;
 
     public HttpTransport(HttpLimits limits) {
         this(new OkHttpClient.Builder(), limits);
@@ -44,7 +45,13 @@ public final class HttpTransport {
 
     /** Builds on a caller's OkHttp builder (its trust settings, say); the limits and redirect rules win. */
     public HttpTransport(OkHttpClient.Builder builder, HttpLimits limits) {
+        this(builder, limits, Contacts.NONE);
+    }
+
+    /** As above, telling {@code contacts} of every host reached and every answer. */
+    public HttpTransport(OkHttpClient.Builder builder, HttpLimits limits, Contacts contacts) {
         this.limits = limits;
+        this.contacts = contacts;
         this.client = builder
                 .connectTimeout(limits.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -53,7 +60,7 @@ public final class HttpTransport {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
-                .eventListenerFactory(HttpTransport::listenerFor)
+                .eventListenerFactory(this::listenerFor)
                 .build();
     }
 
@@ -169,8 +176,9 @@ public final class HttpTransport {
         }
     }
 
-    private static EventListener listenerFor(Call call) {
+    private EventListener listenerFor(Call call) {
         Trace trace = call.request().tag(Trace.class);
+        String authority = Contacts.authority(call.request().url());
         return trace == null ? EventListener.NONE : new EventListener() {
             @Override
             public void callStart(Call c) {
@@ -195,6 +203,7 @@ public final class HttpTransport {
             @Override
             public void secureConnectStart(Call c) {
                 trace.tlsStart = System.nanoTime();
+                contacts.reached(authority);
             }
 
             @Override
@@ -212,11 +221,13 @@ public final class HttpTransport {
             public void connectionAcquired(Call c, Connection connection) {
                 trace.connected = true;
                 trace.acquired = System.nanoTime();
+                contacts.reached(authority);
             }
 
             @Override
             public void responseHeadersStart(Call c) {
                 trace.firstByte = System.nanoTime();
+                contacts.answered(authority);
             }
         };
     }

@@ -3,7 +3,11 @@ package cardwatch.probes.purchase;
 import cardwatch.probes.Reason;
 import cardwatch.probes.http.TransportException;
 
-/** How every protocol classifies a request that got no usable answer. */
+/**
+ * How every protocol classifies a request that got no usable answer: as the platform's failure. Whether Cardwatch
+ * itself could reach anything at the time is judged by the service, with evidence from every other request; when it
+ * could not, the run becomes our own {@code network} error there.
+ */
 public final class Transports {
 
     private Transports() {
@@ -11,9 +15,11 @@ public final class Transports {
 
     public static Reason reason(TransportException e) {
         return switch (e.kind()) {
-            case DNS, UNREACHABLE -> Reason.NETWORK;
+            case DNS -> Reason.DNS_FAILED;
+            case CONNECTION_REFUSED, UNREACHABLE -> Reason.CONNECT_FAILED;
+            case TLS -> Reason.TLS_FAILED;
             case CONNECT_TIMEOUT, READ_TIMEOUT -> Reason.TIMEOUT;
-            case CONNECTION_REFUSED, CONNECTION_BROKEN, TLS -> Reason.HTTP_ERROR;
+            case CONNECTION_BROKEN -> Reason.HTTP_ERROR;
             case TOO_LARGE, REDIRECT_REFUSED -> Reason.PROTOCOL_ERROR;
         };
     }

@@ -79,12 +79,50 @@ class AvailabilityProbeTest {
     }
 
     @Test
-    void aRefusedConnectionIsAnHttpError() throws Exception {
+    void aRefusedConnectionIsAConnectFailure() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        assertThat(probe("http://127.0.0.1:" + closed + "/", null, null).reason()).isEqualTo(Reason.HTTP_ERROR);
+        assertThat(probe("http://127.0.0.1:" + closed + "/", null, null).reason()).isEqualTo(Reason.CONNECT_FAILED);
+    }
+
+    @Test
+    void aSingleBadAnswerIsTriedAgainAtOnceAndBothTriesAreKept() {
+        site.stubFor(get(urlPathEqualTo("/")).inScenario("blip").whenScenarioStateIs(
+                        com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("back"));
+        site.stubFor(get(urlPathEqualTo("/")).inScenario("blip").whenScenarioStateIs("back")
+                .willReturn(aResponse().withBody(HOME)));
+
+        ProbeResult result = probe(http(), "自动发货", null);
+
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.SUCCESS);
+        assertThat(result.flags()).containsExactly(cardwatch.probes.Flag.RETRIED);
+        assertThat(result.evidence()).contains("the first try failed (http_error").contains("HTTP 502");
+        assertThat(site.getAllServeEvents()).hasSize(2);
+    }
+
+    @Test
+    void aCheckThatFailsTwiceFailsAndSaysSo() {
+        site.stubFor(get(urlPathEqualTo("/")).willReturn(aResponse().withStatus(503)));
+
+        ProbeResult result = probe(http(), null, null);
+
+        assertThat(result.reason()).isEqualTo(Reason.HTTP_ERROR);
+        assertThat(result.flags()).containsExactly(cardwatch.probes.Flag.RETRIED);
+        assertThat(result.evidence()).contains("tried twice");
+        assertThat(site.getAllServeEvents()).hasSize(2);
+    }
+
+    @Test
+    void aHealthyCheckIsNotRetried() {
+        site.stubFor(get(urlPathEqualTo("/")).willReturn(aResponse().withBody(HOME)));
+
+        ProbeResult result = probe(http(), "自动发货", null);
+
+        assertThat(result.flags()).isEmpty();
+        assertThat(site.getAllServeEvents()).hasSize(1);
     }
 
     @Test
@@ -192,14 +230,14 @@ class AvailabilityProbeTest {
     }
 
     @Test
-    void anExpiredCertificateIsAnHttpErrorWithItsExpiry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void anExpiredCertificateIsATlsFailureWithItsExpiry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path store = keystore(dir, "-60d");
         WireMockServer server = https(store);
         try {
             ProbeResult result = probeWith(trusting(store), "https://localhost:" + server.httpsPort() + "/");
 
-            assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.HTTP_ERROR);
+            assertThat(result.reason()).as(result.toString()).isEqualTo(Reason.TLS_FAILED);
             assertThat(result.evidence()).contains("expired");
             assertThat(result.certificateExpiry()).isBefore(java.time.Instant.now());
         } finally {
@@ -208,10 +246,10 @@ class AvailabilityProbeTest {
     }
 
     @Test
-    void aCertificateNobodyVouchesForIsAnHttpError() {
+    void aCertificateNobodyVouchesForIsATlsFailure() {
         site.stubFor(get(urlPathEqualTo("/")).willReturn(aResponse().withBody(HOME)));
         ProbeResult result = probe("https://localhost:" + site.httpsPort() + "/", null, null);
-        assertThat(result.reason()).isEqualTo(Reason.HTTP_ERROR);
+        assertThat(result.reason()).isEqualTo(Reason.TLS_FAILED);
         assertThat(result.evidence()).contains("tls");
     }
 }

@@ -132,7 +132,7 @@ class PurchaseProbeEdgeTest extends BenchTest {
     }
 
     @Test
-    void aRefusedConnectionIsTheplatformsHttpError() throws Exception {
+    void aRefusedConnectionIsThePlatformsConnectFailure() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
@@ -141,16 +141,17 @@ class PurchaseProbeEdgeTest extends BenchTest {
                 ProbeBench.API_KEY));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILURE);
-        assertThat(result.reason()).isEqualTo(Reason.HTTP_ERROR);
+        assertThat(result.reason()).isEqualTo(Reason.CONNECT_FAILED);
     }
 
+    /** The probe says what failed; whether Cardwatch could reach anything else then is the service's judgement. */
     @Test
-    void aNameThatDoesNotResolveIsOurNetworkNotThePlatform() throws Exception {
+    void aNameThatDoesNotResolveIsThePlatformsDnsFailure() throws Exception {
         ProbeResult result = bench.run(ProbeBench.platform("http://no-such-host.invalid/yrapi.php/",
                 ProbeBench.API_KEY));
 
-        assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
-        assertThat(result.reason()).isEqualTo(Reason.NETWORK);
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(result.reason()).isEqualTo(Reason.DNS_FAILED);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package cardwatch.monitor.incident;
+package cardwatch.monitor.network;
 
 import cardwatch.monitor.system.CardwatchProperties;
 import java.io.IOException;
