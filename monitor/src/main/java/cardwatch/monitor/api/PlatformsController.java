@@ -69,7 +69,19 @@ class PlatformsController {
             return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "limit must be between 1 and " + MAX_LIMIT + ", was " + limit));
         }
-        return ResponseEntity.ok(probe == null ? runs.recent(id, limit) : runs.recent(id, probe, limit));
+        List<ProbeRun> recent = probe == null ? runs.recent(id, limit) : runs.recent(id, probe, limit);
+        return ResponseEntity.ok(recent.stream().map(PlatformsController::published).toList());
+    }
+
+    /**
+     * A run as the public API shows it: the client order id of a run still in flight is withheld (anyone who had it
+     * could aim a notify at a purchase while it waits); it is shown once the run has ended.
+     */
+    static ProbeRun published(ProbeRun run) {
+        return run.endedAt() != null ? run : new ProbeRun(run.id(), run.platform(), run.probe(), run.scheduledFire(),
+                run.plannedStart(), run.actualStart(), null, null, run.outcome(), run.reason(), run.flags(),
+                run.phasesMs(), run.deliveryMs(), null, run.amount(), run.evidence(), run.status(), run.refund(),
+                run.refundMs());
     }
 
     private static ResponseEntity<?> unknown(String id) {

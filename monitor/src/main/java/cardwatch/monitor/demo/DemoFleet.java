@@ -31,8 +31,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
-    /** How a demo platform is built. */
-    enum Shape { YRAPI, SUP, ACG_FAKA, DUJIAOKA, GENERIC }
+    /**
+     * How a demo platform is built. NOWHERE is a platform whose URL leads nowhere (nothing listens at it), as after a
+     * typo: it is never reached, so it stays unverified.
+     */
+    enum Shape { YRAPI, SUP, ACG_FAKA, DUJIAOKA, GENERIC, NOWHERE }
 
     /** One demo platform: id, shape, profile, payer (storefronts) and display names. */
     record DemoPlatform(String id, Shape shape, String profile, String payer, String zh, String en) {
@@ -52,7 +55,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             new DemoPlatform("dujiao-shop", Shape.DUJIAOKA, "oversold", "epay", "独角小铺", "Unicorn Card Shop"),
             new DemoPlatform("balance-shop", Shape.ACG_FAKA, "double-charge", "balance", "余额支付店",
                     "Balance Pay Shop"),
-            new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "epay", "通用对接店", "Generic API Shop"));
+            new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "epay", "通用对接店", "Generic API Shop"),
+            new DemoPlatform("typo-shop", Shape.NOWHERE, "reliable", null, "地址写错的卡盟", "Mistyped Address Shop"));
 
     private static final String API_KEY = "demo-simulator-api-key";
     private static final String PAYER_KEY = "demo-payer-key";
@@ -121,6 +125,10 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     }
 
     private PlatformEntry start(DemoPlatform demo, long seed) {
+        if (demo.shape() == Shape.NOWHERE) {
+            return entry(demo, "http://127.0.0.1:" + closedPort() + "/yrapi.php/", "yrapi", SimulatedPlatform.MERCHANT_ID,
+                    Map.of("api-key", SecretResolver.FILE + API_KEY), null, null);
+        }
         var profile = Profiles.named(demo.profile());
         if (demo.shape() == Shape.YRAPI || demo.shape() == Shape.SUP) {
             SimulatedPlatform.Kind kind = demo.shape() == Shape.SUP ? SimulatedPlatform.Kind.SUP
@@ -217,6 +225,15 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
     private PlatformEntry.ScheduleEntry schedule() {
         return new PlatformEntry.ScheduleEntry(settings.every().toMillis() + "ms", null,
                 settings.jitter().toMillis() + "ms");
+    }
+
+    /** A local port nothing listens at: taken and given back at once. */
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String random() {

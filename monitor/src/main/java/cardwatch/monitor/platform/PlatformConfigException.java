@@ -7,9 +7,14 @@ public class PlatformConfigException extends RuntimeException {
 
     private final List<String> problems;
 
+    /** Each problem is kept on one line: control characters a bad file carries are escaped. */
     public PlatformConfigException(List<String> problems) {
-        super(String.join("\n", problems));
-        this.problems = List.copyOf(problems);
+        this(problems.stream().map(p -> cardwatch.monitor.system.LogText.escape(p, false)).toList(), true);
+    }
+
+    private PlatformConfigException(List<String> escaped, boolean unused) {
+        super(String.join("\n", escaped));
+        this.problems = List.copyOf(escaped);
     }
 
     public List<String> problems() {

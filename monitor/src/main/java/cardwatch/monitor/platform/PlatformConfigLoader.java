@@ -273,8 +273,12 @@ public final class PlatformConfigLoader {
             p.add("id", "'" + e.id() + "' is not a slug: lower-case letters, digits and '-', at most 63 characters");
         }
         PlatformEntry.Names names = e.names() == null ? new PlatformEntry.Names(null, null) : e.names();
-        required(names.zh(), "names.zh", p);
-        required(names.en(), "names.en", p);
+        if (required(names.zh(), "names.zh", p)) {
+            plainText(names.zh(), "names.zh", p);
+        }
+        if (required(names.en(), "names.en", p)) {
+            plainText(names.en(), "names.en", p);
+        }
         URI baseUrl = required(e.baseUrl(), "base-url", p) ? url(e.baseUrl(), "base-url", p) : null;
         PurchaseProtocol protocol = null;
         if (required(e.protocol(), "protocol", p)) {
@@ -723,6 +727,13 @@ public final class PlatformConfigLoader {
         }
         p.add(field, "'" + text + "' is not an absolute http(s) URL");
         return null;
+    }
+
+    /** Names are shown on pages and in logs: one line, no control characters. */
+    private static void plainText(String value, String field, Problems p) {
+        if (value.chars().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
+            p.add(field, "must not contain line breaks or other control characters");
+        }
     }
 
     private static boolean required(String value, String field, Problems p) {

@@ -2,6 +2,7 @@ package cardwatch.monitor.purchase;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.system.LogText;
 import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.http.TextDecoding;
 import cardwatch.probes.purchase.Notify;
@@ -26,8 +27,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Receives platforms' async notifies (form POST, or GET for gateways that notify that way). A notify is checked
- * by the platform's protocol; a good one is acknowledged in the protocol's own words ({@code success}), a bad
- * signature is refused and handed to the waiting run as evidence.
+ * by the platform's protocol; a good one is handed to the waiting run and acknowledged in the protocol's own words
+ * ({@code success}). Anyone can post here, so one whose signature does not verify, or that is no notify at all, is
+ * refused with 400 and never reaches a run: it changes no row and no verdict, and is counted and logged (once a
+ * minute per platform, request values escaped).
  */
 @RestController
 class NotifyController {
@@ -39,11 +42,13 @@ class NotifyController {
     private final PlatformCatalog catalog;
     private final ProbeRegistry registry;
     private final NotifyInbox inbox;
+    private final NotifyRefusals refusals;
 
-    NotifyController(PlatformCatalog catalog, ProbeRegistry registry, NotifyInbox inbox) {
+    NotifyController(PlatformCatalog catalog, ProbeRegistry registry, NotifyInbox inbox, NotifyRefusals refusals) {
         this.catalog = catalog;
         this.registry = registry;
         this.inbox = inbox;
+        this.refusals = refusals;
     }
 
     @RequestMapping(path = PATH, method = {RequestMethod.POST, RequestMethod.GET},
@@ -52,23 +57,24 @@ class NotifyController {
             throws IOException {
         Optional<Platform> platform = catalog.find(platformId);
         if (platform.isEmpty()) {
+            refusals.refused(platformId, "unknown_platform", "no platform '" + LogText.quote(platformId) + "'");
             return ResponseEntity.status(404).body("unknown platform");
         }
         PurchaseProtocol protocol = registry.protocols().get(platform.get().protocol());
         Map<String, String> form = parameters(request, protocol.notifyCharset());
         Notify notify = protocol.parseNotify(catalog.settings(platform.get()), form);
         if (notify == null) {
-            log.warn("notify for platform {} is not a {} notify; refused", platformId, protocol.name());
+            refusals.refused(platformId, "malformed", "not a " + protocol.name() + " notify");
+            return ResponseEntity.badRequest().body("fail");
+        }
+        if (!notify.signatureValid()) {
+            refusals.refused(platformId, "bad_signature", "order " + LogText.quote(notify.clientOrderId())
+                    + ": its signature does not verify");
             return ResponseEntity.badRequest().body("fail");
         }
         boolean waiting = inbox.deliver(notify);
-        if (!notify.signatureValid()) {
-            log.warn("notify for platform {} order {} has an invalid signature; refused", platformId,
-                    notify.clientOrderId());
-            return ResponseEntity.badRequest().body("fail");
-        }
-        log.debug("notify for platform {} order {}: {} (run waiting: {})", platformId, notify.clientOrderId(),
-                notify.status().state(), waiting);
+        log.debug("notify for platform {} order {}: {} (run waiting: {})", platformId,
+                LogText.quote(notify.clientOrderId()), notify.status().state(), waiting);
         return ResponseEntity.ok(protocol.notifyAcknowledgement());
     }
 

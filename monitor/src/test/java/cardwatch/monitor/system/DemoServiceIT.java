@@ -18,10 +18,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The demo service's API, metrics, incidents and hooks, on the shared service. */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class DemoServiceIT extends SharedDemoService {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
-            "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop");
+            "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop",
+            "typo-shop");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
@@ -398,6 +400,96 @@ class DemoServiceIT extends SharedDemoService {
         assertThat(client().postForm("/callbacks/no-such-shop/notify", "out_trade_num=CW1").statusCode())
                 .isEqualTo(404);
         assertThat(client().postForm("/callbacks/reliable/notify", "hello=world").statusCode()).isEqualTo(400);
+    }
+
+    private static final String FORGED_SIGN = "&sign=00000000000000000000000000000000";
+
+    private static String forged(String orderId) {
+        return "userid=10001&out_trade_num=" + orderId + "&order_number=X&state=2&charge_kami=&remark=%E5%A4%B1%E8%B4%A5"
+                + FORGED_SIGN;
+    }
+
+    private double rejected(String platform) {
+        String series = "cardwatch_notify_rejected_total{platform=\"" + platform + "\",reason=\"bad_signature\"} ";
+        return metrics().lines().filter(l -> l.startsWith(series)).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length()))).findFirst().orElse(0);
+    }
+
+    /**
+     * The attack of the issue: an outsider catches a purchase in flight and posts a notify with a bad signature that
+     * says it failed. Refused, it never reaches the run, which ends as the platform really answered.
+     */
+    @Test
+    void aForgedNotifyDuringAnInFlightPurchaseLeavesItASuccess() {
+        java.util.concurrent.atomic.AtomicReference<cardwatch.monitor.run.ProbeRun> caught =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            runs.unfinished("purchase").stream().filter(r -> r.platform().equals("reliable")).findFirst()
+                    .ifPresent(caught::set);
+            return caught.get() != null;
+        });
+        cardwatch.monitor.run.ProbeRun run = caught.get();
+        int sent = 0;
+        while (runs.get(run.id()).endedAt() == null && sent < 500) {
+            assertThat(client().postForm("/callbacks/reliable/notify", forged(run.clientOrderId())).statusCode())
+                    .isEqualTo(400);
+            sent++;
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.get(run.id()).endedAt() != null);
+        cardwatch.monitor.run.ProbeRun ended = runs.get(run.id());
+        assertThat(sent).as("forged notifies while it was in flight").isPositive();
+        assertThat(ended.outcome()).as(ended.toString()).isEqualTo("success");
+        assertThat(ended.evidence()).doesNotContain("signature");
+    }
+
+    @Test
+    void aThousandForgedNotifiesChangeNothingAndCostALogLineAMinute(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        double before = rejected("out-of-stock");
+        int incidents = JSON.readTree(client().get("/api/v1/incidents").body()).size();
+        java.time.Instant start = java.time.Instant.now();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(client().postForm("/callbacks/out-of-stock/notify", forged("CW" + i)).statusCode())
+                    .isEqualTo(400);
+        }
+        assertThat(rejected("out-of-stock") - before).isEqualTo(1000);
+        assertThat(output.getAll().lines().filter(l -> l.contains("notify for platform out-of-stock refused")).count())
+                .as("rate-limited per platform").isLessThanOrEqualTo(2);
+        assertThat(runs.recent("out-of-stock", "purchase", 50).stream()
+                .filter(r -> r.endedAt() != null && r.endedAt().isAfter(start)))
+                .allSatisfy(r -> assertThat(r.evidence()).doesNotContain("signature"));
+        assertThat(JSON.readTree(client().get("/api/v1/incidents").body()).size()).isLessThanOrEqualTo(incidents + 1);
+    }
+
+    @Test
+    void aLineBreakInARequestValueStaysOnOneLogLine(org.springframework.boot.test.system.CapturedOutput output) {
+        String forgedLine = "2026-12-01T00:00:00.000Z  INFO 1 --- [main] c.m.forged : all purchases refunded";
+        String orderId = "CW1%0A" + java.net.URLEncoder.encode(forgedLine, java.nio.charset.StandardCharsets.UTF_8)
+                + "%0D%1B%5B31m";
+        assertThat(client().postForm("/callbacks/stuck/notify", forged(orderId)).statusCode()).isEqualTo(400);
+        assertThat(client().get("/api/v1/platforms/stuck/runs?limit=1%0A" + java.net.URLEncoder.encode(forgedLine,
+                java.nio.charset.StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output.getAll())
+                .contains("order CW1\\n" + forgedLine + "\\r\\u001b[31m"));
+        assertThat(output.getAll().lines()).noneMatch(line -> line.startsWith(forgedLine));
+        assertThat(output.getAll()).doesNotContain("\u001b[31m");
+    }
+
+    @Test
+    void theApiShowsNoOrderIdOfARunStillInFlight() {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> inFlight = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode run : JSON.readTree(client().get("/api/v1/platforms/slow/runs?probe=purchase&limit=3")
+                    .body())) {
+                if (run.path("endedAt").isNull()) {
+                    inFlight.set(run);
+                }
+            }
+            return inFlight.get() != null;
+        });
+        assertThat(inFlight.get().path("clientOrderId").isNull()).as(inFlight.get().toString()).isTrue();
+        assertThat(inFlight.get().path("platformOrderNo").isNull()).isTrue();
     }
 
     @Test

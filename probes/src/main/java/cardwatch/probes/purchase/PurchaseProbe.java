@@ -170,7 +170,6 @@ public final class PurchaseProbe implements Probe {
             int attempt = 1;
             OrderStatus last = null;
             QueryAnswer.Failed lastFailure = null;
-            boolean badNotify = false;
             boolean viaQuery = false;
             OrderStatus finalStatus = null;
             boolean askAtOnce = resumed;
@@ -182,17 +181,13 @@ public final class PurchaseProbe implements Probe {
                 if (!askAtOnce) {
                     Duration wait = min(Duration.ofMillis(backoff.apply(attempt)), left);
                     Optional<Notify> notify = context.notifications().await(context.clientOrderId(), wait);
-                    if (notify.isPresent()) {
-                        if (!notify.get().signatureValid()) {
-                            badNotify = true;
-                        } else {
-                            holding(notify.get().status(), "notify");
-                            if (notify.get().status().state().isFinal()) {
-                                finalStatus = notify.get().status();
-                                break;
-                            }
-                            last = notify.get().status();
+                    if (notify.isPresent() && notify.get().signatureValid()) {
+                        holding(notify.get().status(), "notify");
+                        if (notify.get().status().state().isFinal()) {
+                            finalStatus = confirmedByQuery(notify.get().status());
+                            break;
                         }
+                        last = notify.get().status();
                     }
                 }
                 askAtOnce = false;
@@ -224,17 +219,12 @@ public final class PurchaseProbe implements Probe {
             Instant confirmed = now();
             if (finalStatus == null) {
                 phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
-                return unconfirmed(last, lastFailure, unknown, badNotify);
+                return unconfirmed(last, lastFailure, unknown);
             }
             phases.put(PHASE_CONFIRM, Duration.between(confirmStart, confirmed));
             remember(finalStatus);
-            if (viaQuery && !badNotify && !resumed && protocol.notifies()) {
-                badNotify = awaitNotify(notifyDeadline);
-            }
-            if (badNotify) {
-                return broken("a notify arrived with an invalid signature; state "
-                        + finalStatus.state().name().toLowerCase() + ": " + finalStatus.statusText(), finalStatus,
-                        confirmed);
+            if (viaQuery && !resumed && protocol.notifies()) {
+                awaitNotify(notifyDeadline, finalStatus);
             }
             if (unknown != null && unknown.reason() == Reason.PROTOCOL_ERROR) {
                 return broken(unknown.evidence() + "; order state " + finalStatus.state().name().toLowerCase(),
@@ -255,32 +245,59 @@ public final class PurchaseProbe implements Probe {
                     evidence(evidence));
         }
 
-        /** After the state came by query: waits for the notify until its deadline; flags it when missing. */
-        private boolean awaitNotify(Instant notifyDeadline) throws InterruptedException {
+        /**
+         * After the state came by query: waits for the notify until its deadline and flags it when missing, or when it
+         * tells another final state than the query did. A notify whose signature does not verify is no notify.
+         */
+        private void awaitNotify(Instant notifyDeadline, OrderStatus queried) throws InterruptedException {
             while (true) {
                 Duration left = Duration.between(now(), notifyDeadline);
                 Optional<Notify> notify = context.notifications().await(context.clientOrderId(),
                         left.isNegative() ? Duration.ZERO : left);
                 if (notify.isEmpty()) {
                     flags.add(Flag.NOTIFY_MISSING);
-                    return false;
+                    return;
                 }
-                if (!notify.get().signatureValid()) {
-                    return true;
-                }
-                if (notify.get().status().state().isFinal()) {
-                    return false;
+                if (notify.get().signatureValid() && notify.get().status().state().isFinal()) {
+                    if (notify.get().status().state() != queried.state()) {
+                        conflict(notify.get().status(), queried);
+                    }
+                    return;
                 }
             }
         }
 
-        private ProbeResult unconfirmed(OrderStatus last, QueryAnswer.Failed failure, SubmitAnswer.Unknown unknown,
-                boolean badNotify) {
+        /**
+         * A final state told by notify is checked with one query: the platform's own record decides, and a signed
+         * notify that says otherwise is evidence of its own, flagged {@link Flag#NOTIFY_CONFLICT}. When the query
+         * cannot answer, the notify stands.
+         */
+        private OrderStatus confirmedByQuery(OrderStatus notified) throws InterruptedException {
+            if (resumed) {
+                return notified;
+            }
+            QueryAnswer query = protocol.query(platform, context);
+            if (query instanceof QueryAnswer.Found found && found.status().state().isFinal()) {
+                if (found.status().state() != notified.state()) {
+                    conflict(notified, found.status());
+                    return found.status();
+                }
+                return found.status().code() == null && notified.code() != null ? notified : found.status();
+            }
+            return notified;
+        }
+
+        private void conflict(OrderStatus notified, OrderStatus queried) {
+            flags.add(Flag.NOTIFY_CONFLICT);
+            conflict = "the signed notify said " + text(notified) + ", the query " + text(queried);
+        }
+
+        /** What a notify and the query disagreed about, for the evidence; null when they agreed. */
+        private String conflict;
+
+        private ProbeResult unconfirmed(OrderStatus last, QueryAnswer.Failed failure, SubmitAnswer.Unknown unknown) {
             if (last != null) {
                 remember(last);
-            }
-            if (badNotify) {
-                return result(Reason.PROTOCOL_ERROR, "a notify arrived with an invalid signature");
             }
             if (last != null && last.state() == OrderStatus.State.UNPAID) {
                 return unpaid(last, unknown);
@@ -360,7 +377,7 @@ public final class PurchaseProbe implements Probe {
         }
 
         private String evidence(String text) {
-            return Evidence.of(text, platform.credentials().values());
+            return Evidence.of(conflict == null ? text : text + "; " + conflict, platform.credentials().values());
         }
 
         private static String text(OrderStatus status) {

@@ -30,7 +30,7 @@ final class NotifyReceiver implements AutoCloseable {
             PurchaseProtocol protocol = protocols.get(platform.protocol());
             Notify notify = protocol.parseNotify(platform, form(body, charset));
             boolean ok = notify != null && notify.signatureValid();
-            if (notify != null) {
+            if (ok) {
                 inbox.deliver(notify);
             }
             byte[] answer = (ok ? protocol.notifyAcknowledgement() : "fail").getBytes(StandardCharsets.UTF_8);

@@ -50,7 +50,7 @@ class PurchaseProbeProfileTest extends BenchTest {
             malformed       | failure | protocol_error   |
             upstream-failed | failure | upstream_failed  |
             no-code         | failure | not_delivered    |
-            bad-signature   | failure | protocol_error   |
+            bad-signature   | success | none             | notify_missing
             hung            | failure | timeout          |
             double-charge   | success | none             |
             no-refund       | failure | upstream_failed  |
@@ -76,8 +76,7 @@ class PurchaseProbeProfileTest extends BenchTest {
                     .isEqualTo(flag == null ? java.util.Set.of() : java.util.Set.of(Flag.fromLabel(flag)));
             assertThat(result.evidence()).doesNotContain(ProbeBench.API_KEY);
             assertThat(result.delivery() != null).as("delivered: a code arrived, whatever the verdict")
-                    .isEqualTo(result.outcome() == Outcome.SUCCESS || profileName.equals("bad-signature")
-                            || profileName.equals("malformed"));
+                    .isEqualTo(result.outcome() == Outcome.SUCCESS || profileName.equals("malformed"));
 
             List<SimOrder> orders = sim.platform().orders();
             assertThat(orders).as("never a second order for one run").hasSizeLessThanOrEqualTo(1);
