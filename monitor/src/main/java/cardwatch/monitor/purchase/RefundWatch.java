@@ -37,9 +37,11 @@ public class RefundWatch {
     private final PlatformCatalog catalog;
     private final RunGuard guard;
     private final Clock clock;
+    private final cardwatch.monitor.run.ProbeMeters probeMeters;
 
     RefundWatch(RunRepository runs, LedgerService ledger, LedgerMeters meters, BalanceReconciler reconciler,
-            PlatformCatalog catalog, RunGuard guard, Clock clock) {
+            PlatformCatalog catalog, RunGuard guard, Clock clock, cardwatch.monitor.run.ProbeMeters probeMeters) {
+        this.probeMeters = probeMeters;
         this.runs = runs;
         this.ledger = ledger;
         this.meters = meters;
@@ -70,6 +72,7 @@ public class RefundWatch {
             if (run.deadline() != null && !now.isBefore(run.deadline())) {
                 runs.refundSettled(run.id(), LedgerMeters.NOT_REFUNDED, null);
                 meters.refundOutcome(run.platform(), LedgerMeters.NOT_REFUNDED, null);
+                probeMeters.flagged(run.platform(), LedgerMeters.NOT_REFUNDED);
                 log.warn("{}: run {} was not refunded by its deadline {}", run.platform(), run.id(), run.deadline());
             }
         }
@@ -110,6 +113,7 @@ public class RefundWatch {
             Duration latency = run.endedAt() == null ? Duration.ZERO : Duration.between(run.endedAt(), now);
             runs.refundSettled(id, LedgerMeters.REFUNDED, latency.toMillis());
             meters.refundOutcome(run.platform(), LedgerMeters.REFUNDED, latency);
+            probeMeters.flagged(run.platform(), LedgerMeters.REFUNDED);
             log.info("{}: run {} was refunded after {}", run.platform(), id, latency);
         }
     }

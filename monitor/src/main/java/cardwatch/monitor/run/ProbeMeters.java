@@ -35,6 +35,10 @@ public class ProbeMeters implements MeterBinder {
     static final String PLATFORMS = "cardwatch.config.platforms";
     static final String AVAILABILITY_PHASE = "cardwatch.availability.phase";
     static final String CERT_EXPIRY = "cardwatch.tls.cert.expiry.timestamp";
+    static final String FLAGS = "cardwatch.purchase.flags";
+    /** The flags a purchase run can end with, or gain when its refund settles. */
+    static final List<String> PURCHASE_FLAGS = List.of("notify_missing", "notify_conflict", "refund_pending",
+            "refunded", "not_refunded");
     static final List<String> AVAILABILITY_PHASES = List.of("dns", "connect", "tls", "first_byte", "transfer");
 
     /** Probe runs and phases: 50 ms to 10 minutes. */
@@ -69,6 +73,7 @@ public class ProbeMeters implements MeterBinder {
                 if (probe.equals(PurchaseProbe.KIND)) {
                     PURCHASE_PHASES.forEach(phase -> phase(platform.id(), phase));
                     delivery(platform.id());
+                    PURCHASE_FLAGS.forEach(flag -> flags(platform.id(), flag));
                 }
                 if (probe.equals(AvailabilityProbe.KIND)) {
                     AVAILABILITY_PHASES.forEach(phase -> availabilityPhase(platform.id(), phase));
@@ -85,6 +90,7 @@ public class ProbeMeters implements MeterBinder {
             if (result.delivery() != null) {
                 delivery(platform).record(result.delivery());
             }
+            result.flags().forEach(flag -> flagged(platform, flag.label()));
         }
         if (probe.equals(AvailabilityProbe.KIND)) {
             result.phases().forEach((phase, time) -> availabilityPhase(platform, phase).record(time));
@@ -102,6 +108,19 @@ public class ProbeMeters implements MeterBinder {
         if (seconds != null) {
             seconds.set(endedAt.getEpochSecond());
         }
+    }
+
+    /** A purchase run ended with, or gained, a flag (a refund settles later: refunded, not_refunded). */
+    public void flagged(String platform, String flag) {
+        if (registry != null && PURCHASE_FLAGS.contains(flag)) {
+            flags(platform, flag).increment();
+        }
+    }
+
+    private Counter flags(String platform, String flag) {
+        return Counter.builder(FLAGS).description("Purchase runs by flag: notify_missing (the state came only by "
+                + "query), notify_conflict (a signed notify and the query disagreed), refund_pending, refunded, "
+                + "not_refunded").tags("platform", platform, "flag", flag).register(registry);
     }
 
     private Counter runs(String platform, String probe, Outcome outcome, Reason reason) {

@@ -10,7 +10,12 @@ import java.util.Map;
  * The trust score, from evidence to a number: each component 0–100 with its inputs, a weighted mean of the
  * components that have evidence, and a letter grade; too little purchase evidence gives grade "?" (证据不足) and no
  * number. Purchase reliability is the lower bound of a 95 % Wilson interval over recent purchases, recent ones
- * weighing more (a half-life), so three lucky purchases never outrank three hundred good ones.
+ * weighing more (a half-life), so three lucky purchases never outrank three hundred good ones; a failure that cost the
+ * buyer money counts as {@code moneyLossWeight} failures. The grade is never better than purchase reliability alone
+ * allows (fast delivery does not make a platform that fails one purchase in seven an A), and a platform that lost a
+ * buyer's money in the last 30 days is graded C at best. The score comes with the range the purchases' uncertainty
+ * leaves it (the same score with reliability at the interval's upper end): rankings only order what the range
+ * separates.
  */
 public final class ScoreCalculator {
 
@@ -34,7 +39,15 @@ public final class ScoreCalculator {
      */
     public record Settings(Map<String, Double> weights, Duration halfLife, double minEvidence,
             Duration deliveryMedian, Duration deliveryP95, double complaintsPerMonth, Duration refundMedian,
-            double complaintsPrior, double complaintsPriorWorth) {
+            double complaintsPrior, double complaintsPriorWorth, double moneyLossWeight,
+            Map<String, Double> reliabilityForGrade) {
+
+        public Settings(Map<String, Double> weights, Duration halfLife, double minEvidence, Duration deliveryMedian,
+                Duration deliveryP95, double complaintsPerMonth, Duration refundMedian, double complaintsPrior,
+                double complaintsPriorWorth) {
+            this(weights, halfLife, minEvidence, deliveryMedian, deliveryP95, complaintsPerMonth, refundMedian,
+                    complaintsPrior, complaintsPriorWorth, 3, gradeFloors(0.95, 0.90, 0.80, 0.70));
+        }
 
         public static Settings defaults() {
             Map<String, Double> weights = new LinkedHashMap<>();
@@ -44,13 +57,31 @@ public final class ScoreCalculator {
             weights.put("compliance", 0.15);
             weights.put("complaints", 0.10);
             weights.put("availability", 0.10);
+            weights.put("callbacks", 0.10);
             return new Settings(weights, Duration.ofDays(7), 10, Duration.ofSeconds(60), Duration.ofMinutes(5), 3,
-                    Duration.ofHours(1), 1, 30);
+                    Duration.ofHours(1), 1, 30, 3, gradeFloors(0.95, 0.90, 0.80, 0.70));
+        }
+
+        /** The least reliability (Wilson lower bound) each grade needs, A to D. */
+        public static Map<String, Double> gradeFloors(double a, double b, double c, double d) {
+            Map<String, Double> floors = new LinkedHashMap<>();
+            floors.put("A", a);
+            floors.put("B", b);
+            floors.put("C", c);
+            floors.put("D", d);
+            return floors;
         }
     }
 
-    /** One judged purchase: when it ended and whether it succeeded; maintenance runs are left out by the caller. */
-    public record Purchase(Instant at, boolean success) {
+    /**
+     * One judged purchase: when it ended, whether it succeeded, and whether it cost the buyer money (charged twice;
+     * paid and nothing delivered, with the refund outstanding or refused); maintenance runs are left out by the caller.
+     */
+    public record Purchase(Instant at, boolean success, boolean lostMoney) {
+
+        public Purchase(Instant at, boolean success) {
+            this(at, success, false);
+        }
     }
 
     /**
@@ -67,10 +98,23 @@ public final class ScoreCalculator {
      * @param complaintDays      how many days of complaints that is: the platform's time under watch, at most 90
      * @param availabilityRuns   judged availability runs in 7 days
      * @param availabilityUp     of those, successes
+     * @param callbacksExpected  purchases in 30 days that should have been notified (the protocol notifies); 0 when it
+     *                           does not
+     * @param callbacksMissing   of those, the ones whose state came only by our query (notify_missing)
+     * @param lostMoneyRecently  a purchase in the last 30 days lost the buyer money for good (charged twice, or a
+     *                           failed paid order never refunded)
      */
     public record Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled,
             long refundedInTime, List<Long> refundMillis, String icpStatus, boolean personalFiling,
-            double complaintWeight, double complaintDays, long availabilityRuns, long availabilityUp) {
+            double complaintWeight, double complaintDays, long availabilityRuns, long availabilityUp,
+            long callbacksExpected, long callbacksMissing, boolean lostMoneyRecently) {
+
+        public Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled, long refundedInTime,
+                List<Long> refundMillis, String icpStatus, boolean personalFiling, double complaintWeight,
+                double complaintDays, long availabilityRuns, long availabilityUp) {
+            this(purchases, deliveryMillis, refundsSettled, refundedInTime, refundMillis, icpStatus, personalFiling,
+                    complaintWeight, complaintDays, availabilityRuns, availabilityUp, 0, 0, false);
+        }
     }
 
     /** A component's score and the inputs it came from. */
@@ -83,8 +127,18 @@ public final class ScoreCalculator {
      * @param score       0–100, or null with grade "?"
      * @param grade       A, B, C, D, F, or "?" for too little evidence
      * @param components  each component with evidence
+     * @param scoreHigh   the most the score could be, given the purchases' uncertainty (reliability at the 95 %
+     *                    interval's upper end); the score itself is the least. Null with grade "?"
+     * @param cap         why the grade is lower than the score alone would give: "reliability" or "lost_money";
+     *                    null when it is not
+     * @param lostMoney   a purchase in the last 30 days lost the buyer money for good
      */
-    public record Score(Double score, String grade, Map<String, Component> components) {
+    public record Score(Double score, String grade, Map<String, Component> components, Double scoreHigh, String cap,
+            boolean lostMoney) {
+
+        public Score(Double score, String grade, Map<String, Component> components) {
+            this(score, grade, components, score, null, false);
+        }
 
         /** A platform that has never answered: nothing to grade. */
         public static final Score UNVERIFIED = new Score(null, "?", Map.of());
@@ -101,6 +155,7 @@ public final class ScoreCalculator {
         Component reliability = reliability(evidence.purchases(), now);
         double effective = (double) reliability.inputs().get("effective_purchases");
         components.put("reliability", reliability);
+        callbacks(evidence, components);
         delivery(evidence.deliveryMillis(), components);
         refunds(evidence, components);
         Double compliance = compliance(evidence.icpStatus(), evidence.personalFiling());
@@ -115,24 +170,75 @@ public final class ScoreCalculator {
                     "up", evidence.availabilityUp())));
         }
         if (effective < settings.minEvidence()) {
-            return new Score(null, "?", components);
+            return new Score(null, "?", components, null, null, evidence.lostMoneyRecently());
         }
+        double score = weighted(components, null);
+        double upper = (double) reliability.inputs().get("wilson_upper_95");
+        double high = weighted(components, 100 * upper);
+        String grade = grade(score);
+        String cap = null;
+        String allowed = reliabilityGrade((double) reliability.inputs().get("wilson_lower_95"));
+        if (worse(allowed, grade)) {
+            grade = allowed;
+            cap = "reliability";
+        }
+        if (evidence.lostMoneyRecently() && worse("C", grade)) {
+            grade = "C";
+            cap = "lost_money";
+        }
+        return new Score(round(score), grade, components, round(high), cap, evidence.lostMoneyRecently());
+    }
+
+    /** The weighted mean of the components there are; {@code reliability} instead of its own when given. */
+    private double weighted(Map<String, Component> components, Double reliability) {
         double total = 0;
         double weights = 0;
         for (Map.Entry<String, Component> e : components.entrySet()) {
             double weight = settings.weights().getOrDefault(e.getKey(), 0.0);
-            total += weight * e.getValue().score();
+            double value = reliability != null && e.getKey().equals("reliability") ? reliability : e.getValue().score();
+            total += weight * value;
             weights += weight;
         }
-        double score = weights == 0 ? 0 : total / weights;
-        return new Score(round(score), grade(score), components);
+        return weights == 0 ? 0 : total / weights;
     }
 
-    /** Recency-weighted Wilson lower bound, with Kish's effective sample size. */
+    /** The best grade purchase reliability alone allows: its Wilson lower bound against each grade's floor. */
+    String reliabilityGrade(double lower) {
+        for (Map.Entry<String, Double> floor : settings.reliabilityForGrade().entrySet()) {
+            if (lower >= floor.getValue()) {
+                return floor.getKey();
+            }
+        }
+        return "F";
+    }
+
+    private static boolean worse(String a, String b) {
+        return "ABCDF".indexOf(a) > "ABCDF".indexOf(b);
+    }
+
+    /**
+     * Callbacks: the share of purchases whose notify came (a buyer who cannot query learns of a payment only by it),
+     * for protocols that notify at all, once there are five purchases to judge.
+     */
+    private static void callbacks(Evidence evidence, Map<String, Component> components) {
+        if (evidence.callbacksExpected() < 5) {
+            return;
+        }
+        double missing = (double) evidence.callbacksMissing() / evidence.callbacksExpected();
+        components.put("callbacks", new Component(100 * (1 - missing), ordered("purchases_30d",
+                evidence.callbacksExpected(), "notify_missing", evidence.callbacksMissing())));
+    }
+
+    /**
+     * Recency-weighted Wilson lower bound, with Kish's effective sample size; a failure that cost money weighs
+     * {@code moneyLossWeight} failures in the success ratio (not in the sample size: it is one purchase).
+     */
     private Component reliability(List<Purchase> purchases, Instant now) {
         double sum = 0;
         double squares = 0;
         double successes = 0;
+        double bad = 0;
+        int lost = 0;
         double halfLifeMillis = settings.halfLife().toMillis();
         for (Purchase p : purchases) {
             double age = Math.max(0, Duration.between(p.at(), now).toMillis());
@@ -141,24 +247,38 @@ public final class ScoreCalculator {
             squares += weight * weight;
             if (p.success()) {
                 successes += weight;
+            } else {
+                bad += weight * (p.lostMoney() ? settings.moneyLossWeight() : 1);
+                lost += p.lostMoney() ? 1 : 0;
             }
         }
         double n = squares == 0 ? 0 : sum * sum / squares;
-        double phat = sum == 0 ? 0 : successes / sum;
-        double bound = n == 0 ? 0 : wilsonLower(phat, n);
+        double phat = successes + bad == 0 ? 0 : successes / (successes + bad);
+        double lower = n == 0 ? 0 : wilsonLower(phat, n);
+        double upper = n == 0 ? 1 : wilsonUpper(phat, n);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("purchases", purchases.size());
+        inputs.put("money_losing_failures", lost);
         inputs.put("effective_purchases", round(n));
         inputs.put("weighted_success_ratio", round(phat));
-        inputs.put("wilson_lower_95", round(bound));
-        return new Component(100 * bound, inputs);
+        inputs.put("wilson_lower_95", round(lower));
+        inputs.put("wilson_upper_95", round(upper));
+        return new Component(100 * lower, inputs);
     }
 
     static double wilsonLower(double phat, double n) {
+        return Math.max(0, wilson(phat, n, -1));
+    }
+
+    static double wilsonUpper(double phat, double n) {
+        return Math.min(1, wilson(phat, n, 1));
+    }
+
+    private static double wilson(double phat, double n, int side) {
         double z2 = Z * Z;
         double centre = phat + z2 / (2 * n);
         double margin = Z * Math.sqrt(phat * (1 - phat) / n + z2 / (4 * n * n));
-        return Math.max(0, (centre - margin) / (1 + z2 / n));
+        return (centre + side * margin) / (1 + z2 / n);
     }
 
     private void delivery(List<Long> millis, Map<String, Component> components) {

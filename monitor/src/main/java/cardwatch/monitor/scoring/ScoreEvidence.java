@@ -36,14 +36,40 @@ public class ScoreEvidence {
         this.categories = ComplaintClassifier.standard().categories();
     }
 
+    /**
+     * A failure that cost the buyer money: charged twice; a failed paid order never refunded; paid and not delivered
+     * (or the payment lost by the store) while the refund has not come.
+     */
+    static boolean lostMoney(String reason, String flags) {
+        String all = "," + (flags == null ? "" : flags) + ",";
+        return "duplicate_charge".equals(reason) || all.contains(",not_refunded,")
+                || ("callback_lost".equals(reason) || "not_delivered".equals(reason)) && !all.contains(",refunded,");
+    }
+
+    /** Money lost for good: charged twice, or a failed paid order never refunded. */
+    static final String LOST_FOR_GOOD = "(reason = 'duplicate_charge' or flags like '%not_refunded%')";
+
     public ScoreCalculator.Evidence read(String platform, Instant now) {
-        List<ScoreCalculator.Purchase> purchases = jdbc.sql("select ended_at, outcome from probe_run "
+        return read(platform, now, true);
+    }
+
+    /** The evidence; {@code notifies} false for a protocol that never notifies us (no callbacks component). */
+    public ScoreCalculator.Evidence read(String platform, Instant now, boolean notifies) {
+        List<ScoreCalculator.Purchase> purchases = jdbc.sql("select ended_at, outcome, reason, flags from probe_run "
                 + "where platform_id = ? and probe = 'purchase' and status = 'done' and ended_at >= ? "
                 + "and outcome in ('success', 'failure') and reason <> 'maintenance' order by ended_at")
                 .params(platform, utc(now.minus(PURCHASE_WINDOW)))
                 .query((rs, i) -> new ScoreCalculator.Purchase(instant(rs.getObject(1, OffsetDateTime.class)),
-                        "success".equals(rs.getString(2))))
+                        "success".equals(rs.getString(2)), lostMoney(rs.getString(3), rs.getString(4))))
                 .list();
+        long[] callbacks = notifies ? jdbc.sql("select count(*), coalesce(sum(case when flags like '%notify_missing%' "
+                + "then 1 else 0 end), 0) from probe_run where platform_id = ? and probe = 'purchase' and status = 'done' "
+                + "and ended_at >= ? and outcome in ('success', 'failure') and reason <> 'maintenance'")
+                .params(platform, utc(now.minus(RECENT)))
+                .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single() : new long[2];
+        boolean lostForGood = jdbc.sql("select count(*) from probe_run where platform_id = ? and probe = 'purchase' "
+                + "and ended_at >= ? and " + LOST_FOR_GOOD).params(platform, utc(now.minus(RECENT)))
+                .query(Long.class).single() > 0;
         List<Long> delivery = jdbc.sql("select delivery_ms from probe_run where platform_id = ? and probe = 'purchase' "
                 + "and outcome = 'success' and delivery_ms is not null and ended_at >= ?")
                 .params(platform, utc(now.minus(RECENT))).query(Long.class).list();
@@ -73,7 +99,8 @@ public class ScoreEvidence {
                 .params(platform, utc(now.minus(AVAILABILITY_WINDOW)))
                 .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
         return new ScoreCalculator.Evidence(purchases, delivery, settled, inTime, refundMillis, icpStatus, personal,
-                complaintWeight, complaintDays, availability[0], availability[1]);
+                complaintWeight, complaintDays, availability[0], availability[1], callbacks[0], callbacks[1],
+                lostForGood);
     }
 
     /** Since when Cardwatch has watched a platform: its first run or first complaint, whichever came first. */

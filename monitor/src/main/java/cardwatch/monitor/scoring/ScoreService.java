@@ -38,11 +38,13 @@ public class ScoreService implements RunRecorder.FindingSink {
     private final ZoneId zone;
     private final Clock clock;
     private final FirstContact contact;
+    private final cardwatch.monitor.system.ProbeRegistry registry;
     private final Map<String, ScoreCalculator.Score> latest = new ConcurrentHashMap<>();
 
     public ScoreService(PlatformCatalog catalog, ScoreEvidence evidence, CardwatchProperties properties, Clock clock,
-            FirstContact contact) {
+            FirstContact contact, cardwatch.monitor.system.ProbeRegistry registry) {
         this.catalog = catalog;
+        this.registry = registry;
         this.contact = contact;
         this.evidence = evidence;
         this.calculator = new ScoreCalculator(settings(properties.score()));
@@ -50,7 +52,7 @@ public class ScoreService implements RunRecorder.FindingSink {
         this.clock = clock;
     }
 
-    static ScoreCalculator.Settings settings(CardwatchProperties.Score score) {
+    public static ScoreCalculator.Settings settings(CardwatchProperties.Score score) {
         Map<String, Double> weights = new LinkedHashMap<>();
         weights.put("reliability", score.reliability());
         weights.put("delivery", score.delivery());
@@ -58,9 +60,12 @@ public class ScoreService implements RunRecorder.FindingSink {
         weights.put("compliance", score.compliance());
         weights.put("complaints", score.complaints());
         weights.put("availability", score.availability());
+        weights.put("callbacks", score.callbacks());
         return new ScoreCalculator.Settings(weights, score.halfLife(), score.minEvidence(), score.deliveryMedian(),
                 score.deliveryP95(), score.complaintsPerMonth(), score.refundMedian(), score.complaintsPrior(),
-                score.complaintsPriorWorth().toMillis() / 86_400_000.0);
+                score.complaintsPriorWorth().toMillis() / 86_400_000.0, score.moneyLossWeight(),
+                ScoreCalculator.Settings.gradeFloors(score.gradeAReliability(), score.gradeBReliability(),
+                        score.gradeCReliability(), score.gradeDReliability()));
     }
 
     /** The platform's score now, stored as today's history; empty for an unknown platform. */
@@ -71,7 +76,8 @@ public class ScoreService implements RunRecorder.FindingSink {
     private ScoreCalculator.Score compute(Platform platform) {
         Instant now = clock.instant();
         ScoreCalculator.Score score = contact.verified(platform.id())
-                ? calculator.score(evidence.read(platform.id(), now), now) : ScoreCalculator.Score.UNVERIFIED;
+                ? calculator.score(evidence.read(platform.id(), now, notifies(platform)), now)
+                : ScoreCalculator.Score.UNVERIFIED;
         latest.put(platform.id(), score);
         evidence.saveDaily(platform.id(), LocalDate.ofInstant(now, zone), score, now);
         return score;
@@ -97,6 +103,12 @@ public class ScoreService implements RunRecorder.FindingSink {
     /** The last computed score, or empty before the first. */
     public Optional<ScoreCalculator.Score> latest(String platformId) {
         return Optional.ofNullable(latest.get(platformId));
+    }
+
+    /** Whether the platform's protocol notifies us (direct top-up APIs do; storefronts hear from their gateway). */
+    private boolean notifies(Platform platform) {
+        cardwatch.probes.purchase.PurchaseProtocol protocol = registry.protocols().get(platform.protocol());
+        return protocol != null && protocol.notifies();
     }
 
     /** Whether the platform has ever answered; an unverified one gets no grade (see {@link FirstContact}). */

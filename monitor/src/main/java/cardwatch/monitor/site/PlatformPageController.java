@@ -79,7 +79,10 @@ class PlatformPageController {
         model.put("complaints", complaints.page(id, 0, COMPLAINTS).stream()
                 .map(c -> new ComplaintView(c, safeLink(c.url()))).toList());
         model.put("complaintTotal", complaints.count(id));
-        model.put("incidents", incidents.find(null, id, INCIDENTS));
+        List<IncidentRepository.Incident> history = incidents.find(null, id, INCIDENTS);
+        model.put("incidents", history);
+        model.put("openWhy", history.stream().filter(i -> "open".equals(i.state())).findFirst()
+                .map(i -> i.why(fmt.english())).orElse(null));
         model.put("updated", snapshot.changedAt());
         return html(HttpStatus.OK, pages.render("site/platform", request, response, locale, model));
     }

@@ -25,9 +25,11 @@ public class RunDaily {
      * One platform's runs of one probe on one day.
      *
      * @param reasons failure reasons and their counts, most frequent first (maintenance not among them)
+     * @param flags   flags of judged runs and their counts (notify_missing, notify_conflict)
      */
     public record Day(String platform, String probe, LocalDate day, int successes, int failures, int errors,
-            int maintenance, Long deliveryP50Ms, Long deliveryP95Ms, Map<String, Integer> reasons) {
+            int maintenance, Long deliveryP50Ms, Long deliveryP95Ms, Map<String, Integer> reasons,
+            Map<String, Integer> flags) {
 
         /** Judged runs: successes and failures; our own errors and maintenance count in neither. */
         public int judged() {
@@ -46,7 +48,11 @@ public class RunDaily {
         int maintenance;
         final List<Long> delivery = new ArrayList<>();
         final Map<String, Integer> reasons = new HashMap<>();
+        final Map<String, Integer> flags = new HashMap<>();
     }
+
+    /** The flags the pages count, per day. */
+    static final List<String> COUNTED_FLAGS = List.of("notify_missing", "notify_conflict");
 
     private final JdbcClient jdbc;
 
@@ -64,7 +70,7 @@ public class RunDaily {
         Map<List<Object>, Tally> tallies = new HashMap<>();
         Map<String, int[]> recent = new HashMap<>();
         Instant dayAgo = now.minusSeconds(86_400);
-        jdbc.sql("select platform_id, probe, actual_start, outcome, reason, delivery_ms from probe_run "
+        jdbc.sql("select platform_id, probe, actual_start, outcome, reason, delivery_ms, flags from probe_run "
                 + "where actual_start >= ? and ended_at is not null and outcome is not null")
                 .param(from.atStartOfDay(zone).toOffsetDateTime())
                 .query(rs -> {
@@ -75,6 +81,7 @@ public class RunDaily {
                     String reason = rs.getString(5);
                     long delivery = rs.getLong(6);
                     boolean hasDelivery = !rs.wasNull();
+                    String flags = rs.getString(7);
                     Tally tally = tallies.computeIfAbsent(List.of(platform, probe, LocalDate.ofInstant(started, zone)),
                             key -> new Tally());
                     boolean success = "success".equals(outcome);
@@ -90,6 +97,13 @@ public class RunDaily {
                     } else {
                         tally.failures++;
                         tally.reasons.merge(reason == null ? "unknown" : reason, 1, Integer::sum);
+                    }
+                    if (flags != null && !flags.isEmpty() && !"maintenance".equals(reason) && !"error".equals(outcome)) {
+                        for (String flag : flags.split(",")) {
+                            if (COUNTED_FLAGS.contains(flag)) {
+                                tally.flags.merge(flag, 1, Integer::sum);
+                            }
+                        }
                     }
                     if ("purchase".equals(probe) && !started.isBefore(dayAgo) && !"maintenance".equals(reason)
                             && !"error".equals(outcome)) {
@@ -107,7 +121,7 @@ public class RunDaily {
             Long p95 = sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
             List<Object> key = e.getKey();
             Day day = new Day((String) key.get(0), (String) key.get(1), (LocalDate) key.get(2), t.successes,
-                    t.failures, t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)));
+                    t.failures, t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)), parse(reasons(t.flags)));
             Day before = stored.remove(key);
             if (day.equals(before)) {
                 continue; // unchanged days are not written again: most of them, every refresh
@@ -116,9 +130,9 @@ public class RunDaily {
                 delete(day.platform(), day.probe(), day.day());
             }
             jdbc.sql("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, maintenance, "
-                    + "delivery_p50_ms, delivery_p95_ms, reasons) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    + "delivery_p50_ms, delivery_p95_ms, reasons, flags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(day.platform(), day.probe(), day.day(), t.successes, t.failures, t.errors, t.maintenance,
-                            p50, p95, reasons(t.reasons))
+                            p50, p95, reasons(t.reasons), reasons(t.flags))
                     .update();
         }
         stored.values().forEach(gone -> delete(gone.platform(), gone.probe(), gone.day()));
@@ -128,11 +142,11 @@ public class RunDaily {
     /** Every platform's days from {@code from} on, oldest first. */
     public List<Day> since(LocalDate from) {
         return jdbc.sql("select platform_id, probe, run_day, successes, failures, errors, maintenance, delivery_p50_ms, "
-                + "delivery_p95_ms, reasons from run_daily where run_day >= ? order by run_day")
+                + "delivery_p95_ms, reasons, flags from run_daily where run_day >= ? order by run_day")
                 .param(from)
                 .query((rs, i) -> new Day(rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
                         rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), (Long) rs.getObject(8, Long.class),
-                        (Long) rs.getObject(9, Long.class), parse(rs.getString(10))))
+                        (Long) rs.getObject(9, Long.class), parse(rs.getString(10)), parse(rs.getString(11))))
                 .list();
     }
 

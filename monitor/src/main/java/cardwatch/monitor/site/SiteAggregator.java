@@ -109,15 +109,18 @@ public class SiteAggregator {
             ScoreCalculator.Score score = scores.latest(platform.id())
                     .orElseGet(() -> scores.compute(platform.id()).orElse(null));
             int[] last24h = recent.purchases24h().getOrDefault(platform.id(), new int[2]);
+            boolean unverified = !scores.verified(platform.id());
             rows.add(new SiteSnapshot.Row(platform.id(), platform.nameZh(), platform.nameEn(),
                     score == null ? null : score.score(), score == null ? "?" : score.grade(),
                     new SiteSnapshot.Ratio(last24h[0], last24h[1]), ratio(own, today.minusDays(6)),
                     ratio(own, today.minusDays(29)), input(score, "delivery", "median_seconds"), refundRate(score),
                     icpStatus.get(platform.id()), complaintCounts.getOrDefault(platform.id(), 0L),
-                    open.get(platform.id())));
+                    unverified ? null : open.get(platform.id()), score == null ? null : score.scoreHigh(),
+                    score == null ? null : score.cap(), score != null && score.lostMoney(), unverified,
+                    callbacks(own, today.minusDays(29)), 0, false));
             details.put(platform.id(), detail(own, first, today));
         }
-        rows.sort(RANKING);
+        rows = new ArrayList<>(Ranking.rank(rows));
         SiteSnapshot previous = current.get();
         long version = Objects.hash(rows, details);
         SiteSnapshot next = SiteSnapshot.of(version, version == previous.version() ? previous.changedAt() : now, rows,
@@ -127,12 +130,23 @@ public class SiteAggregator {
         return next;
     }
 
-    /** Graded platforms by score, best first; then the ungraded ("?") by 30-day success; then by id. */
-    static final Comparator<SiteSnapshot.Row> RANKING = Comparator
-            .comparing((SiteSnapshot.Row row) -> row.score() == null)
-            .thenComparing(SiteSnapshot.Row::score, Comparator.nullsLast(Comparator.reverseOrder()))
-            .thenComparing(row -> row.success30d().value(), Comparator.nullsLast(Comparator.reverseOrder()))
-            .thenComparing(SiteSnapshot.Row::id);
+    /** The ranking's order: see {@link Ranking}. */
+    static final Comparator<SiteSnapshot.Row> RANKING = Ranking.ORDER;
+
+    /** Missing and contradicting callbacks over the purchases of 30 days. */
+    private static SiteSnapshot.Callbacks callbacks(List<RunDaily.Day> days, LocalDate from) {
+        int missing = 0;
+        int conflicting = 0;
+        int purchases = 0;
+        for (RunDaily.Day day : days) {
+            if (day.probe().equals("purchase") && !day.day().isBefore(from)) {
+                missing += day.flags().getOrDefault("notify_missing", 0);
+                conflicting += day.flags().getOrDefault("notify_conflict", 0);
+                purchases += day.judged();
+            }
+        }
+        return new SiteSnapshot.Callbacks(missing, conflicting, purchases);
+    }
 
     private static SiteSnapshot.Ratio ratio(List<RunDaily.Day> days, LocalDate from) {
         SiteSnapshot.Ratio ratio = SiteSnapshot.Ratio.NONE;

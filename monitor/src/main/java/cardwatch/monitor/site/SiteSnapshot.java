@@ -36,16 +36,15 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
         return position == null ? java.util.Optional.empty() : java.util.Optional.of(rows.get(position));
     }
 
-    /** A platform's place in the ranking, 1 for the best; 0 for an unknown id. */
+    /** A platform's place in the ranking, 1 for the best, shared when not significantly different; 0 without one. */
     public int rank(String id) {
-        Integer position = positions.get(id);
-        return position == null ? 0 : position + 1;
+        return row(id).map(Row::rank).orElse(0);
     }
 
     /** Successes out of judged runs (errors on our side and maintenance are not judged). */
     public record Ratio(int successes, int runs) {
 
-        static final Ratio NONE = new Ratio(0, 0);
+        public static final Ratio NONE = new Ratio(0, 0);
 
         /** 0–1, or null without runs. */
         public Double value() {
@@ -62,6 +61,25 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
     }
 
     /**
+     * How often, in 30 days of judged purchases, a platform's callbacks were missing or contradicted the query.
+     *
+     * @param purchases  judged purchases in 30 days
+     */
+    public record Callbacks(int missing, int conflicting, int purchases) {
+
+        public static final Callbacks NONE = new Callbacks(0, 0, 0);
+
+        /** Missing in at least one purchase in five, over at least three: shown in the ranking. */
+        public boolean frequent() {
+            return missing >= 3 && missing * 5 >= purchases;
+        }
+
+        public boolean any() {
+            return missing > 0 || conflicting > 0;
+        }
+    }
+
+    /**
      * A platform's line in the ranking.
      *
      * @param score            0–100, or null with grade "?"
@@ -70,13 +88,30 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
      * @param icpStatus        the latest ICP status, or null before the first check
      * @param complaints30d    complaints first seen in 30 days
      * @param incident         an open incident, or null
+     * @param scoreHigh        the most the score could be, given the purchases' uncertainty; null without a score
+     * @param gradeCap         why the grade is lower than the score alone gives (reliability, lost_money), or null
+     * @param lostMoney        a purchase lost a buyer's money for good in 30 days: ranked after every platform that
+     *                         did not
+     * @param unverified       never reached since it was added: no grade, no rank, no incidents
+     * @param callbacks        missing and contradicting callbacks in 30 days
+     * @param rank             its place, shared with every platform whose range its own overlaps (directly or through
+     *                         others); 0 for a platform without a grade
+     * @param tied             it shares its rank: the difference to its neighbours is not significant
      */
     public record Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
             Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
-            long complaints30d, OpenIncident incident) {
+            long complaints30d, OpenIncident incident, Double scoreHigh, String gradeCap, boolean lostMoney,
+            boolean unverified, Callbacks callbacks, int rank, boolean tied) {
 
         public String name(boolean english) {
             return english && nameEn != null && !nameEn.isBlank() ? nameEn : nameZh;
+        }
+
+        /** The same line at its place in the ranking. */
+        Row ranked(int place, boolean shared) {
+            return new Row(id, nameZh, nameEn, score, grade, success24h, success7d, success30d, deliveryMedianSeconds,
+                    refundRate, icpStatus, complaints30d, incident, scoreHigh, gradeCap, lostMoney, unverified,
+                    callbacks, place, shared);
         }
     }
 

@@ -186,6 +186,9 @@ public record CardwatchProperties(
      * @param complaintsPrior    the prior complaint rate per 30 days, assumed of a platform with little record
      * @param complaintsPriorWorth how many days of watching the prior counts as
      * @param every              how often every platform's score is recomputed and the day's history row written
+     * @param callbacks          weight of the callbacks component (the share of purchases whose notify came)
+     * @param moneyLossWeight    how many failures a failure that cost the buyer money counts as
+     * @param gradeAReliability  the least purchase reliability (Wilson lower bound) an A needs; B, C, D likewise
      */
     public record Score(@DecimalMin("0") @DefaultValue("0.35") double reliability,
             @DecimalMin("0") @DefaultValue("0.15") double delivery,
@@ -201,7 +204,13 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("1h") Duration refundMedian,
             @DecimalMin("0") @DefaultValue("1") double complaintsPrior,
             @NotNull @DefaultValue("30d") Duration complaintsPriorWorth,
-            @NotNull @DefaultValue("5m") Duration every) {
+            @NotNull @DefaultValue("5m") Duration every,
+            @DecimalMin("0") @DefaultValue("0.10") double callbacks,
+            @DecimalMin("1") @DefaultValue("3") double moneyLossWeight,
+            @DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1") @DefaultValue("0.95") double gradeAReliability,
+            @DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1") @DefaultValue("0.90") double gradeBReliability,
+            @DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1") @DefaultValue("0.80") double gradeCReliability,
+            @DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1") @DefaultValue("0.70") double gradeDReliability) {
     }
 
     /** @param maxPrice the per-purchase cap in yuan: no platform's price cap may exceed it */

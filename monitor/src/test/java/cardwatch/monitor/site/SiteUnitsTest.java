@@ -122,7 +122,7 @@ class SiteUnitsTest {
 
     private static RunDaily.Day day(int successes, int failures, int maintenance) {
         return new RunDaily.Day("p", "purchase", LocalDate.parse("2026-11-20"), successes, failures, 0, maintenance,
-                null, null, Map.of());
+                null, null, Map.of(), Map.of());
     }
 
     @Test
@@ -162,7 +162,39 @@ class SiteUnitsTest {
 
     private static SiteSnapshot.Row row(String id, Double score, String grade, int successes, int runs) {
         SiteSnapshot.Ratio ratio = new SiteSnapshot.Ratio(successes, runs);
+        return row(id, score, score, grade, ratio, false, false);
+    }
+
+    private static SiteSnapshot.Row row(String id, Double score, Double high, String grade, SiteSnapshot.Ratio ratio,
+            boolean lostMoney, boolean unverified) {
         return new SiteSnapshot.Row(id, "稳定" + id, "Steady " + id, score, grade, ratio, ratio, ratio, null, null,
-                null, 0, null);
+                null, 0, null, high, null, lostMoney, unverified, SiteSnapshot.Callbacks.NONE, 0, false);
+    }
+
+    @Test
+    void overlappingRangesShareAPlaceAndOnlySeparateOnesAreOrdered() {
+        SiteSnapshot.Ratio some = new SiteSnapshot.Ratio(90, 100);
+        List<SiteSnapshot.Row> ranked = Ranking.rank(List.of(
+                row("a", 95.0, 99.0, "A", some, false, false),
+                row("b", 93.0, 96.0, "A", some, false, false),
+                row("c", 90.0, 94.0, "A", some, false, false),
+                row("d", 80.0, 85.0, "B", some, false, false),
+                row("e", 70.0, 79.0, "C", some, false, false),
+                row("f", null, null, "?", some, false, false),
+                row("g", null, null, "?", SiteSnapshot.Ratio.NONE, false, true)));
+        assertThat(ranked).extracting(SiteSnapshot.Row::id).containsExactly("a", "b", "c", "d", "e", "f", "g");
+        assertThat(ranked).extracting(SiteSnapshot.Row::rank).containsExactly(1, 1, 1, 4, 5, 0, 0);
+        assertThat(ranked).extracting(SiteSnapshot.Row::tied)
+                .containsExactly(true, true, true, false, false, false, false);
+    }
+
+    @Test
+    void aPlatformThatLostMoneyNeverRanksAboveOneThatOnlyRefusedOrders() {
+        SiteSnapshot.Ratio some = new SiteSnapshot.Ratio(8, 16);
+        List<SiteSnapshot.Row> ranked = Ranking.rank(List.of(
+                row("double-charged", 88.0, 95.0, "C", some, true, false),
+                row("refuses", 40.0, 60.0, "F", some, false, false)));
+        assertThat(ranked).extracting(SiteSnapshot.Row::id).containsExactly("refuses", "double-charged");
+        assertThat(ranked).extracting(SiteSnapshot.Row::rank).containsExactly(1, 2);
     }
 }
