@@ -280,7 +280,7 @@ class IncidentSimulationTest {
         long over = Arrays.stream(counts).filter(c -> c > 3).count();
         Arrays.sort(resolvedAfter);
         row(4, "24 h of 50 % failures, then the usual rate", cadence, SEEDS,
-                String.format("notices (open, continues, resolve) p50 %d, max %d; more than 3 in %.1f %% of days; "
+                String.format("notices (opened, resolved) p50 %d, max %d; more than 3 in %.1f %% of days; "
                         + "resolve announced %d runs after the day (median)", counts[SEEDS / 2], counts[SEEDS - 1],
                         100.0 * over / SEEDS, resolvedAfter[SEEDS / 2]),
                 "≤ 3 notices");

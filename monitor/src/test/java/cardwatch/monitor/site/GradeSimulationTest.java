@@ -42,7 +42,8 @@ class GradeSimulationTest {
 
     @AfterAll
     static void printTable() throws IOException {
-        StringBuilder text = new StringBuilder("| after | measured over " + SEEDS + " seeds | target |\n"
+        StringBuilder text = new StringBuilder("| after | measured over " + String.format("%,d", SEEDS)
+                + " seeds | target |\n"
                 + "| --- | --- | --- |\n");
         TABLE.stream().sorted().forEach(row -> text.append(row.substring(2)).append('\n'));
         System.out.println(text);
@@ -124,13 +125,13 @@ class GradeSimulationTest {
             taus[seed] = kendall(ranked);
         });
         long tauAtLeast09 = java.util.Arrays.stream(taus).filter(t -> t >= 0.9 - 1e-9).count();
-        TABLE.add("1 | 7 days | the 85 % platform is A in " + eightyFiveIsA[0] + " seeds | never A");
-        TABLE.add("2 | 7 days | the 99 % platform is A in " + percent(ninetyNineIsA[0]) + " of seeds | ≥ 95 %");
+        TABLE.add("1 | 7 days | the 85 % platform is A in " + eightyFiveIsA[0] + " seeds | never A |");
+        TABLE.add("2 | 7 days | the 99 % platform is A in " + percent(ninetyNineIsA[0]) + " of seeds | ≥ 95 % |");
         TABLE.add("3 | 7 days | Kendall τ ≥ 0.9 in " + percent((int) tauAtLeast09) + " of seeds (median τ "
-                + String.format("%.3f", median(taus)) + ") | ≥ 90 % (the counts allow 89.7 %, see below)");
+                + String.format("%.3f", median(taus)) + ") | ≥ 90 % of seeds |");
         assertThat(eightyFiveIsA[0]).as("85 %: never A").isZero();
         assertThat(ninetyNineIsA[0]).as("99 %: A").isGreaterThanOrEqualTo(SEEDS * 95 / 100);
-        assertThat(tauAtLeast09).as("τ ≥ 0.9").isGreaterThanOrEqualTo(SEEDS * 87 / 100);
+        assertThat(tauAtLeast09).as("τ ≥ 0.9").isGreaterThanOrEqualTo(SEEDS * 90 / 100);
     }
 
     @Test
@@ -162,7 +163,7 @@ class GradeSimulationTest {
         TABLE.add("4 | 1 day | " + String.format("%.1f", (double) places[0] / SEEDS) + " distinct places for 10 "
                 + "platforms on average, " + percent(tiedRows[0] / LADDER.length) + " of platforms marked 差别不显著; "
                 + claims[0] + " strict orders shown, " + wrong[0] + " of them wrong | overlapping ranges share a place; "
-                + "no strict order the evidence cannot carry");
+                + "no strict order the evidence cannot carry |");
         assertThat(wrong[0]).as("strict orders that contradict the truth").isLessThanOrEqualTo(claims[0] / 100);
     }
 
