@@ -27,18 +27,8 @@ class HeartbeatTest {
                 "cardwatch.hooks.relay-token", "t0ken", "cardwatch.hooks.group-window", "0s",
                 "cardwatch.hooks.heartbeat-timeout", "5m", "cardwatch.hooks.language", "en")))
                 .bindOrCreate("cardwatch", CardwatchProperties.class);
-        List<Notice> sent = new ArrayList<>();
-        AlertChannel recorder = new AlertChannel() {
-            @Override
-            public String name() {
-                return "recorder";
-            }
-
-            @Override
-            public void send(Notice notice) {
-                sent.add(notice);
-            }
-        };
+        RecordingChannel recorder = new RecordingChannel("recorder");
+        List<Notice> sent = recorder.sent();
         MutableClock clock = new MutableClock();
         AlertHooks hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties, clock, 8080,
                 List.of(recorder), false);

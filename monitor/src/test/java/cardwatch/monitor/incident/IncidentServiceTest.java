@@ -3,7 +3,7 @@ package cardwatch.monitor.incident;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cardwatch.monitor.hooks.AlertChannel;
+import cardwatch.monitor.hooks.RecordingChannel;
 import cardwatch.monitor.hooks.AlertHooks;
 import cardwatch.monitor.hooks.HookOutbox;
 import cardwatch.monitor.hooks.Notice;
@@ -54,7 +54,7 @@ class IncidentServiceTest {
     private IncidentRepository repository;
     private DriverManagerDataSource db;
     private IncidentService service;
-    private final List<Notice> sent = new ArrayList<>();
+    private final List<RecordingChannel> channels = new ArrayList<>();
     private AlertHooks hooks;
     private int step;
 
@@ -76,17 +76,8 @@ class IncidentServiceTest {
         settings.put("cardwatch.hooks.group-window", "0s");
         CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("cardwatch", CardwatchProperties.class);
-        AlertChannel recorder = new AlertChannel() {
-            @Override
-            public String name() {
-                return "recorder";
-            }
-
-            @Override
-            public void send(Notice notice) {
-                sent.add(notice);
-            }
-        };
+        RecordingChannel recorder = new RecordingChannel("recorder");
+        channels.add(recorder);
         hooks = new AlertHooks(new HookOutbox(JdbcClient.create(db)), properties,
                 Clock.fixed(T0.plus(Duration.ofDays(3)), ZoneOffset.UTC), 8080, List.of(recorder), false);
         Schedule schedule = new Schedule(EVERY, null, Duration.ofMinutes(2));
@@ -123,9 +114,14 @@ class IncidentServiceTest {
         }
     }
 
+    /** What the service of the test has sent (the last one started). */
+    private List<Notice> sent() {
+        return channels.get(channels.size() - 1).sent();
+    }
+
     private List<String> events() {
         hooks.deliverDue();
-        return sent.stream().map(Notice::event).toList();
+        return sent().stream().map(Notice::event).toList();
     }
 
     @Test
@@ -138,7 +134,7 @@ class IncidentServiceTest {
         assertThat(open.whyZh()).isEqualTo("4 次测试购买连续失败");
         assertThat(open.whyEn()).isEqualTo("4 test purchases failed in a row");
         assertThat(events()).containsExactly("opened");
-        assertThat(sent.get(0).text()).contains("判断依据：4 次测试购买连续失败");
+        assertThat(sent().get(0).text()).contains("判断依据：4 次测试购买连续失败");
 
         runs(2, "purchase", Reason.TIMEOUT);
         runs(5, "purchase", Reason.NONE);
@@ -147,7 +143,7 @@ class IncidentServiceTest {
         assertThat(events()).as("its notice is held").containsExactly("opened");
         runs(6, "purchase", Reason.NONE);
         assertThat(events()).containsExactly("opened", "resolved");
-        assertThat(sent.get(1).text()).contains("恢复时间");
+        assertThat(sent().get(1).text()).contains("恢复时间");
     }
 
     @Test
@@ -330,10 +326,10 @@ class IncidentServiceTest {
         service.remind(T0.plus(Duration.ofMinutes(130)));
         service.remind(T0.plus(Duration.ofMinutes(190)));
         assertThat(events()).containsExactly("opened", "reminder", "reminder");
-        assertThat(sent.get(1).title()).isEqualTo("【Cardwatch】仍未恢复：shop卡盟 购买探测");
+        assertThat(sent().get(1).title()).isEqualTo("【Cardwatch】仍未恢复：shop卡盟 购买探测");
         step = 20;
         runs(12, "purchase", Reason.NONE);
         assertThat(events()).endsWith("resolved");
-        assertThat(sent.get(sent.size() - 1).thread()).isEqualTo(sent.get(0).thread());
+        assertThat(sent().get(sent().size() - 1).thread()).isEqualTo(sent().get(0).thread());
     }
 }

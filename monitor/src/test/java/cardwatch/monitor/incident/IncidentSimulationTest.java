@@ -2,7 +2,7 @@ package cardwatch.monitor.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cardwatch.monitor.hooks.AlertChannel;
+import cardwatch.monitor.hooks.RecordingChannel;
 import cardwatch.monitor.hooks.AlertHooks;
 import cardwatch.monitor.hooks.HookOutbox;
 import cardwatch.monitor.hooks.Notice;
@@ -301,19 +301,8 @@ class IncidentSimulationTest {
         }
         PlatformCatalog catalog = new PlatformCatalog("simulation", platforms, null);
         Reachability reach = new Reachability(Clock.systemUTC());
-        AlertChannel channel = new AlertChannel() {
-            @Override
-            public String name() {
-                return "webhook";
-            }
-
-            @Override
-            public void send(Notice notice) {
-                throw new UnsupportedOperationException("the simulation counts what is queued; nothing is sent");
-            }
-        };
-        AlertHooks hooks = new AlertHooks(new HookOutbox(jdbc), DEFAULTS, Clock.systemUTC(), 8080, List.of(channel),
-                false);
+        AlertHooks hooks = new AlertHooks(new HookOutbox(jdbc), DEFAULTS, Clock.systemUTC(), 8080,
+                List.of(new RecordingChannel("webhook")), false);
         return new IncidentService(catalog, new IncidentRepository(jdbc),
                 new Connectivity(reach, new SelfCheck(DEFAULTS), catalog, Clock.systemUTC()),
                 new FirstContact(catalog, reach, jdbc), hooks, new DataSourceTransactionManager(db), DEFAULTS);

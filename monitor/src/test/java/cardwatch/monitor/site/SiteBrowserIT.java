@@ -99,4 +99,45 @@ class SiteBrowserIT extends SharedDemoService {
         File shot = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), shots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
+
+    /**
+     * What a buyer reads, in the browser: a platform that was never reached is marked so and has no place; shared
+     * places say their difference is not significant; lost callbacks are flagged in the ranking and explained on the
+     * platform's page.
+     */
+    @org.junit.jupiter.api.Test
+    void theRankingShowsSharedPlacesUnverifiedPlatformsAndMissingCallbacksInWords() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get("http://localhost:" + port + "/?lang=zh");
+            var typo = browser.findElement(By.xpath("//tr[.//span[@class='id' and text()='typo-shop']]"));
+            assertThat(typo.getText()).contains("尚未连通，未验证");
+            assertThat(typo.findElement(By.cssSelector("td.rank")).getText()).startsWith("—");
+            var notifyLost = browser.findElement(By.xpath("//tr[.//span[@class='id' and text()='notify-lost']]"));
+            assertThat(notifyLost.getText()).contains("回调常缺失");
+            List<String> tied = browser.findElements(By.cssSelector("td.rank .tie")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList();
+            assertThat(tied).as("shared places").isNotEmpty().allMatch("差别不显著"::equals);
+        });
+        shoot("home-ties-flags");
+
+        browser.get("http://localhost:" + port + "/platforms/notify-lost?lang=zh");
+        assertThat(browser.findElement(By.cssSelector("p.callbacks")).getText())
+                .matches("回调缺失 \\d+/\\d+ 次：订单靠我们主动查询才确认到账.*");
+        browser.get("http://localhost:" + port + "/platforms/typo-shop?lang=en");
+        assertThat(browser.findElement(By.cssSelector("p.unverified")).getText())
+                .contains("We have not reached this platform's site once");
+        assertThat(browser.findElements(By.cssSelector(".score"))).as("no score for it").isEmpty();
+        shoot("platform-unverified-en");
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).isEmpty();
+    }
+
+    private static void shoot(String name) throws Exception {
+        Path shots = Path.of("target", "screenshots");
+        Files.createDirectories(shots);
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve(name + ".png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
 }

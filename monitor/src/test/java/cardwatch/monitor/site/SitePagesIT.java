@@ -40,7 +40,7 @@ class SitePagesIT extends SharedDemoService {
     /** Waits until the figures include runs for every demo platform. */
     private void awaitFigures() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> aggregator.ready()
-                && aggregator.snapshot().rows().size() == 13
+                && aggregator.snapshot().rows().size() == 14
                 && aggregator.snapshot().rows().stream().allMatch(r -> r.success24h().runs() > 0
                         || r.id().equals("down") || r.id().equals("malformed")));
     }
@@ -61,12 +61,13 @@ class SitePagesIT extends SharedDemoService {
         Element table = home.selectFirst("table.ranking");
         assertThat(table.selectFirst("caption").text()).isNotBlank();
         assertThat(table.select("thead th[scope=col]")).hasSize(11);
-        assertThat(table.select("tbody tr")).hasSize(13);
+        assertThat(table.select("tbody tr")).hasSize(14);
         assertThat(table.select("tbody th[scope=row] a").eachText()).contains(name);
         for (Element row : table.select("tbody tr")) {
             Element grade = row.selectFirst(".grade");
             assertThat(grade.selectFirst("[aria-hidden=true]").text()).as("an icon beside the colour").isNotBlank();
-            assertThat(grade.text()).as("a text grade").matches(".*([A-F]|证据不足|insufficient evidence)$");
+            assertThat(grade.text()).as("a text grade")
+                    .matches(".*([A-F]|证据不足|insufficient evidence|尚未连通，未验证|Never reached, unverified)$");
         }
         assertThat(home.select("label[for=q]")).hasSize(1);
         assertThat(home.select("form").eachAttr("method")).as("no admin actions: only the GET filter form")
@@ -83,15 +84,16 @@ class SitePagesIT extends SharedDemoService {
         assertThat(page("/?q=down&lang=en").select("tbody th a").eachText()).containsExactly("Down For Good");
         assertThat(page("/?q=no-such-platform").select("tbody td").text()).contains("没有符合条件的平台");
         List<String> byName = page("/?sort=name").select("tbody th .id").eachText();
-        assertThat(byName).hasSize(13).isSorted();
-        assertThat(page("/?grade=%3F").select("tbody .grade").eachText()).allMatch(g -> g.endsWith("证据不足"));
+        assertThat(byName).hasSize(14).isSorted();
+        assertThat(page("/?grade=%3F").select("tbody .grade").eachText())
+                .allMatch(g -> g.endsWith("证据不足") || g.endsWith("尚未连通，未验证"));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Document open = page("/?incident=open&lang=en");
             assertThat(open.select("tbody th .id").eachText()).contains("down");
             assertThat(open.select("tbody tr")).allMatch(row -> row.hasClass("has-incident"));
             assertThat(open.selectFirst("#incident").hasAttr("checked")).isTrue();
         });
-        assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(13);
+        assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(14);
     }
 
     @Test

@@ -52,6 +52,7 @@ public final class WebhookChannel implements AlertChannel {
         doc.put("platform_name", n.name());
         doc.put("probe", n.probe());
         doc.put("cause", n.cause());
+        doc.put("why", n.why());
         doc.put("since", DateTimeFormatter.ISO_INSTANT.format(n.since()));
         doc.put("at", DateTimeFormatter.ISO_INSTANT.format(n.at()));
         doc.put("link", n.link());
