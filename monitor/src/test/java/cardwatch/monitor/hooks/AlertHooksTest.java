@@ -131,7 +131,7 @@ class AlertHooksTest {
         assertThat(request.getHeader(WebhookChannel.SIGNATURE_HEADER)).isEqualTo("sha256=" + expected);
         JsonNode doc = JSON.readTree(body);
         assertThat(doc.propertyNames()).containsExactly("schema", "dedup_key", "event", "incident_id", "platform",
-                "platform_name", "probe", "cause", "since", "at", "link", "title", "text");
+                "platform_name", "probe", "cause", "why", "since", "at", "link", "title", "text");
         assertThat(doc.path("schema").asString()).isEqualTo("cardwatch.alert.v1");
         assertThat(doc.path("dedup_key").asString()).isEqualTo("cardwatch-incident-42-opened-" + OPENED.toEpochMilli());
         assertThat(doc.path("since").asString()).isEqualTo("2026-11-26T08:00:00Z");
