@@ -13,6 +13,11 @@ public enum Flag {
      * Both requests are evidence.
      */
     RETRIED,
+    /**
+     * A checkout that spends nothing: the order was created and the gateway's page checked, never paid. Such a run says
+     * nothing about delivery.
+     */
+    CHECKOUT_ONLY,
     REFUND_PENDING,
     REFUNDED,
     NOT_REFUNDED;

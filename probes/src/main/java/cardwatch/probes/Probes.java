@@ -8,9 +8,9 @@ import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import cardwatch.probes.purchase.acgfaka.AcgFakaStorefront;
 import cardwatch.probes.purchase.dujiaoka.DujiaokaStorefront;
-import cardwatch.probes.purchase.epay.EpayPayer;
 import cardwatch.probes.purchase.generic.GenericStorefront;
 import cardwatch.probes.purchase.storefront.BalancePayer;
+import cardwatch.probes.purchase.storefront.CheckoutPayer;
 import cardwatch.probes.purchase.storefront.Payer;
 import cardwatch.probes.purchase.storefront.StorefrontProtocol;
 import cardwatch.probes.purchase.sup.SupProtocol;
@@ -27,8 +27,17 @@ public final class Probes {
 
     /** Purchase protocols (adapters) by the name used in {@code platforms.yml}. */
     public static Map<String, PurchaseProtocol> protocols() {
+        return protocols(List.of());
+    }
+
+    /**
+     * The same, storefronts also paid by {@code extraPayers}: a deployment's own programmatic payment, or a test's
+     * double. Cardwatch's own payers are {@code balance} and {@code checkout}.
+     */
+    public static Map<String, PurchaseProtocol> protocols(List<Payer> extraPayers) {
         Map<String, PurchaseProtocol> protocols = new LinkedHashMap<>();
-        List<Payer> payers = List.of(new BalancePayer(), new EpayPayer());
+        List<Payer> payers = new java.util.ArrayList<>(List.of(new BalancePayer(), new CheckoutPayer()));
+        payers.addAll(extraPayers);
         for (PurchaseProtocol protocol : List.<PurchaseProtocol>of(new YrapiProtocol(), new SupProtocol(),
                 new StorefrontProtocol(new AcgFakaStorefront(), payers),
                 new StorefrontProtocol(new DujiaokaStorefront(), payers),

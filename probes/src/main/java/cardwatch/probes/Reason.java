@@ -31,6 +31,13 @@ public enum Reason {
     COMPLIANCE(Outcome.FAILURE),
 
     CONFIG(Outcome.ERROR),
+    /**
+     * The platform did not understand our request (a field it wants under another name, a token it checks, a value it
+     * does not take): our adapter's fault, never the platform's.
+     */
+    PROTOCOL_MISMATCH(Outcome.ERROR),
+    /** The platform asks for a captcha in the purchase path: it cannot be tested automatically. */
+    CAPTCHA(Outcome.ERROR),
     CREDENTIALS(Outcome.ERROR),
     BUDGET(Outcome.ERROR),
     /** Cardwatch reached no host at all in the same minutes: our network, not the platform. */

@@ -78,6 +78,10 @@ final class HandlerTransformer implements ResponseDefinitionTransformerV2 {
         if (answer.location() != null) {
             response.withHeader("Location", answer.location());
         }
+        Map<String, java.util.List<String>> extra = new LinkedHashMap<>();
+        answer.headers().forEach(h -> extra.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>())
+                .add(h.getValue()));
+        extra.forEach((name, values) -> response.withHeader(name, values.toArray(String[]::new)));
         if (!answer.delay().isZero()) {
             response.withFixedDelay((int) answer.delay().toMillis());
         }

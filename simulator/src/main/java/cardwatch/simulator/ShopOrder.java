@@ -10,27 +10,31 @@ public final class ShopOrder {
     final String requestNo;
     final String contact;
     final BigDecimal amount;
-    final String payUrl;
-    final String gatewayTradeNo;
+    final String product;
     final boolean fromBalance;
     final Instant createdAt;
     final Fault injected;
+    /** The 查询密码 a dujiaoka buyer set, or empty. */
+    final String searchPwd;
+    /** The gateway's trade, once its notify named it. */
+    volatile String gatewayTradeNo = "";
     volatile int status;
     volatile boolean delivered;
     volatile String secret = "";
     volatile boolean refunded;
+    volatile Instant paidAt;
 
-    ShopOrder(String orderNo, String requestNo, String contact, BigDecimal amount, String payUrl,
-            String gatewayTradeNo, boolean fromBalance, Instant createdAt, Fault injected) {
+    ShopOrder(String orderNo, String requestNo, String contact, BigDecimal amount, String product,
+            boolean fromBalance, Instant createdAt, Fault injected, String searchPwd) {
         this.orderNo = orderNo;
         this.requestNo = requestNo;
         this.contact = contact;
         this.amount = amount;
-        this.payUrl = payUrl;
-        this.gatewayTradeNo = gatewayTradeNo;
+        this.product = product;
         this.fromBalance = fromBalance;
         this.createdAt = createdAt;
         this.injected = injected;
+        this.searchPwd = searchPwd == null ? "" : searchPwd;
     }
 
     public String orderNo() {
@@ -54,7 +58,7 @@ public final class ShopOrder {
         return injected;
     }
 
-    /** 0 unpaid, 1 paid, 2 closed unpaid. */
+    /** 0 unpaid, 1 paid, 2 closed unpaid (expired). */
     public int status() {
         return status;
     }

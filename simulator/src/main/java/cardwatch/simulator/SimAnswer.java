@@ -10,7 +10,12 @@ import java.time.Duration;
  * @param reset      drop the connection instead of answering
  * @param delay      how long to wait before answering
  */
-record SimAnswer(int status, String body, boolean reset, Duration delay, String contentType, String location) {
+record SimAnswer(int status, String body, boolean reset, Duration delay, String contentType, String location,
+        java.util.List<java.util.Map.Entry<String, String>> headers) {
+
+    SimAnswer(int status, String body, boolean reset, Duration delay, String contentType, String location) {
+        this(status, body, reset, delay, contentType, location, java.util.List.of());
+    }
 
     SimAnswer(int status, String body, boolean reset, Duration delay) {
         this(status, body, reset, delay, null, null);
@@ -18,6 +23,13 @@ record SimAnswer(int status, String body, boolean reset, Duration delay, String 
 
     SimAnswer(int status, String body, boolean reset, Duration delay, String contentType) {
         this(status, body, reset, delay, contentType, null);
+    }
+
+    /** The same answer with one more header (a {@code Set-Cookie}, say; a name may repeat). */
+    SimAnswer withHeader(String name, String value) {
+        java.util.List<java.util.Map.Entry<String, String>> more = new java.util.ArrayList<>(headers);
+        more.add(java.util.Map.entry(name, value));
+        return new SimAnswer(status, body, reset, delay, contentType, location, java.util.List.copyOf(more));
     }
 
     /** A 302 to {@code location}. */
@@ -67,6 +79,6 @@ record SimAnswer(int status, String body, boolean reset, Duration delay, String 
     }
 
     SimAnswer delayedBy(Duration by) {
-        return new SimAnswer(status, body, reset, delay.plus(by), contentType, location);
+        return new SimAnswer(status, body, reset, delay.plus(by), contentType, location, headers);
     }
 }

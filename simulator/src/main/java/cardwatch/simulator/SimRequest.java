@@ -15,6 +15,23 @@ import java.util.Map;
 record SimRequest(String method, String path, Map<String, String> query, Map<String, String> form, String body,
         Map<String, String> headers) {
 
+    /** A cookie the request carries, or empty. */
+    String cookie(String name) {
+        String header = headers.getOrDefault("cookie", "");
+        for (String part : header.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+                return java.net.URLDecoder.decode(part.substring(eq + 1).trim(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return "";
+    }
+
+    /** A header, or empty; names are lower-case. */
+    String header(String name) {
+        return headers.getOrDefault(name, "");
+    }
+
     /** A parameter from the query or the form. */
     String param(String name) {
         String value = query.get(name);

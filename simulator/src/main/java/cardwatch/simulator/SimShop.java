@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,36 +30,44 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
- * What every simulated storefront does, whatever its pages look like: take orders (idempotent by the buyer's key),
- * open the epay trade at the gateway over HTTP (the store is the gateway's merchant), hear the gateway's notify,
- * deliver a 卡密 after the profile's delay, or oversell and refund (at once, late, or never), and keep an account
- * balance for buyers who pay from it.
+ * What every simulated storefront does, whatever its pages look like: take orders (a buyer's key seen before gets its
+ * order back, or the store's own refusal), hand a guest's unpaid order to the epay gateway through the buyer's
+ * browser, hear the gateway's notify, take a buyer's account balance, and deliver. Delivery follows the upstream
+ * stores: a product with automatic delivery ({@link #PRODUCT}) is delivered in the same step that marks it paid, a
+ * card or, when the stock ran out under it, an apology; a product delivered by hand ({@link #MANUAL_PRODUCT}) waits
+ * for the owner, here the profile's delivery delay. The profile's faults come on top: out of stock, oversold (refunded
+ * at once, late or never), a double deduction from the balance, an order never delivered (stuck).
  */
 abstract class SimShop implements AutoCloseable {
 
+    /** Delivered automatically, from the store's cards. */
     static final String PRODUCT = SimulatedPlatform.PRODUCT_ID;
+    /** Delivered by hand: paid, then 正在发货中 until the owner delivers. */
+    static final String MANUAL_PRODUCT = "1002";
     static final BigDecimal PRICE = SimulatedPlatform.PRODUCT_PRICE;
-    static final Duration EXPIRY = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(SimShop.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** An order placed, or why not. */
+    /** An order placed, or the store's refusal. */
     record Placed(ShopOrder order, String refusal) {
+    }
+
+    /** One entry of the buyer's account book (acg-faka's {@code bill}). */
+    record Bill(long id, BigDecimal amount, BigDecimal balance, int type, String log, Instant at) {
     }
 
     private final EpayGateway gateway;
     private final Profile profile;
     private final String merchantKey;
-    private final String storeToken;
     private final Clock clock;
     private final Random random;
     private final Map<String, ShopOrder> byOrderNo = new ConcurrentHashMap<>();
     private final Map<String, ShopOrder> byRequestNo = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> submissions = new ConcurrentHashMap<>();
-    private final AtomicLong seq = new AtomicLong(100);
     private final Object money = new Object();
     private BigDecimal balance = SimulatedPlatform.OPENING_BALANCE;
+    private final List<Bill> bills = new ArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sim-shop");
         t.setDaemon(true);
@@ -67,14 +76,14 @@ abstract class SimShop implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile String baseUrl = "";
 
-    SimShop(EpayGateway gateway, Profile profile, String merchantKey, String storeToken, Clock clock, long seed) {
+    SimShop(EpayGateway gateway, Profile profile, String merchantKey, Clock clock, long seed) {
         this.gateway = gateway;
         this.profile = profile;
         this.merchantKey = merchantKey;
-        this.storeToken = storeToken;
         this.clock = clock;
         this.random = new Random(seed);
         this.platformId = profile.name();
+        bills.add(new Bill(1, balance, balance, 1, "初始充值", clock.instant()));
     }
 
     /** The id its orders are counted under in {@link SimMetrics}; the profile's name unless the starter names it. */
@@ -84,17 +93,38 @@ abstract class SimShop implements AutoCloseable {
         this.platformId = id;
     }
 
-    /** Where the gateway notifies this store. */
-    abstract String callbackPath();
+    /** Whether {@code request} is the gateway's notify to this store. */
+    abstract boolean isCallback(SimRequest request);
 
-    /** What the store shows instead of a code when it oversold. */
-    abstract String apology();
+    /** Where the gateway is told to notify this store about {@code order}. */
+    abstract String notifyUrl(ShopOrder order);
+
+    /** What the store answers a notify it accepted, and one it refused. */
+    abstract SimAnswer callbackAnswer(String refusal);
 
     /** The store's own pages and API. */
     abstract SimAnswer route(SimRequest request);
 
+    /** A new order number in the store's format. */
+    abstract String orderNumber();
+
+    /** Marks an order oversold after payment: the store's apology and status. */
+    abstract void oversold(ShopOrder order);
+
     void baseUrl(String url) {
         this.baseUrl = url;
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    String gatewayUrl() {
+        return gateway.baseUrl();
+    }
+
+    String merchantKey() {
+        return merchantKey;
     }
 
     private volatile String footer = "";
@@ -108,8 +138,10 @@ abstract class SimShop implements AutoCloseable {
     }
 
     SimAnswer handle(SimRequest request) {
-        if (request.path().equals(callbackPath())) {
-            return callback(request.query());
+        if (isCallback(request)) {
+            Map<String, String> params = new LinkedHashMap<>(request.form());
+            params.putAll(request.query());
+            return callbackAnswer(callback(params));
         }
         if (request.path().equals("/sim/orders")) {
             return groundTruth();
@@ -120,136 +152,165 @@ abstract class SimShop implements AutoCloseable {
         return route(request);
     }
 
-    /**
-     * Places an order under the buyer's key (a repeated key gets the same order), pays it from the buyer's balance
-     * when asked, or opens its trade at the gateway.
-     */
-    Placed place(String requestNo, String contact, String product, boolean fromBalance, SimRequest request) {
-        String key = requestNo.isEmpty() ? contact : requestNo;
+    /** The order a buyer's key placed before, counting the submission; null when the key is new. */
+    ShopOrder seen(String key) {
         submissions.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-        ShopOrder existing = byRequestNo.get(key);
-        if (existing != null) {
-            return new Placed(existing, null);
+        return byRequestNo.get(key);
+    }
+
+    /** The product the store sells under {@code id}, or null. */
+    static boolean sells(String id) {
+        return PRODUCT.equals(id) || MANUAL_PRODUCT.equals(id);
+    }
+
+    /** An unpaid order for a guest who pays at the gateway. */
+    Placed placeGuest(String key, String contact, String product, String searchPwd) {
+        Fault fault = draw();
+        if (fault == Fault.OUT_OF_STOCK) {
+            return new Placed(null, "库存不足");
         }
-        if (!PRODUCT.equals(product)) {
-            return new Placed(null, "商品不存在");
-        }
-        if (fromBalance && !authorised(request)) {
-            return new Placed(null, "请先登录");
-        }
-        Fault fault = random() < profile.probability() ? profile.fault() : Fault.NONE;
-        SimMetrics.order(platformId, fault);
-        String orderNo = orderNumber();
-        if (fromBalance) {
-            int deductions = fault == Fault.DOUBLE_CHARGE ? 2 : 1;
-            synchronized (money) {
-                BigDecimal total = PRICE.multiply(BigDecimal.valueOf(deductions));
-                if (balance.compareTo(total) < 0) {
-                    return new Placed(null, "余额不足");
-                }
-                balance = balance.subtract(total);
-            }
-            ShopOrder order = new ShopOrder(orderNo, key, contact, PRICE, "", "", true, clock.instant(), fault);
-            order.status = 1;
-            remember(order);
-            deliverLater(order);
-            return new Placed(order, null);
-        }
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("pid", EpayGateway.MERCHANT_PID);
-        form.put("type", "alipay");
-        form.put("out_trade_no", orderNo);
-        form.put("notify_url", baseUrl + callbackPath().substring(1));
-        form.put("return_url", baseUrl);
-        form.put("name", "1元话费卡");
-        form.put("money", PRICE.toPlainString());
-        form.put("clientip", "127.0.0.1");
-        form.put("device", "pc");
-        form.put("sign", EpayGateway.sign(form, merchantKey));
-        form.put("sign_type", "MD5");
-        JsonNode opened = post(gateway.baseUrl() + "mapi.php", form);
-        if (opened == null || opened.path("code").asInt(0) != 1) {
-            return new Placed(null, "支付通道异常: " + (opened == null ? "no answer" : opened.path("msg").asString("")));
-        }
-        ShopOrder order = new ShopOrder(orderNo, key, contact, PRICE, opened.path("payurl").asString(""),
-                opened.path("trade_no").asString(""), false, clock.instant(), fault);
+        ShopOrder order = new ShopOrder(orderNumber(), key, contact, PRICE, product, false, clock.instant(), fault,
+                searchPwd);
         remember(order);
         return new Placed(order, null);
     }
 
+    /** An order paid from the buyer's account balance at once, and delivered as the product is. */
+    Placed placeFromBalance(String key, String contact, String product) {
+        Fault fault = draw();
+        if (fault == Fault.OUT_OF_STOCK) {
+            return new Placed(null, "库存不足");
+        }
+        ShopOrder order = new ShopOrder(orderNumber(), key, contact, PRICE, product, true, clock.instant(), fault,
+                "");
+        int deductions = fault == Fault.DOUBLE_CHARGE ? 2 : 1;
+        synchronized (money) {
+            if (balance.compareTo(PRICE.multiply(BigDecimal.valueOf(deductions))) < 0) {
+                return new Placed(null, "余额不足");
+            }
+            for (int i = 0; i < deductions; i++) {
+                balance = balance.subtract(PRICE);
+                bills.add(new Bill(bills.size() + 1, PRICE, balance, 0, "商品下单[" + order.orderNo + "]",
+                        clock.instant()));
+            }
+        }
+        remember(order);
+        paid(order);
+        return new Placed(order, null);
+    }
+
     /** The gateway's notify: checked, then the order is paid and delivered once, however often it comes. */
-    private SimAnswer callback(Map<String, String> params) {
+    private String callback(Map<String, String> params) {
         if (!EpayGateway.sign(params, merchantKey).equals(params.get("sign"))) {
-            return SimAnswer.status(400, "sign error");
+            return "签名验证失败";
         }
         ShopOrder order = byOrderNo.get(params.getOrDefault("out_trade_no", ""));
-        if (order == null || !"TRADE_SUCCESS".equals(params.get("trade_status"))) {
-            return SimAnswer.status(400, "fail");
+        if (order == null) {
+            return "订单不存在";
+        }
+        if (!"TRADE_SUCCESS".equals(params.get("trade_status"))) {
+            return "状态验证失败";
+        }
+        BigDecimal paid;
+        try {
+            paid = new BigDecimal(params.getOrDefault("money", ""));
+        } catch (NumberFormatException e) {
+            return "订单金额不一致";
         }
         synchronized (order) {
-            if (order.status != 1) {
-                order.status = 1;
-                deliverLater(order);
+            if (order.status == 1) {
+                return "订单已经处理";
             }
+            if (paid.compareTo(order.amount) != 0) {
+                return "订单金额不一致";
+            }
+            order.gatewayTradeNo = params.getOrDefault("trade_no", "");
+            paid(order);
         }
-        return SimAnswer.text("success", "text/plain; charset=utf-8");
+        return null;
     }
 
-    private void deliverLater(ShopOrder order) {
-        double gaussian;
-        synchronized (random) {
-            gaussian = random.nextGaussian();
-        }
-        long delay = (long) (profile.deliveryMedian().toMillis() * Math.exp(profile.deliverySigma() * gaussian));
-        scheduler.schedule(() -> deliver(order), Math.max(0, delay), TimeUnit.MILLISECONDS);
-    }
-
-    private void deliver(ShopOrder order) {
+    /** Paid: an automatic product is delivered in the same step, a manual one by its owner later. */
+    private void paid(ShopOrder order) {
+        order.status = 1;
+        order.paidAt = clock.instant();
         Fault fault = order.injected;
-        boolean oversold = fault == Fault.OVERSOLD || fault == Fault.NO_REFUND || fault == Fault.LATE_REFUND;
-        if (!oversold) {
-            synchronized (random) {
-                order.secret = "KM" + Long.toString(Math.abs(random.nextLong()), 36).toUpperCase();
-            }
-            order.delivered = true;
+        if (fault == Fault.STUCK) {
             return;
         }
-        order.secret = apology();
-        order.delivered = true;
-        if (fault == Fault.OVERSOLD) {
-            refund(order);
-        } else if (fault == Fault.LATE_REFUND) {
-            scheduler.schedule(() -> refund(order), profile.refundDelay().toMillis(), TimeUnit.MILLISECONDS);
+        if (fault == Fault.OVERSOLD || fault == Fault.NO_REFUND || fault == Fault.LATE_REFUND) {
+            oversold(order);
+            order.delivered = true;
+            if (fault == Fault.OVERSOLD) {
+                refund(order);
+            } else if (fault == Fault.LATE_REFUND) {
+                scheduler.schedule(() -> refund(order), profile.refundDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
         }
+        if (MANUAL_PRODUCT.equals(order.product)) {
+            double gaussian;
+            synchronized (random) {
+                gaussian = random.nextGaussian();
+            }
+            long delay = (long) (profile.deliveryMedian().toMillis() * Math.exp(profile.deliverySigma() * gaussian));
+            scheduler.schedule(() -> card(order), Math.max(0, delay), TimeUnit.MILLISECONDS);
+            return;
+        }
+        card(order);
+    }
+
+    private void card(ShopOrder order) {
+        synchronized (random) {
+            order.secret = "KM" + Long.toString(Math.abs(random.nextLong()), 36).toUpperCase();
+        }
+        order.delivered = true;
     }
 
     private void refund(ShopOrder order) {
         if (order.fromBalance) {
             synchronized (money) {
                 balance = balance.add(order.amount);
+                bills.add(new Bill(bills.size() + 1, order.amount, balance, 1, "订单退款[" + order.orderNo + "]",
+                        clock.instant()));
             }
             order.refunded = true;
             return;
         }
-        String url = gateway.baseUrl() + "api.php?act=refund&pid=" + EpayGateway.MERCHANT_PID + "&key="
-                + URLEncoder.encode(merchantKey, StandardCharsets.UTF_8) + "&trade_no=" + order.gatewayTradeNo
-                + "&money=" + order.amount.toPlainString();
-        JsonNode answer = post(url, Map.of());
-        order.refunded = answer != null && answer.path("code").asInt(0) == 1;
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("pid", EpayGateway.MERCHANT_PID);
+        form.put("key", merchantKey);
+        form.put("trade_no", order.gatewayTradeNo);
+        form.put("money", order.amount.toPlainString());
+        JsonNode answer = post(gateway.baseUrl() + "api.php?act=refund", form);
+        order.refunded = answer != null && answer.path("code").asInt(-1) == 0;
     }
 
-    /** The state a buyer sees now: unpaid orders close after ten minutes. */
+    /** Whether the order is closed unpaid by now; stores that expire orders say after how long. */
+    Duration expiry() {
+        return null;
+    }
+
+    /** The state a buyer sees now: 0 unpaid, 1 paid, 2 expired. */
     int statusNow(ShopOrder order) {
-        return order.status == 0 && clock.instant().isAfter(order.createdAt.plus(EXPIRY)) ? 2 : order.status;
+        Duration expiry = expiry();
+        return order.status == 0 && expiry != null && clock.instant().isAfter(order.createdAt.plus(expiry)) ? 2
+                : order.status;
     }
 
-    boolean authorised(SimRequest request) {
-        return ("Bearer " + storeToken).equals(request.headers().get("authorization"));
-    }
-
+    /** The buyer's account balance. */
     BigDecimal balance() {
         synchronized (money) {
             return balance;
+        }
+    }
+
+    /** The buyer's account book, newest first. */
+    List<Bill> bills() {
+        synchronized (money) {
+            List<Bill> out = new ArrayList<>(bills);
+            java.util.Collections.reverse(out);
+            return out;
         }
     }
 
@@ -262,10 +323,6 @@ abstract class SimShop implements AutoCloseable {
         return byOrderNo.get(orderNo);
     }
 
-    ShopOrder byRequestNo(String key) {
-        return byRequestNo.get(key);
-    }
-
     Map<String, Long> submissions() {
         Map<String, Long> counts = new TreeMap<>();
         submissions.forEach((k, n) -> counts.put(k, n.get()));
@@ -276,13 +333,21 @@ abstract class SimShop implements AutoCloseable {
         return clock.instant();
     }
 
+    double random() {
+        synchronized (random) {
+            return random.nextDouble();
+        }
+    }
+
+    private Fault draw() {
+        Fault fault = random() < profile.probability() ? profile.fault() : Fault.NONE;
+        SimMetrics.order(platformId, fault);
+        return fault;
+    }
+
     private void remember(ShopOrder order) {
         byOrderNo.put(order.orderNo, order);
         byRequestNo.put(order.requestNo, order);
-    }
-
-    private String orderNumber() {
-        return "SN" + clock.instant().toEpochMilli() % 100_000_000 + seq.incrementAndGet();
     }
 
     private JsonNode post(String url, Map<String, String> form) {
@@ -311,12 +376,6 @@ abstract class SimShop implements AutoCloseable {
                     .put("injected", order.injected.label());
         }
         return SimAnswer.json(orders.toString());
-    }
-
-    private double random() {
-        synchronized (random) {
-            return random.nextDouble();
-        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,14 +26,49 @@ public final class SimulatedStore implements AutoCloseable {
 
     /** The storefront shapes. */
     public enum Kind {
-        /** 异次元 acg-faka: JSON API. */
+        /** 异次元 acg-faka 3.6: form API, item_id, {list,total}. */
         ACG_FAKA,
-        /** 独角数卡 dujiaoka: forms, redirects and HTML pages. */
+        /** 异次元 acg-faka 3.0: commodity_id, bare lists, no delivery_status in guest queries. */
+        ACG_FAKA_3_0,
+        /** 独角数卡 dujiaoka: forms behind CSRF, redirects and HTML pages. */
         DUJIAOKA
     }
 
-    /** Our wallet at the gateway. */
+    /** The test double's wallet at the gateway (not part of epay: see {@link EpayGateway}). */
     public static final String PAYER_ACCOUNT = EpayGateway.PAYER_ID;
+    /** Our buyer account's user name at an acg-faka store. */
+    public static final String ACCOUNT = "cardwatch";
+    /** What a simulated store sells: delivered automatically, and by hand. */
+    public static final String PRODUCT = SimShop.PRODUCT;
+    public static final String MANUAL_PRODUCT = SimShop.MANUAL_PRODUCT;
+
+    /**
+     * How the store's owner set it up, and how fast time runs for it.
+     *
+     * @param loginCaptcha  acg-faka's login_verification
+     * @param tradeCaptcha  acg-faka's trade_verification
+     * @param imageCaptcha  dujiaoka's is_open_img_code
+     * @param expiry        dujiaoka's order_expire_time
+     * @param notifyMinute  how long the gateway's cron minute lasts (notify retries 1, 2, 16, 36 minutes apart)
+     */
+    public record Setup(boolean loginCaptcha, boolean tradeCaptcha, boolean imageCaptcha, Duration expiry,
+            Duration notifyMinute) {
+
+        /** Captchas off (the owner turned them off, as a shop that sells by API must), upstream's timings. */
+        public static final Setup DEFAULT = new Setup(false, false, false, Duration.ofMinutes(5), Duration.ofMinutes(1));
+
+        public Setup withCaptchas(boolean login, boolean trade, boolean image) {
+            return new Setup(login, trade, image, expiry, notifyMinute);
+        }
+
+        public Setup withExpiry(Duration after) {
+            return new Setup(loginCaptcha, tradeCaptcha, imageCaptcha, after, notifyMinute);
+        }
+
+        public Setup withNotifyMinute(Duration minute) {
+            return new Setup(loginCaptcha, tradeCaptcha, imageCaptcha, expiry, minute);
+        }
+    }
 
     private final Kind kind;
     private final EpayGateway gateway;
@@ -52,23 +88,32 @@ public final class SimulatedStore implements AutoCloseable {
     /**
      * Starts a store and its gateway on free ports.
      *
-     * @param payerKey    our wallet's key at the gateway
-     * @param storeToken  our account's API token at the store (for paying from its balance)
+     * @param payerKey       the test double wallet's key at the gateway
+     * @param storePassword  our buyer account's password at the store (acg-faka)
      */
-    public static SimulatedStore start(Kind kind, Profile profile, String payerKey, String storeToken, long seed,
+    public static SimulatedStore start(Kind kind, Profile profile, String payerKey, String storePassword, long seed,
             Clock clock) {
-        return start(kind, profile.name(), profile, payerKey, storeToken, seed, clock);
+        return start(kind, profile.name(), profile, payerKey, storePassword, seed, clock, Setup.DEFAULT);
     }
 
     /** The same, its orders counted as platform {@code id} in {@link SimMetrics}. */
-    public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storeToken,
+    public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storePassword,
             long seed, Clock clock) {
+        return start(kind, id, profile, payerKey, storePassword, seed, clock, Setup.DEFAULT);
+    }
+
+    /** The same, set up as given. */
+    public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storePassword,
+            long seed, Clock clock, Setup setup) {
         byte[] secret = new byte[12];
         new SecureRandom().nextBytes(secret);
         String merchantKey = HexFormat.of().formatHex(secret);
-        EpayGateway gateway = new EpayGateway(profile, merchantKey, payerKey, clock, seed);
-        SimShop shop = kind == Kind.DUJIAOKA ? new DujiaokaShop(gateway, profile, merchantKey, storeToken, clock, seed)
-                : new AcgFakaShop(gateway, profile, merchantKey, storeToken, clock, seed);
+        EpayGateway gateway = new EpayGateway(profile, merchantKey, payerKey, clock, seed, setup.notifyMinute());
+        SimShop shop = kind == Kind.DUJIAOKA
+                ? new DujiaokaShop(gateway, profile, merchantKey, new DujiaokaShop.Setup(setup.imageCaptcha(),
+                        setup.expiry()), clock, seed)
+                : new AcgFakaShop(gateway, profile, merchantKey, new AcgFakaShop.Setup(kind == Kind.ACG_FAKA,
+                        setup.loginCaptcha(), setup.tradeCaptcha(), ACCOUNT, storePassword), clock, seed);
         shop.platformId(id);
         WireMockServer gatewayServer = server(gateway::handle);
         WireMockServer shopServer = null;
@@ -125,7 +170,7 @@ public final class SimulatedStore implements AutoCloseable {
         return "http://127.0.0.1:" + gatewayServer.port() + "/";
     }
 
-    /** Our wallet at the gateway. */
+    /** The test double's wallet at the gateway. */
     public BigDecimal wallet() {
         return gateway.wallet();
     }
@@ -140,7 +185,12 @@ public final class SimulatedStore implements AutoCloseable {
         return shop.orders();
     }
 
-    /** How many times each buyer key (request_no / contact) was submitted. */
+    /** Notifies the gateway sent, retries included. */
+    public long notifiesSent() {
+        return gateway.notifiesSent();
+    }
+
+    /** How many times each buyer key (acg-faka's request_no, dujiaoka's e-mail) was submitted. */
     public Map<String, Long> submissions() {
         return shop.submissions();
     }

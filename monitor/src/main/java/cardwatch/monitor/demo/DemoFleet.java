@@ -26,8 +26,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The demo: simulated platforms started in-process on free ports, one per failure profile and one of each shape
- * (direct top-up APIs, storefronts paid through an epay gateway or from the account balance, a generic adapter),
- * each probed every few seconds so that a new user sees real numbers within a minute.
+ * (direct top-up APIs, acg-faka stores paid from our account balance there (3.6 and 3.0), a dujiaoka store and a
+ * generic adapter checked out through their epay gateway without paying), each probed every few seconds so that a new
+ * user sees real numbers within a minute.
  */
 final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
@@ -35,7 +36,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
      * How a demo platform is built. NOWHERE is a platform whose URL leads nowhere (nothing listens at it), as after a
      * typo: it is never reached, so it stays unverified.
      */
-    enum Shape { YRAPI, SUP, ACG_FAKA, DUJIAOKA, GENERIC, NOWHERE }
+    enum Shape { YRAPI, SUP, ACG_FAKA, ACG_FAKA_3_0, DUJIAOKA, GENERIC, NOWHERE }
 
     /** One demo platform: id, shape, profile, payer (storefronts) and display names. */
     record DemoPlatform(String id, Shape shape, String profile, String payer, String zh, String en) {
@@ -51,16 +52,17 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             new DemoPlatform("down", Shape.YRAPI, "down", null, "宕机卡盟", "Down For Good"),
             new DemoPlatform("malformed", Shape.YRAPI, "malformed", null, "乱码卡盟", "Garbled API Shop"),
             new DemoPlatform("sup-direct", Shape.SUP, "reliable", null, "直充通道", "Direct Top-up Line"),
-            new DemoPlatform("acg-shop", Shape.ACG_FAKA, "notify-lost", "epay", "异次元小店", "Dimension Shop"),
-            new DemoPlatform("dujiao-shop", Shape.DUJIAOKA, "oversold", "epay", "独角小铺", "Unicorn Card Shop"),
-            new DemoPlatform("balance-shop", Shape.ACG_FAKA, "double-charge", "balance", "余额支付店",
+            new DemoPlatform("acg-shop", Shape.ACG_FAKA, "oversold", "balance", "异次元小店", "Dimension Shop"),
+            new DemoPlatform("dujiao-shop", Shape.DUJIAOKA, "risk", "checkout", "独角小铺", "Unicorn Card Shop"),
+            new DemoPlatform("balance-shop", Shape.ACG_FAKA_3_0, "double-charge", "balance", "余额支付店",
                     "Balance Pay Shop"),
-            new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "epay", "通用对接店", "Generic API Shop"),
+            new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "checkout", "通用对接店", "Generic API Shop"),
             new DemoPlatform("typo-shop", Shape.NOWHERE, "reliable", null, "地址写错的卡盟", "Mistyped Address Shop"));
 
     private static final String API_KEY = "demo-simulator-api-key";
     private static final String PAYER_KEY = "demo-payer-key";
-    private static final String STORE_TOKEN = "demo-store-token";
+    private static final String STORE_LOGIN = "demo-store-login";
+    private static final String STORE_PASSWORD = "demo-store-password";
     private static final String GENERIC_STEPS = "/cardwatch/simulator/generic/acg-faka.yml";
     /** The demo platform whose complaints are read from the simulated complaint sites. */
     static final String REVIEWED = "reliable";
@@ -109,8 +111,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
     DemoFleet(CardwatchProperties.Demo settings) {
         this.settings = settings;
-        this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_TOKEN, random(), HEIMAO_SECRET,
-                SimulatedReviewSites.SECRET);
+        this.secrets = Map.of(API_KEY, random(), PAYER_KEY, random(), STORE_LOGIN, SimulatedStore.ACCOUNT,
+                STORE_PASSWORD, random(), HEIMAO_SECRET, SimulatedReviewSites.SECRET);
         running.add(registry);
         running.add(reviewSites);
         try {
@@ -140,21 +142,26 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             return entry(demo, sim.baseUrl(), kind.name().toLowerCase(), SimulatedPlatform.MERCHANT_ID,
                     Map.of("api-key", SecretResolver.FILE + API_KEY), null, null);
         }
-        SimulatedStore.Kind kind = demo.shape() == Shape.DUJIAOKA ? SimulatedStore.Kind.DUJIAOKA
-                : SimulatedStore.Kind.ACG_FAKA;
+        SimulatedStore.Kind kind = switch (demo.shape()) {
+            case DUJIAOKA -> SimulatedStore.Kind.DUJIAOKA;
+            case ACG_FAKA_3_0 -> SimulatedStore.Kind.ACG_FAKA_3_0;
+            default -> SimulatedStore.Kind.ACG_FAKA;
+        };
         SimulatedStore store = SimulatedStore.start(kind, demo.id(), profile, secrets.get(PAYER_KEY),
-                secrets.get(STORE_TOKEN), seed, Clock.systemUTC());
+                secrets.get(STORE_PASSWORD), seed, Clock.systemUTC());
         running.add(store);
         store.footer(filing(demo.id()));
         String protocol = demo.shape() == Shape.GENERIC ? "generic"
                 : demo.shape() == Shape.DUJIAOKA ? "dujiaoka" : "acg-faka";
-        boolean epay = demo.payer().equals("epay");
-        PlatformEntry.Payer payer = new PlatformEntry.Payer(demo.payer(), epay ? store.gatewayUrl() : null,
-                epay ? SimulatedStore.PAYER_ACCOUNT : null, epay ? "1" : null, null);
-        Map<String, String> credentials = epay ? Map.of("payer-key", SecretResolver.FILE + PAYER_KEY)
-                : Map.of("store-token", SecretResolver.FILE + STORE_TOKEN);
-        return entry(demo, store.baseUrl(), protocol, null, credentials, payer,
+        boolean checkout = demo.payer().equals("checkout");
+        String method = checkout && demo.shape() != Shape.DUJIAOKA ? "2" : "1";
+        PlatformEntry.Payer payer = new PlatformEntry.Payer(demo.payer(), checkout ? store.gatewayUrl() : null,
+                method);
+        Map<String, String> credentials = checkout ? Map.of() : Map.of("store-login", SecretResolver.FILE
+                + STORE_LOGIN, "store-password", SecretResolver.FILE + STORE_PASSWORD);
+        PlatformEntry entry = entry(demo, store.baseUrl(), protocol, null, credentials, payer,
                 demo.shape() == Shape.GENERIC ? genericSteps() : null);
+        return demo.shape() == Shape.ACG_FAKA_3_0 ? entry.withVersion("3.0.0") : entry;
     }
 
     /** The footer a demo platform shows; its record, if any, goes into the simulated registry. */

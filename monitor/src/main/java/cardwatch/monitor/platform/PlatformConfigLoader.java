@@ -1,6 +1,7 @@
 package cardwatch.monitor.platform;
 
 import cardwatch.probes.PayerSettings;
+import cardwatch.probes.purchase.storefront.CheckoutPayer;
 import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.availability.AvailabilitySpec;
 import cardwatch.probes.icp.IcpProbe;
@@ -297,9 +298,14 @@ public final class PlatformConfigLoader {
         if (e.generic() != null) {
             options.put("generic", e.generic());
         }
+        if (e.version() != null) {
+            options.put("version", e.version());
+        }
         if (protocol != null) {
             if (e.generic() != null && !protocol.name().equals("generic")) {
                 p.add("generic", "is only for protocol generic");
+            } else if (e.version() != null && !protocol.name().equals("acg-faka")) {
+                p.add("version", "is only for protocol acg-faka (the release it runs, 3.0.0 to 3.6.0)");
             } else {
                 protocol.checkOptions(options).forEach(p::add);
             }
@@ -363,18 +369,16 @@ public final class PlatformConfigLoader {
             return null;
         }
         URI gateway = null;
-        if (entry.kind().equals("epay")) {
+        boolean checkout = entry.kind().equals(CheckoutPayer.KIND);
+        if (checkout) {
             if (required(entry.gateway(), "payer.gateway", p)) {
                 gateway = url(entry.gateway(), "payer.gateway", p);
             }
-            required(entry.account(), "payer.account", p);
             required(entry.method(), "payer.method", p);
+        } else if (entry.gateway() != null) {
+            gateway = url(entry.gateway(), "payer.gateway", p);
         }
-        String style = entry.signStyle() == null ? "standard" : entry.signStyle();
-        if (!List.of("standard", "key-prefix", "keep-empty").contains(style)) {
-            p.add("payer.sign-style", "'" + style + "' is not one of standard, key-prefix, keep-empty");
-        }
-        return new PayerSettings(entry.kind(), gateway, entry.account(), entry.method(), style);
+        return new PayerSettings(entry.kind(), gateway, null, entry.method(), null);
     }
 
     private void checkCredentials(Map<String, String> credentials, PurchaseProtocol protocol, String payerKind,

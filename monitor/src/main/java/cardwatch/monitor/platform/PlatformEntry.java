@@ -12,13 +12,27 @@ import java.util.Map;
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
         Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
-        Icp icp, Reviews reviews, List<Maintenance> maintenance) {
+        Icp icp, Reviews reviews, List<Maintenance> maintenance, String version) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
+    }
+
+    public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
+            Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
+            Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
+            Icp icp, Reviews reviews, List<Maintenance> maintenance) {
+        this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, budget,
+                payer, generic, availability, icp, reviews, maintenance, null);
+    }
+
+    /** The same entry declaring the release its software runs ({@code version}). */
+    public PlatformEntry withVersion(String release) {
+        return new PlatformEntry(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule,
+                deadlines, budget, payer, generic, availability, icp, reviews, maintenance, release);
     }
 
     /**
@@ -71,13 +85,12 @@ public record PlatformEntry(String id, Names names, String baseUrl, String proto
     /**
      * How a storefront's orders are paid.
      *
-     * @param kind       balance or epay
-     * @param gateway    the epay gateway's base URL
-     * @param account    our wallet's id at the gateway
-     * @param method     the store's id for the payment method (pay_id, payway)
-     * @param signStyle  standard, key-prefix or keep-empty
+     * @param kind     {@code balance} (our account's balance at the store: a real purchase) or {@code checkout}
+     *                 (nothing is paid: the order is followed to the gateway's page)
+     * @param gateway  the gateway's base URL: the only host besides the store's that a checkout visits
+     * @param method   the store's id for the payment method (acg-faka's pay_id, dujiaoka's payway)
      */
-    public record Payer(String kind, String gateway, String account, String method, String signStyle) {
+    public record Payer(String kind, String gateway, String method) {
     }
 
     /** @param daily yuan this platform may spend per day */

@@ -47,10 +47,13 @@ class PlatformConfigValidationTest {
             not-a-number.yml         | platform 'good-shop', field 'product.price-cap': 'cheap' is not a number
             notify-after-confirm.yml | platform 'good-shop', field 'deadlines.notify': PT20M is longer than deadlines.confirm (PT10M)
             budget-below-cap.yml     | platform 'good-shop', field 'budget.daily': 0.50 yuan is below the price cap of 1.20 yuan: no purchase could ever run
-            store-without-payer.yml  | platform 'store', field 'payer.kind': is required by protocol acg-faka (one of: balance, epay)
-            unknown-payer.yml        | platform 'store', field 'payer.kind': unknown payer 'alipay' for protocol dujiaoka (known: epay)
+            store-without-payer.yml  | platform 'store', field 'payer.kind': is required by protocol acg-faka (one of: balance, checkout)
+            unknown-payer.yml        | platform 'store', field 'payer.kind': unknown payer 'epay' for protocol dujiaoka (known: checkout)
             payer-on-direct.yml      | platform 'good-shop', field 'payer': protocol yrapi pays by itself; remove payer
-            epay-missing-key.yml     | platform 'store', field 'credentials.payer-key': is required by protocol acg-faka paid by epay
+            balance-missing-login.yml | platform 'store', field 'credentials.store-password': is required by protocol acg-faka paid by balance
+            checkout-without-gateway.yml | platform 'store', field 'payer.gateway': is required
+            version-not-acg.yml      | platform 'store', field 'version': is only for protocol acg-faka (the release it runs, 3.0.0 to 3.6.0)
+            bad-version.yml          | platform 'store', field 'version': '2.9' is not an acg-faka version from 3.0.0 on (e.g. 3.0.9, 3.6.0)
             generic-bad-step.yml     | platform 'store', field 'generic.create.order-no': is required
             availability-no-block.yml | platform 'good-shop', field 'schedule.availability': needs an availability block (its URLs and keyword)
             availability-bad-url.yml | platform 'good-shop', field 'availability.urls[1]': 'api.good.example/ping' is not an absolute http(s) URL
@@ -168,15 +171,20 @@ class PlatformConfigValidationTest {
     }
 
     @Test
-    void aStorefrontEntryCarriesItsPayer() {
+    void aStorefrontEntryCarriesItsPayerAndTheReleaseItRuns() {
         List<Platform> platforms = loader().load(Path.of(DIR + "store-valid.yml"));
 
-        assertThat(platforms).singleElement().satisfies(p -> {
+        assertThat(platforms).hasSize(2);
+        assertThat(platforms.get(0)).satisfies(p -> {
             assertThat(p.protocol()).isEqualTo("acg-faka");
             assertThat(p.merchantId()).as("storefronts need no merchant id").isNull();
-            assertThat(p.payer().kind()).isEqualTo("epay");
+            assertThat(p.payer().kind()).isEqualTo("balance");
+            assertThat(p.options()).containsEntry("version", "3.0.9");
+        });
+        assertThat(platforms.get(1)).satisfies(p -> {
+            assertThat(p.payer().kind()).isEqualTo("checkout");
             assertThat(p.payer().gateway()).hasToString("https://pay.example/");
-            assertThat(p.payer().signStyle()).isEqualTo("standard");
+            assertThat(p.payer().method()).isEqualTo("1");
         });
     }
 

@@ -35,9 +35,14 @@ public final class HttpTransport {
     private static final Charset RAW = StandardCharsets.ISO_8859_1;
     private static final String USER_AGENT = "Cardwatch/0.1 (+https://github.com/cardwatch)";
 
+    /** What browsers send; some gateways answer 404 to a request without it (Rainbow epay's txprotect.php). */
+    private static final String ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8";
+
     private final OkHttpClient client;
     private final HttpLimits limits;
     private final Contacts contacts;
+    /** The cookies of a {@link #session()}; {@code null} for the shared client, which keeps none. */
+    private final java.net.CookieManager cookies;
 
     public HttpTransport(HttpLimits limits) {
         this(new OkHttpClient.Builder(), limits);
@@ -52,6 +57,7 @@ public final class HttpTransport {
     public HttpTransport(OkHttpClient.Builder builder, HttpLimits limits, Contacts contacts) {
         this.limits = limits;
         this.contacts = contacts;
+        this.cookies = null;
         this.client = builder
                 .connectTimeout(limits.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -64,8 +70,53 @@ public final class HttpTransport {
                 .build();
     }
 
+    private HttpTransport(OkHttpClient client, HttpLimits limits, Contacts contacts, java.net.CookieManager cookies) {
+        this.client = client;
+        this.limits = limits;
+        this.contacts = contacts;
+        this.cookies = cookies;
+    }
+
     public HttpLimits limits() {
         return limits;
+    }
+
+    /**
+     * A client that keeps cookies, as a browser does within one visit (a store's session, a CSRF token bound to it):
+     * the same connections, limits and rules, with a cookie store of its own. The shared client keeps none.
+     */
+    public HttpTransport session() {
+        java.net.CookieManager manager = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ORIGINAL_SERVER);
+        return new HttpTransport(client.newBuilder().cookieJar(new okhttp3.java.net.cookiejar.JavaNetCookieJar(manager))
+                .build(), limits, contacts, manager);
+    }
+
+    /** A cookie this session holds for {@code url}, if any (never for the shared client). */
+    public java.util.Optional<String> cookie(URI url, String name) {
+        if (cookies == null) {
+            return java.util.Optional.empty();
+        }
+        return cookies.getCookieStore().get(url).stream().filter(c -> c.getName().equals(name) && !c.hasExpired())
+                .map(java.net.HttpCookie::getValue).findFirst();
+    }
+
+    /** Sets a cookie for {@code url}'s host, path {@code /} (a session given in the configuration, say). */
+    public void setCookie(URI url, String name, String value) {
+        if (cookies == null) {
+            throw new IllegalStateException("the shared client keeps no cookies: use session()");
+        }
+        java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookie.setDomain(url.getHost());
+        cookies.getCookieStore().add(URI.create(url.getScheme() + "://" + url.getAuthority() + "/"), cookie);
+    }
+
+    /** Forgets every cookie of this session. */
+    public void clearCookies() {
+        if (cookies != null) {
+            cookies.getCookieStore().removeAll();
+        }
     }
 
     /** POSTs a form (UTF-8) and reads the answer. */
@@ -78,16 +129,32 @@ public final class HttpTransport {
      * the same one (GBK peers rarely declare theirs), or, for UTF-8, as UTF-8 when it is valid and GB18030 when not.
      */
     public HttpAnswer postForm(URI url, Map<String, String> form, Charset charset) throws TransportException {
+        return postForm(url, form, charset, Map.of());
+    }
+
+    /** POSTs a form (UTF-8) with extra headers (a {@code Referer} a store checks, say). */
+    public HttpAnswer postForm(URI url, Map<String, String> form, Map<String, String> headers)
+            throws TransportException {
+        return postForm(url, form, StandardCharsets.UTF_8, headers);
+    }
+
+    private HttpAnswer postForm(URI url, Map<String, String> form, Charset charset, Map<String, String> headers)
+            throws TransportException {
         FormBody.Builder body = new FormBody.Builder(charset);
         form.forEach(body::add);
-        Request request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
-                .post(body.build()).build();
-        return execute(request, charset);
+        Request.Builder request = base(url).post(body.build());
+        headers.forEach(request::header);
+        return execute(request.build(), charset);
+    }
+
+    /** The start of every request: the URL, our User-Agent and a browser's Accept. */
+    private static Request.Builder base(URI url) {
+        return new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).header("Accept", ACCEPT);
     }
 
     /** POSTs a JSON body and reads the answer. */
     public HttpAnswer postJson(URI url, String json, Map<String, String> headers) throws TransportException {
-        Request.Builder request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
+        Request.Builder request = base(url)
                 .post(okhttp3.RequestBody.create(json, MediaType.get("application/json; charset=utf-8")));
         headers.forEach(request::header);
         return execute(request.build(), StandardCharsets.UTF_8);
@@ -98,21 +165,31 @@ public final class HttpTransport {
     }
 
     public Raw getBytes(URI url) throws TransportException {
-        Request request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build();
+        Request request = base(url).get().build();
         HttpAnswer answer = execute(request, RAW);
         return new Raw(answer.status(), answer.contentType(), answer.body().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** GETs with extra headers (an API token, say). */
     public HttpAnswer get(URI url, Map<String, String> headers) throws TransportException {
-        Request.Builder request = new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get();
+        Request.Builder request = base(url).get();
         headers.forEach(request::header);
         return execute(request.build(), StandardCharsets.UTF_8);
     }
 
     public HttpAnswer get(URI url) throws TransportException {
-        return execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT).get().build(),
-                StandardCharsets.UTF_8);
+        return execute(base(url).get().build(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A GET whose redirects are followed to {@code allowedHosts} only (a store handing a buyer to its gateway); a
+     * redirect anywhere else throws {@link TransportException.Kind#REDIRECT_REFUSED} naming the host.
+     */
+    public HttpAnswer get(URI url, java.util.Set<String> allowedHosts, Map<String, String> headers)
+            throws TransportException {
+        Request.Builder request = base(url).get();
+        headers.forEach(request::header);
+        return execute(request.build(), StandardCharsets.UTF_8, allowedHosts, new java.util.ArrayList<>());
     }
 
     /**
@@ -132,8 +209,8 @@ public final class HttpTransport {
      */
     public Timed timedGet(URI url, java.util.Set<String> allowedHosts) throws TransportException {
         java.util.List<Trace> traces = new java.util.ArrayList<>();
-        HttpAnswer answer = execute(new Request.Builder().url(httpUrl(url)).header("User-Agent", USER_AGENT)
-                .header("Connection", "close").get().build(), StandardCharsets.UTF_8, allowedHosts, traces);
+        HttpAnswer answer = execute(base(url).header("Connection", "close").get().build(), StandardCharsets.UTF_8,
+                allowedHosts, traces);
         Map<String, java.time.Duration> phases = new java.util.LinkedHashMap<>();
         for (String phase : Trace.PHASES) {
             long nanos = traces.stream().mapToLong(t -> t.nanos(phase)).sum();
@@ -244,7 +321,7 @@ public final class HttpTransport {
                 : allowedHosts.stream().anyMatch(h -> h.equalsIgnoreCase(target.host()));
         if (!allowed) {
             throw new TransportException(TransportException.Kind.REDIRECT_REFUSED,
-                    "redirect to another host (" + target.host() + ") is never followed", null);
+                    "redirect to another host (" + target.host() + ") is never followed", null, target.uri());
         }
         boolean keepMethod = response.code() == 307 || response.code() == 308;
         Request.Builder next = request.newBuilder().url(target);

@@ -39,13 +39,25 @@ public final class TransportException extends IOException {
     }
 
     private final Kind kind;
+    private final java.net.URI target;
 
     public TransportException(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, null);
+    }
+
+    /** A refused redirect, with where it pointed. */
+    public TransportException(Kind kind, String message, Throwable cause, java.net.URI target) {
         super(kind.name().toLowerCase() + ": " + message, cause);
         this.kind = kind;
+        this.target = target;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Where a refused redirect pointed; {@code null} for every other failure. */
+    public java.net.URI target() {
+        return target;
     }
 }

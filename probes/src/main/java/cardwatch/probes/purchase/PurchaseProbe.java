@@ -123,12 +123,28 @@ public final class PurchaseProbe implements Probe {
         }
 
         ProbeResult execute() throws InterruptedException {
+            if (!protocol.spendsMoney(platform)) {
+                flags.add(Flag.CHECKOUT_ONLY);
+            }
             submitStart = now();
             SubmitAnswer answer = protocol.submit(platform, context);
             Instant submitEnd = now();
             phases.put(PHASE_ORDER, Duration.between(submitStart, submitEnd));
             if (answer instanceof SubmitAnswer.Refused refused) {
+                if (RefusalClassifier.isDuplicate(refused.message())) {
+                    note = "the platform refused our order id as one it holds already (" + refused.message()
+                            + "), so the run followed that order and placed none";
+                    return confirm(submitEnd, new SubmitAnswer.Unknown(Reason.INTERNAL,
+                            "the platform says an order with our id " + context.clientOrderId() + " exists already: "
+                                    + refused.message(), true));
+                }
                 return result(RefusalClassifier.classify(refused.message()), refused.message());
+            }
+            if (answer instanceof SubmitAnswer.CheckedOut checkedOut) {
+                platformOrderNo = checkedOut.platformOrderNo();
+                flags.add(Flag.CHECKOUT_ONLY);
+                return new ProbeResult(Outcome.SUCCESS, Reason.NONE, flags, phases, null, platformOrderNo, null,
+                        evidence(checkedOut.text()));
             }
             if (answer instanceof SubmitAnswer.Accepted accepted) {
                 platformOrderNo = accepted.platformOrderNo();
@@ -136,6 +152,11 @@ public final class PurchaseProbe implements Probe {
                 receipt = accepted.text() == null ? "" : accepted.text();
                 held = true;
                 context.journal().accepted(platformOrderNo, amount, "answer");
+                if (accepted.status() != null && accepted.status().state().isFinal()) {
+                    remember(accepted.status());
+                    phases.put(PHASE_CONFIRM, Duration.ZERO);
+                    return deliver(accepted.status(), submitEnd);
+                }
                 return confirm(submitEnd, null);
             }
             SubmitAnswer.Unknown unknown = (SubmitAnswer.Unknown) answer;
@@ -144,6 +165,10 @@ public final class PurchaseProbe implements Probe {
 
         Resumption resume(Instant interruptedSubmit) throws InterruptedException {
             submitStart = interruptedSubmit;
+            if (!protocol.spendsMoney(platform)) {
+                return new Resumption(result(Reason.INTERNAL, "the checkout was interrupted; a checkout pays nothing, "
+                        + "so there is nothing to follow"), null);
+            }
             resumed = true;
             SubmitAnswer.Unknown unknown = new SubmitAnswer.Unknown(Reason.INTERNAL,
                     "the run was interrupted before the platform took an order", true);
@@ -192,6 +217,10 @@ public final class PurchaseProbe implements Probe {
                 }
                 askAtOnce = false;
                 QueryAnswer query = protocol.query(platform, context);
+                if (query instanceof QueryAnswer.Deferred) {
+                    attempt++;
+                    continue;
+                }
                 lastQueryFailure = query instanceof QueryAnswer.Failed failed ? failed : null;
                 if (query instanceof QueryAnswer.Found found) {
                     holding(found.status(), "query");
@@ -295,6 +324,9 @@ public final class PurchaseProbe implements Probe {
         /** What a notify and the query disagreed about, for the evidence; null when they agreed. */
         private String conflict;
 
+        /** How the run came to follow an order it did not place (a duplicate id), for the evidence; else null. */
+        private String note;
+
         private ProbeResult unconfirmed(OrderStatus last, QueryAnswer.Failed failure, SubmitAnswer.Unknown unknown) {
             if (last != null) {
                 remember(last);
@@ -377,7 +409,8 @@ public final class PurchaseProbe implements Probe {
         }
 
         private String evidence(String text) {
-            return Evidence.of(conflict == null ? text : text + "; " + conflict, platform.credentials().values());
+            String all = (conflict == null ? text : text + "; " + conflict) + (note == null ? "" : "; " + note);
+            return Evidence.of(all, platform.credentials().values());
         }
 
         private static String text(OrderStatus status) {

@@ -49,6 +49,14 @@ public interface PurchaseProtocol {
     /** Reads and verifies an async notify; {@code null} when the form is not a notify of this protocol at all. */
     Notify parseNotify(PlatformSettings platform, Map<String, String> form);
 
+    /**
+     * Whether a run at {@code platform} spends money: false for a checkout that only creates the order and looks at
+     * the gateway's page. A run that spends nothing has nothing to follow after a crash.
+     */
+    default boolean spendsMoney(PlatformSettings platform) {
+        return true;
+    }
+
     /** Whether the platform notifies us at all; storefronts notify themselves, through their gateway. */
     default boolean notifies() {
         return true;

@@ -12,6 +12,13 @@ public sealed interface QueryAnswer {
     record NotFound(String text) implements QueryAnswer {
     }
 
+    /**
+     * Not asked this time: the platform's rate limit for queries is spent for now (acg-faka allows 30 a 10 minutes per
+     * address). Neither an answer nor a failure; the run asks again later.
+     */
+    record Deferred(String why) implements QueryAnswer {
+    }
+
     /** No usable answer. */
     record Failed(Reason reason, String evidence) implements QueryAnswer {
     }

@@ -22,12 +22,17 @@ final class ProbeBench implements AutoCloseable {
             Duration.ofSeconds(2), 64 * 1024, 3);
 
     private final MemoryNotifyInbox inbox = new MemoryNotifyInbox();
-    private final PurchaseProbe probe = new PurchaseProbe(Probes.protocols());
+    /** Cardwatch's protocols, storefronts also paid by the simulated gateway's wallet (a test double). */
+    static java.util.Map<String, PurchaseProtocol> protocols() {
+        return Probes.protocols(java.util.List.of(new cardwatch.probes.purchase.storefront.SimulatedWalletPayer()));
+    }
+
+    private final PurchaseProbe probe = new PurchaseProbe(protocols());
     private final HttpTransport http = new HttpTransport(LIMITS);
     private final NotifyReceiver receiver;
 
     ProbeBench() throws java.io.IOException {
-        receiver = new NotifyReceiver(Probes.protocols(), inbox);
+        receiver = new NotifyReceiver(protocols(), inbox);
     }
 
     static PurchaseSpec spec() {
@@ -45,19 +50,35 @@ final class ProbeBench implements AutoCloseable {
     }
 
     static final String PAYER_KEY = "payer-key-5150";
-    static final String STORE_TOKEN = "store-token-8080";
+    static final String STORE_PASSWORD = "store-pass-8080";
 
-    /** A storefront platform paid by {@code payer} ({@code epay} or {@code balance}). */
+    /**
+     * A storefront platform paid by {@code payer}: {@code balance} (our account at the store), {@code checkout}
+     * (nothing paid) or {@code sim-wallet} (the simulated gateway's test double).
+     */
     static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer) {
         return store(protocol, store, payer, Map.of());
     }
 
     static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer,
             Map<String, Object> options) {
-        Map<String, String> secrets = Map.of("payer-key", PAYER_KEY, "store-token", STORE_TOKEN);
-        return new PlatformSettings("store", URI.create(store.baseUrl()), protocol, "", new Credentials(secrets),
-                spec(), new cardwatch.probes.PayerSettings(payer, URI.create(store.gatewayUrl()),
-                        cardwatch.simulator.SimulatedStore.PAYER_ACCOUNT, "1", "standard"), options);
+        return store(protocol, store, payer, options, spec());
+    }
+
+    static PlatformSettings store(String protocol, cardwatch.simulator.SimulatedStore store, String payer,
+            Map<String, Object> options, PurchaseSpec spec) {
+        Map<String, String> secrets = Map.of("payer-key", PAYER_KEY, "store-login",
+                cardwatch.simulator.SimulatedStore.ACCOUNT, "store-password", STORE_PASSWORD);
+        boolean dujiaoka = store.kind() == cardwatch.simulator.SimulatedStore.Kind.DUJIAOKA;
+        String method = payer.equals("balance") ? "1" : dujiaoka ? "1" : "2";
+        Map<String, Object> all = new java.util.LinkedHashMap<>(options);
+        if (store.kind() == cardwatch.simulator.SimulatedStore.Kind.ACG_FAKA_3_0) {
+            all.put("version", "3.0.0");
+        }
+        return new PlatformSettings("store-" + System.identityHashCode(store), URI.create(store.baseUrl()), protocol,
+                "", new Credentials(secrets), spec, new cardwatch.probes.PayerSettings(payer,
+                        URI.create(store.gatewayUrl()), cardwatch.simulator.SimulatedStore.PAYER_ACCOUNT, method,
+                        "standard"), all);
     }
 
     ProbeResult run(PlatformSettings platform) throws InterruptedException {
@@ -79,7 +100,7 @@ final class ProbeBench implements AutoCloseable {
     }
 
     BalanceAnswer balance(PlatformSettings platform) throws InterruptedException {
-        return Probes.protocols().get(platform.protocol()).balance(platform,
+        return protocols().get(platform.protocol()).balance(platform,
                 context(platform, "CWBALANCE", PurchaseJournal.NONE));
     }
 

@@ -55,7 +55,7 @@ public final class GenericStorefront implements Storefront {
             return StoreAnswers.unknown("order", e);
         }
         Object parsed = answer.ok() ? parse(answer.body()) : null;
-        if (parsed == null) {
+        if (parsed == null || step.accepted().startsWith("/") != parsed instanceof JsonNode) {
             return StoreAnswers.unusable("order", answer);
         }
         String accepted = locate(parsed, step.accepted());
@@ -180,15 +180,41 @@ public final class GenericStorefront implements Storefront {
         return context.http().postForm(url, form);
     }
 
-    /** Fills {name} slots from {@code vars}; unknown ones stay as written. */
+    /**
+     * Fills {name} slots from {@code vars}; unknown ones stay as written. {name:N} keeps at most N characters, for a
+     * store whose column is that short (acg-faka's request_no is char(19), its contact varchar(32)); an e-mail keeps
+     * its domain and loses from its local part.
+     */
     static String render(String template, Map<String, String> vars, java.util.function.UnaryOperator<String> escape) {
         Matcher m = SLOT.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = vars.get(m.group(1));
+            String slot = m.group(1);
+            int colon = slot.lastIndexOf(':');
+            Integer limit = null;
+            if (colon > 0 && slot.substring(colon + 1).matches("\\d{1,4}")) {
+                limit = Integer.parseInt(slot.substring(colon + 1));
+                slot = slot.substring(0, colon);
+            }
+            String value = vars.get(slot);
+            if (value != null && limit != null) {
+                value = shorten(value, limit);
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : escape.apply(value)));
         }
         return m.appendTail(out).toString();
+    }
+
+    /** At most {@code limit} characters; an e-mail keeps its domain. */
+    static String shorten(String value, int limit) {
+        if (value.length() <= limit) {
+            return value;
+        }
+        int at = value.indexOf('@');
+        if (at > 0 && value.length() - at < limit) {
+            return value.substring(0, limit - (value.length() - at)) + value.substring(at);
+        }
+        return value.substring(0, limit);
     }
 
     /** Fills a status template whose every slot is a locator into {@code item}. */

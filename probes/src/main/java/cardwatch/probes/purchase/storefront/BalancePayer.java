@@ -7,12 +7,13 @@ import cardwatch.probes.purchase.BalanceAnswer;
 import java.util.List;
 import java.util.Optional;
 
-/** Pays from our account balance (余额) at the store: the store takes the money when it creates the order. */
+/**
+ * Pays from our account balance (余额) at the store: the store takes the money when it creates the order. The
+ * credentials are the store's ({@link Storefront#balanceCredentials()}: our account's login there).
+ */
 public final class BalancePayer implements Payer {
 
     public static final String KIND = "balance";
-    /** Our account's API token at the store. */
-    public static final String TOKEN = "store-token";
 
     @Override
     public String kind() {
@@ -21,7 +22,7 @@ public final class BalancePayer implements Payer {
 
     @Override
     public List<String> requiredCredentials() {
-        return List.of(TOKEN);
+        return List.of();
     }
 
     @Override

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Pays a storefront order and returns a receipt. A real deployment plugs in whatever programmatic payment it has:
- * one class behind this interface.
+ * Pays a storefront order and returns a receipt. Cardwatch ships two: {@link BalancePayer} (the store takes our
+ * account balance when it creates the order) and {@link CheckoutPayer} (nothing is paid: the checkout is followed to
+ * the gateway's page). A deployment with another programmatic payment plugs it in as one class behind this interface;
+ * a payer that pays a gateway trade is handed the trade read off the gateway's page.
  */
 public interface Payer {
 
@@ -22,6 +24,14 @@ public interface Payer {
 
     /** Whether the store takes the money itself when the order is created (our balance at the store). */
     boolean paysAtCreation();
+
+    /**
+     * Whether this payer spends money at all. One that does not ({@link CheckoutPayer}) stops at the gateway's page:
+     * the run checks the checkout and never claims a delivery.
+     */
+    default boolean spendsMoney() {
+        return true;
+    }
 
     Paid pay(PlatformSettings platform, ProbeContext context, Payment payment) throws InterruptedException;
 

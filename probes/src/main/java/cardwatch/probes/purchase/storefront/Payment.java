@@ -10,4 +10,9 @@ import java.math.BigDecimal;
  * @param amount   what the store asks
  */
 public record Payment(String tradeNo, String payUrl, BigDecimal amount) {
+
+    /** The same payment, its gateway trade now known (read off the gateway's page). */
+    public Payment withTradeNo(String trade) {
+        return new Payment(trade, payUrl, amount);
+    }
 }

@@ -25,7 +25,25 @@ public interface Storefront {
         return false;
     }
 
-    /** Creates our order; pays it from our account balance when {@code fromBalance}. */
+    /** Credentials paying from our balance at the store needs (our account's login); none unless it says so. */
+    default List<String> balanceCredentials() {
+        return List.of();
+    }
+
+    /**
+     * Follows an unpaid order's pay route to the gateway's page (see {@link GatewayCheckout}) and pays nothing. Stores
+     * with a session or error pages of their own say so.
+     */
+    default GatewayCheckout.Outcome checkout(PlatformSettings platform, ProbeContext context, StoreOrder order)
+            throws InterruptedException {
+        return GatewayCheckout.follow(context.http(), platform.baseUrl(), platform.payer().gateway(), order, null);
+    }
+
+    /**
+     * Creates our order; pays it from our account balance when {@code fromBalance}. An unpaid order carries its pay
+     * route ({@link Payment#payUrl()}) and the amount the store asks: without the amount the price cap cannot be
+     * checked, and the order is never paid.
+     */
     Created create(PlatformSettings platform, ProbeContext context, boolean fromBalance) throws InterruptedException;
 
     /** Finds our order by its client order id. */
@@ -64,6 +82,10 @@ public interface Storefront {
         }
 
         record NotFound(String text) implements Lookup {
+        }
+
+        /** Not asked now: the store's rate limit for lookups is spent for the moment. */
+        record Deferred(String why) implements Lookup {
         }
 
         record Failed(Reason reason, String evidence) implements Lookup {
