@@ -190,7 +190,8 @@ public final class TopUpBook implements AutoCloseable {
         SimOrder order;
         synchronized (money) {
             if (orders.containsKey(outTradeNum)) {
-                return new Take.Refused("订单号重复，相同订单号不能提单");
+                // the 大猿人 API's answer to a repeated out_trade_num (errno 1): an order of ours it holds already
+                return new Take.Refused("已经存在相同商户订单号的订单");
             }
             settle();
             if (balance.compareTo(price) < 0) {

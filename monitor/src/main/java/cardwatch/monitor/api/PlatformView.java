@@ -12,9 +12,13 @@ import java.util.Map;
  * @param deliveryP50Seconds   median delivery time over 24 h, or null
  * @param deliveryP95Seconds   95th percentile delivery time over 24 h, or null
  * @param budget               today's purchase budget: cap, used, remaining (yuan)
+ * @param mode                 how purchases measure it: {@code purchase} (real purchases, money and delivery) or
+ *                             {@code checkout} (the order and the gateway's page only: nothing paid, no delivery seen);
+ *                             null when it is not purchase-probed
  */
 record PlatformView(String id, Map<String, String> names, String protocol, ProbeRun lastRun,
-        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, Budget budget) {
+        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, Budget budget,
+        String mode) {
 
     record Budget(java.math.BigDecimal cap, java.math.BigDecimal used, java.math.BigDecimal remaining) {
     }

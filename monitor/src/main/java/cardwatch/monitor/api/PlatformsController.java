@@ -99,7 +99,8 @@ class PlatformsController {
         });
         return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), last, windows,
                 percentile(deliveries, 0.50), percentile(deliveries, 0.95),
-                new PlatformView.Budget(p.dailyBudget(), budgets.usedToday(p), budgets.remaining(p)));
+                new PlatformView.Budget(p.dailyBudget(), budgets.usedToday(p), budgets.remaining(p)),
+                p.purchaseMode());
     }
 
     /** Nearest-rank percentile in seconds over ascending values; null without data. */

@@ -36,7 +36,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
      * How a demo platform is built. NOWHERE is a platform whose URL leads nowhere (nothing listens at it), as after a
      * typo: it is never reached, so it stays unverified.
      */
-    enum Shape { YRAPI, SUP, ACG_FAKA, ACG_FAKA_3_0, DUJIAOKA, GENERIC, NOWHERE }
+    enum Shape { YRAPI, SUP, ACG_FAKA, ACG_FAKA_3_0, ACG_FAKA_CAPTCHA, DUJIAOKA, GENERIC, NOWHERE }
 
     /** One demo platform: id, shape, profile, payer (storefronts) and display names. */
     record DemoPlatform(String id, Shape shape, String profile, String payer, String zh, String en) {
@@ -57,6 +57,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             new DemoPlatform("balance-shop", Shape.ACG_FAKA_3_0, "double-charge", "balance", "余额支付店",
                     "Balance Pay Shop"),
             new DemoPlatform("generic-shop", Shape.GENERIC, "reliable", "checkout", "通用对接店", "Generic API Shop"),
+            new DemoPlatform("captcha-shop", Shape.ACG_FAKA_CAPTCHA, "reliable", "balance", "要验证码的店",
+                    "Captcha Shop"),
             new DemoPlatform("typo-shop", Shape.NOWHERE, "reliable", null, "地址写错的卡盟", "Mistyped Address Shop"));
 
     private static final String API_KEY = "demo-simulator-api-key";
@@ -100,7 +102,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             Map.entry("acg-shop", List.of("川ICP备2022008877号-1", "成都异次元科技有限公司", "企业", "川ICP备2022008877号")),
             Map.entry("dujiao-shop", List.of("闽ICP备17171717号-3", "厦门独角网络有限公司", "企业", "闽ICP备17171717号")),
             Map.entry("balance-shop", List.of("鲁ICP备16161616号-1", "济南余额科技有限公司", "企业", "鲁ICP备16161616号")),
-            Map.entry("generic-shop", List.of("津ICP备15151515号-1", "天津通用对接有限公司", "企业", "津ICP备15151515号")));
+            Map.entry("generic-shop", List.of("津ICP备15151515号-1", "天津通用对接有限公司", "企业", "津ICP备15151515号")),
+            Map.entry("captcha-shop", List.of("渝ICP备19191919号-1", "重庆验证码科技有限公司", "企业", "渝ICP备19191919号")));
 
     private final CardwatchProperties.Demo settings;
     private final SimulatedIcpRegistry registry = SimulatedIcpRegistry.start(Clock.systemUTC());
@@ -147,8 +150,10 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
             case ACG_FAKA_3_0 -> SimulatedStore.Kind.ACG_FAKA_3_0;
             default -> SimulatedStore.Kind.ACG_FAKA;
         };
+        SimulatedStore.Setup setup = demo.shape() == Shape.ACG_FAKA_CAPTCHA
+                ? SimulatedStore.Setup.DEFAULT.withCaptchas(false, true, false) : SimulatedStore.Setup.DEFAULT;
         SimulatedStore store = SimulatedStore.start(kind, demo.id(), profile, secrets.get(PAYER_KEY),
-                secrets.get(STORE_PASSWORD), seed, Clock.systemUTC());
+                secrets.get(STORE_PASSWORD), seed, Clock.systemUTC(), setup);
         running.add(store);
         store.footer(filing(demo.id()));
         String protocol = demo.shape() == Shape.GENERIC ? "generic"

@@ -36,6 +36,23 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
                 null, Map.of());
     }
 
+    /** A platform whose purchase runs pay real money. */
+    public static final String MODE_PURCHASE = "purchase";
+    /** A platform whose purchase runs only check the checkout and pay nothing (payer {@code checkout}). */
+    public static final String MODE_CHECKOUT = "checkout";
+
+    /**
+     * How the platform's purchase runs measure it: {@link #MODE_PURCHASE} (real test purchases: money, delivery,
+     * refunds), {@link #MODE_CHECKOUT} (the order and the gateway's page only) or null (no purchase runs).
+     */
+    public String purchaseMode() {
+        if (purchase == null) {
+            return null;
+        }
+        return payer != null && cardwatch.probes.purchase.storefront.CheckoutPayer.KIND.equals(payer.kind())
+                ? MODE_CHECKOUT : MODE_PURCHASE;
+    }
+
     /**
      * The platform's own hosts, as {@code host:port}: its base URL, its storefront and API URLs and the pages its ICP
      * footer is read from; never a payment gateway it may share with other platforms.

@@ -102,7 +102,10 @@ public class PurchaseRunner {
             runs.refundPending(run.id(), clock.instant().plus(refundDeadline));
         }
         Long unpriced = paid && ledger.charges(run.id()) == 0 ? run.id() : null;
-        BalanceReconciler.Check check = reconciler.check(platform, unpriced);
+        // a checkout pays nothing: there is no balance of ours to read or explain
+        BalanceReconciler.Check check = Platform.MODE_CHECKOUT.equals(platform.purchaseMode()) && !paid
+                ? new BalanceReconciler.Check(null, List.of(), "checkout only: nothing is paid")
+                : reconciler.check(platform, unpriced);
         refunds.apply(check, run.id());
         Set<Flag> flags = result.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(result.flags());
         Reason reason = result.reason();

@@ -82,7 +82,9 @@ public class RefundWatch {
     @Scheduled(cron = "0 0 4 * * *", zone = "${cardwatch.schedule.time-zone:Asia/Shanghai}")
     public void daily() throws InterruptedException {
         for (Platform platform : catalog.all()) {
-            if (platform.purchase() != null && guard.acquire(platform.id(), PurchaseProbe.KIND)) {
+            boolean spends = platform.purchase() != null
+                    && !Platform.MODE_CHECKOUT.equals(platform.purchaseMode());
+            if (spends && guard.acquire(platform.id(), PurchaseProbe.KIND)) {
                 try {
                     apply(reconciler.check(platform, null), null);
                 } finally {

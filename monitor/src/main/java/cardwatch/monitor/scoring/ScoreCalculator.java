@@ -103,11 +103,29 @@ public final class ScoreCalculator {
      * @param callbacksMissing   of those, the ones whose state came only by our query (notify_missing)
      * @param lostMoneyRecently  a purchase in the last 30 days lost the buyer money for good (charged twice, or a
      *                           failed paid order never refunded)
+     * @param checkoutOnly       the platform's purchase runs only check the checkout (nothing is paid, no delivery
+     *                           is ever seen): its grade is B at best
      */
     public record Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled,
             long refundedInTime, List<Long> refundMillis, String icpStatus, boolean personalFiling,
             double complaintWeight, double complaintDays, long availabilityRuns, long availabilityUp,
-            long callbacksExpected, long callbacksMissing, boolean lostMoneyRecently) {
+            long callbacksExpected, long callbacksMissing, boolean lostMoneyRecently, boolean checkoutOnly) {
+
+        public Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled,
+                long refundedInTime, List<Long> refundMillis, String icpStatus, boolean personalFiling,
+                double complaintWeight, double complaintDays, long availabilityRuns, long availabilityUp,
+                long callbacksExpected, long callbacksMissing, boolean lostMoneyRecently) {
+            this(purchases, deliveryMillis, refundsSettled, refundedInTime, refundMillis, icpStatus, personalFiling,
+                    complaintWeight, complaintDays, availabilityRuns, availabilityUp, callbacksExpected,
+                    callbacksMissing, lostMoneyRecently, false);
+        }
+
+        /** The same evidence from a platform measured by checkout only, or not. */
+        public Evidence checkoutOnly(boolean only) {
+            return new Evidence(purchases, deliveryMillis, refundsSettled, refundedInTime, refundMillis, icpStatus,
+                    personalFiling, complaintWeight, complaintDays, availabilityRuns, availabilityUp,
+                    callbacksExpected, callbacksMissing, lostMoneyRecently, only);
+        }
 
         public Evidence(List<Purchase> purchases, List<Long> deliveryMillis, long refundsSettled, long refundedInTime,
                 List<Long> refundMillis, String icpStatus, boolean personalFiling, double complaintWeight,
@@ -185,6 +203,10 @@ public final class ScoreCalculator {
         if (evidence.lostMoneyRecently() && worse("C", grade)) {
             grade = "C";
             cap = "lost_money";
+        }
+        if (evidence.checkoutOnly() && worse("B", grade)) {
+            grade = "B";
+            cap = "checkout_only";
         }
         return new Score(round(score), grade, components, round(high), cap, evidence.lostMoneyRecently());
     }

@@ -76,7 +76,8 @@ public class ScoreService implements RunRecorder.FindingSink {
     private ScoreCalculator.Score compute(Platform platform) {
         Instant now = clock.instant();
         ScoreCalculator.Score score = contact.verified(platform.id())
-                ? calculator.score(evidence.read(platform.id(), now, notifies(platform)), now)
+                ? calculator.score(evidence.read(platform.id(), now, notifies(platform))
+                        .checkoutOnly(Platform.MODE_CHECKOUT.equals(platform.purchaseMode())), now)
                 : ScoreCalculator.Score.UNVERIFIED;
         latest.put(platform.id(), score);
         evidence.saveDaily(platform.id(), LocalDate.ofInstant(now, zone), score, now);

@@ -43,20 +43,22 @@ public class SiteAggregator {
     private final IcpStatusRepository icp;
     private final ComplaintRepository complaints;
     private final IncidentRepository incidents;
+    private final cardwatch.monitor.run.RunRepository runs;
     private final Clock clock;
     private final ZoneId zone;
     private final AtomicReference<SiteSnapshot> current;
     private boolean rebuiltAll;
 
     SiteAggregator(PlatformCatalog catalog, RunDaily daily, ScoreService scores, IcpStatusRepository icp,
-            ComplaintRepository complaints, IncidentRepository incidents, Clock clock,
-            CardwatchProperties properties) {
+            ComplaintRepository complaints, IncidentRepository incidents, cardwatch.monitor.run.RunRepository runs,
+            Clock clock, CardwatchProperties properties) {
         this.catalog = catalog;
         this.daily = daily;
         this.scores = scores;
         this.icp = icp;
         this.complaints = complaints;
         this.incidents = incidents;
+        this.runs = runs;
         this.clock = clock;
         this.zone = ZoneId.of(properties.schedule().timeZone());
         this.current = new AtomicReference<>(SiteSnapshot.empty(clock.instant()));
@@ -102,6 +104,8 @@ public class SiteAggregator {
                     incident.cause(), incident.openedAt()), (a, b) -> a.since().isBefore(b.since()) ? a : b);
         }
 
+        Map<String, cardwatch.monitor.run.ProbeRun> last = runs.lastFinished(
+                cardwatch.probes.purchase.PurchaseProbe.KIND);
         List<SiteSnapshot.Row> rows = new ArrayList<>();
         Map<String, SiteSnapshot.Detail> details = new LinkedHashMap<>();
         for (Platform platform : catalog.all()) {
@@ -117,7 +121,8 @@ public class SiteAggregator {
                     icpStatus.get(platform.id()), complaintCounts.getOrDefault(platform.id(), 0L),
                     unverified ? null : open.get(platform.id()), score == null ? null : score.scoreHigh(),
                     score == null ? null : score.cap(), score != null && score.lostMoney(), unverified,
-                    callbacks(own, today.minusDays(29)), 0, false));
+                    callbacks(own, today.minusDays(29)), 0, false, platform.purchaseMode(),
+                    untestable(last.get(platform.id()))));
             details.put(platform.id(), detail(own, first, today));
         }
         rows = new ArrayList<>(Ranking.rank(rows));
@@ -128,6 +133,18 @@ public class SiteAggregator {
         current.set(next);
         rebuiltAll = true;
         return next;
+    }
+
+    /**
+     * Why the platform cannot be tested automatically, when its latest purchase run says so: it asks a captcha in the
+     * purchase path, or refuses our requests as malformed (our adapter does not fit its release); else null.
+     */
+    static String untestable(cardwatch.monitor.run.ProbeRun run) {
+        if (run == null || run.reason() == null) {
+            return null;
+        }
+        String reason = run.reason();
+        return reason.equals("captcha") || reason.equals("protocol_mismatch") ? reason : null;
     }
 
     /** The ranking's order: see {@link Ranking}. */

@@ -101,7 +101,22 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
     public record Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
             Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
             long complaints30d, OpenIncident incident, Double scoreHigh, String gradeCap, boolean lostMoney,
-            boolean unverified, Callbacks callbacks, int rank, boolean tied) {
+            boolean unverified, Callbacks callbacks, int rank, boolean tied, String mode, String untestable) {
+
+        /** A line without a purchase mode or an untestable reason (tests, and platforms that buy nothing). */
+        public Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
+                Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
+                long complaints30d, OpenIncident incident, Double scoreHigh, String gradeCap, boolean lostMoney,
+                boolean unverified, Callbacks callbacks, int rank, boolean tied) {
+            this(id, nameZh, nameEn, score, grade, success24h, success7d, success30d, deliveryMedianSeconds,
+                    refundRate, icpStatus, complaints30d, incident, scoreHigh, gradeCap, lostMoney, unverified,
+                    callbacks, rank, tied, null, null);
+        }
+
+        /** Whether purchases only check the checkout (no money, no delivery seen). */
+        public boolean checkoutOnly() {
+            return "checkout".equals(mode);
+        }
 
         public String name(boolean english) {
             return english && nameEn != null && !nameEn.isBlank() ? nameEn : nameZh;
@@ -111,7 +126,7 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
         Row ranked(int place, boolean shared) {
             return new Row(id, nameZh, nameEn, score, grade, success24h, success7d, success30d, deliveryMedianSeconds,
                     refundRate, icpStatus, complaints30d, incident, scoreHigh, gradeCap, lostMoney, unverified,
-                    callbacks, place, shared);
+                    callbacks, place, shared, mode, untestable);
         }
     }
 

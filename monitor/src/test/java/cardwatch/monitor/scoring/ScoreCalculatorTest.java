@@ -41,6 +41,23 @@ class ScoreCalculatorTest {
                 .isLessThan(proven.components().get("reliability").score());
     }
 
+    /** A shop whose checks only check out (nothing paid, no delivery seen) never claims the top grade. */
+    @Test
+    void aCheckoutOnlyPlatformIsGradedBAtBest() {
+        List<ScoreCalculator.Purchase> flawless = history(400, 1.0, 3);
+        ScoreCalculator.Evidence evidence = new ScoreCalculator.Evidence(flawless, List.of(), 0, 0, List.of(), null,
+                false, 0, 90, 0, 0);
+
+        ScoreCalculator.Score bought = calculator.score(evidence, NOW);
+        ScoreCalculator.Score checkedOut = calculator.score(evidence.checkoutOnly(true), NOW);
+
+        assertThat(bought.grade()).isEqualTo("A");
+        assertThat(checkedOut.grade()).isEqualTo("B");
+        assertThat(checkedOut.cap()).isEqualTo("checkout_only");
+        assertThat(checkedOut.score()).as("the score itself is not bent").isEqualTo(bought.score());
+        assertThat(checkedOut.components()).doesNotContainKey("delivery");
+    }
+
     @Test
     void platformsAreOrderedByTheirTrueSuccessRates() {
         double[] rates = {0.995, 0.97, 0.92, 0.85, 0.70};

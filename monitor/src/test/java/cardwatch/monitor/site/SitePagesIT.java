@@ -40,9 +40,9 @@ class SitePagesIT extends SharedDemoService {
     /** Waits until the figures include runs for every demo platform. */
     private void awaitFigures() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> aggregator.ready()
-                && aggregator.snapshot().rows().size() == 14
+                && aggregator.snapshot().rows().size() == 15
                 && aggregator.snapshot().rows().stream().allMatch(r -> r.success24h().runs() > 0
-                        || r.id().equals("down") || r.id().equals("malformed")));
+                        || r.id().equals("down") || r.id().equals("malformed") || r.id().equals("captcha-shop")));
     }
 
     @ParameterizedTest
@@ -61,7 +61,7 @@ class SitePagesIT extends SharedDemoService {
         Element table = home.selectFirst("table.ranking");
         assertThat(table.selectFirst("caption").text()).isNotBlank();
         assertThat(table.select("thead th[scope=col]")).hasSize(11);
-        assertThat(table.select("tbody tr")).hasSize(14);
+        assertThat(table.select("tbody tr")).hasSize(15);
         assertThat(table.select("tbody th[scope=row] a").eachText()).contains(name);
         for (Element row : table.select("tbody tr")) {
             Element grade = row.selectFirst(".grade");
@@ -84,7 +84,7 @@ class SitePagesIT extends SharedDemoService {
         assertThat(page("/?q=down&lang=en").select("tbody th a").eachText()).containsExactly("Down For Good");
         assertThat(page("/?q=no-such-platform").select("tbody td").text()).contains("没有符合条件的平台");
         List<String> byName = page("/?sort=name").select("tbody th .id").eachText();
-        assertThat(byName).hasSize(14).isSorted();
+        assertThat(byName).hasSize(15).isSorted();
         assertThat(page("/?grade=%3F").select("tbody .grade").eachText())
                 .allMatch(g -> g.endsWith("证据不足") || g.endsWith("尚未连通，未验证"));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -93,7 +93,7 @@ class SitePagesIT extends SharedDemoService {
             assertThat(open.select("tbody tr")).allMatch(row -> row.hasClass("has-incident"));
             assertThat(open.selectFirst("#incident").hasAttr("checked")).isTrue();
         });
-        assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(14);
+        assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(15);
     }
 
     @Test
@@ -178,6 +178,60 @@ class SitePagesIT extends SharedDemoService {
         assertThat(Jsoup.parse(missing.body()).selectFirst("h1").text()).isEqualTo("No such platform");
         assertThat(Jsoup.parse(client().get("/platforms/no-such-shop").body()).selectFirst("h1").text())
                 .isEqualTo("没有这个平台");
+    }
+
+    /**
+     * The demo's dujiaoka shop is measured by checkout only: the ranking and its page say so, in both languages, and
+     * it never shows a delivery time; its runs say checkout_only and none spent money.
+     */
+    @Test
+    void aCheckoutOnlyStorefrontSaysWhatItsChecksProveAndNeverClaimsADelivery() {
+        awaitFigures();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> jdbc.sql(
+                "select count(*) from probe_run where platform_id = 'dujiao-shop' and probe = 'purchase' "
+                        + "and outcome = 'success'").query(Long.class).single() > 0);
+        Element row = page("/").select("tbody tr").stream()
+                .filter(tr -> tr.selectFirst("th a").attr("href").contains("/platforms/dujiao-shop")).findFirst()
+                .orElseThrow();
+        assertThat(row.select(".flag.mode-checkout").text()).isEqualTo("仅检查下单");
+        Element acg = page("/").select("tbody tr").stream()
+                .filter(tr -> tr.selectFirst("th a").attr("href").contains("/platforms/acg-shop")).findFirst()
+                .orElseThrow();
+        assertThat(acg.select(".flag.mode-checkout")).as("a shop paid from our balance is really bought").isEmpty();
+
+        Document zh = page("/platforms/dujiao-shop");
+        assertThat(zh.selectFirst("p.notice.mode-checkout").text()).contains("仅检查下单").contains("不能证明");
+        Document en = page("/platforms/dujiao-shop?lang=en");
+        assertThat(en.selectFirst("p.notice.mode-checkout").text()).contains("checkout only")
+                .contains("does not prove that goods arrive");
+        assertThat(en.select("table.components tbody th").eachText()).doesNotContain("Delivery speed");
+        assertThat(page("/platforms/acg-shop").selectFirst("p.mode-purchase").text()).contains("真实购买");
+
+        List<String> flags = jdbc.sql("select flags from probe_run where platform_id = 'dujiao-shop' "
+                + "and probe = 'purchase' and status = 'done'").query(String.class).list();
+        assertThat(flags).isNotEmpty().allSatisfy(f -> assertThat(f).contains("checkout_only"));
+        assertThat(jdbc.sql("select count(*) from probe_run where platform_id = 'dujiao-shop' and "
+                + "(delivery_ms is not null or amount is not null)").query(Long.class).single())
+                .as("a checkout spends nothing and sees no delivery").isZero();
+    }
+
+    /** The demo's captcha shop asks a captcha for every order: our error, and its page says it cannot be tested. */
+    @Test
+    void aShopAskingACaptchaSaysItCannotBeTestedAutomaticallyAndIsNotCountedAsFailing() {
+        awaitFigures();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> jdbc.sql(
+                "select count(*) from probe_run where platform_id = 'captcha-shop' and probe = 'purchase' "
+                        + "and reason = 'captcha'").query(Long.class).single() > 0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(page("/platforms/captcha-shop").select("p.notice.untestable")).isNotEmpty());
+
+        assertThat(page("/platforms/captcha-shop").selectFirst("p.notice.untestable").text())
+                .contains("验证码").contains("无法自动测试");
+        assertThat(page("/platforms/captcha-shop?lang=en").selectFirst("p.notice.untestable").text())
+                .contains("cannot test it automatically");
+        assertThat(jdbc.sql("select count(*) from probe_run where platform_id = 'captcha-shop' and probe = 'purchase' "
+                + "and outcome <> 'error' and status = 'done'").query(Long.class).single())
+                .as("a captcha is never the platform's failure").isZero();
     }
 
     @Test

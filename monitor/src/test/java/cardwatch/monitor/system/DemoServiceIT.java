@@ -23,7 +23,7 @@ class DemoServiceIT extends SharedDemoService {
 
     private static final List<String> PLATFORMS = List.of("reliable", "slow", "notify-lost", "stuck", "out-of-stock",
             "risk", "down", "malformed", "sup-direct", "acg-shop", "dujiao-shop", "balance-shop", "generic-shop",
-            "typo-shop");
+            "typo-shop", "captcha-shop");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
@@ -48,9 +48,11 @@ class DemoServiceIT extends SharedDemoService {
             assertThat(hasPositive(metrics, runs("slow", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("sup-direct", "success", "none"))).isTrue();
             assertThat(hasPositive(metrics, runs("generic-shop", "success", "none"))).isTrue();
-            assertThat(hasPositive(metrics, runs("acg-shop", "failure", "callback_lost"))).isTrue();
-            assertThat(hasPositive(metrics, runs("dujiao-shop", "failure", "out_of_stock"))).isTrue();
+            assertThat(hasPositive(metrics, runs("acg-shop", "failure", "out_of_stock"))).isTrue();
+            assertThat(hasPositive(metrics, runs("dujiao-shop", "success", "none"))).isTrue();
+            assertThat(hasPositive(metrics, runs("dujiao-shop", "failure", "risk_rejected"))).isTrue();
             assertThat(hasPositive(metrics, runs("balance-shop", "failure", "duplicate_charge"))).isTrue();
+            assertThat(hasPositive(metrics, runs("captcha-shop", "error", "captcha"))).isTrue();
             assertThat(hasPositive(metrics, "cardwatch_probe_runs_total{outcome=\"success\",platform=\"reliable\","
                     + "probe=\"availability\",reason=\"none\"}")).isTrue();
             assertThat(hasPositive(metrics, "cardwatch_probe_runs_total{outcome=\"success\",platform=\"sup-direct\","
@@ -333,6 +335,10 @@ class DemoServiceIT extends SharedDemoService {
             platforms.valueStream().forEach(p -> protocols.put(p.path("id").asString(), p.path("protocol").asString()));
             assertThat(protocols).containsEntry("sup-direct", "sup").containsEntry("acg-shop", "acg-faka")
                     .containsEntry("dujiao-shop", "dujiaoka").containsEntry("generic-shop", "generic");
+            Map<String, String> modes = new java.util.HashMap<>();
+            platforms.valueStream().forEach(p -> modes.put(p.path("id").asString(), p.path("mode").asString()));
+            assertThat(modes).containsEntry("reliable", "purchase").containsEntry("acg-shop", "purchase")
+                    .containsEntry("dujiao-shop", "checkout").containsEntry("generic-shop", "checkout");
             assertThat(reliable.path("lastRun").path("outcome").asString()).isEqualTo("success");
             assertThat(reliable.path("purchase").path("24h").path("successRatio").asDouble()).isEqualTo(1.0);
             assertThat(reliable.path("deliveryP50Seconds").asDouble()).isPositive();

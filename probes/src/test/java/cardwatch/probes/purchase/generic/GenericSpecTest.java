@@ -10,6 +10,19 @@ import org.junit.jupiter.api.Test;
 /** The generic adapter's steps are checked like the rest of the config: each problem names its field. */
 class GenericSpecTest {
 
+    /** {name:N} cuts a value to a store's column (acg-faka: request_no char(19), contact varchar(32)). */
+    @Test
+    void aSlotWithALengthKeepsAtMostThatManyCharactersAndAnEmailItsDomain() {
+        Map<String, String> vars = Map.of("order", "CW0123456789ABCDEF0123456789",
+                "contact", "cw0123456789abcdef0123456789@cardwatch.invalid");
+
+        String form = GenericStorefront.render("{order:19}|{contact:32}|{order}|{unknown:3}", vars, v -> v);
+
+        assertThat(form.split("\\|")).containsExactly("CW0123456789ABCDEF0", "cw0123456789ab@cardwatch.invalid",
+                "CW0123456789ABCDEF0123456789", "{unknown:3}");
+        assertThat(form.split("\\|")[1]).hasSize(32);
+    }
+
     @Test
     void aMissingBlockIsNamed() {
         Map<String, String> problems = new LinkedHashMap<>();
