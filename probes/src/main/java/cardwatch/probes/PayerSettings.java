@@ -5,11 +5,13 @@ import java.net.URI;
 /**
  * How a storefront's orders are paid.
  *
- * @param kind       {@code balance} (the account's balance at the store) or {@code epay} (an epay gateway wallet)
- * @param gateway    the gateway's base URL, for {@code epay}
- * @param account    our payer account id at the gateway, for {@code epay}
- * @param method     the store's id for this payment method (its {@code pay_id} / {@code payway})
- * @param signStyle  the gateway's signature variant: {@code standard}, {@code key-prefix} or {@code keep-empty}
+ * @param kind       {@code balance} (our account's balance at the store), {@code checkout} (nothing is paid: the
+ *                   order is followed to the gateway's page), or a deployment's own payer
+ * @param gateway    the gateway's base URL: the only host besides the store's that a checkout visits
+ * @param account    our account at the payment side, for a deployment's own payer (Cardwatch's payers need none)
+ * @param method     the store's id for this payment method (acg-faka's {@code pay_id}, dujiaoka's {@code payway})
+ * @param signStyle  a gateway signature variant ({@code standard}, {@code key-prefix}, {@code keep-empty}), for a
+ *                   deployment's own payer that signs epay requests; null otherwise
  */
 public record PayerSettings(String kind, URI gateway, String account, String method, String signStyle) {
 }

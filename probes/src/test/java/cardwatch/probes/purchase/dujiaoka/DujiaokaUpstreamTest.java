@@ -257,6 +257,48 @@ class DujiaokaUpstreamTest {
         assertThat(result.evidence()).contains("pay.elsewhere.invalid");
     }
 
+    /** A gateway that hands the buyer straight on to its payment provider still took the trade. */
+    @Test
+    void aGatewayHandingTheBuyerOnToItsProviderIsACheckoutThatShowsWhereItWent() throws Exception {
+        gateway.stubFor(get(urlPathEqualTo("/submit.php")).atPriority(1).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "https://openapi.alipay.com/gateway.do?charset=utf-8&method=alipay.trade")));
+
+        ProbeResult result = run();
+
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.SUCCESS);
+        assertThat(result.evidence()).contains("openapi.alipay.com").contains("nothing paid");
+    }
+
+    /** After a restart the order is found by our contact and search password, behind the same CSRF check. */
+    @Test
+    void anOrderIsFoundAgainByEmailWithTheSearchFormsToken() throws Exception {
+        store.stubFor(get(urlPathEqualTo("/order-search")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html; charset=UTF-8")
+                .withHeader("Set-Cookie", "laravel_session=search0123; path=/")
+                .withBody("<form action=\"" + base() + "search-order-by-email\" method=\"post\">"
+                        + "<input type=\"hidden\" name=\"_token\" value=\"c2VhcmNoLXRva2Vu\">"
+                        + "<input type=\"email\" name=\"email\"></form>")));
+        store.stubFor(post(urlPathEqualTo("/search-order-by-email")).atPriority(10)
+                .willReturn(page("dujiaoka/419.html", Map.of()).withStatus(419)));
+        store.stubFor(post(urlPathEqualTo("/search-order-by-email")).atPriority(1)
+                .withRequestBody(containing("_token=c2VhcmNoLXRva2Vu"))
+                .withHeader("Cookie", containing("laravel_session=search0123"))
+                .willReturn(page("dujiaoka/orderinfo.html", Map.of("badge",
+                        "<span class=\"badge bg-success\">已完成</span>", "info", "KMFOUND012345"))));
+        var protocol = Probes.protocols().get("dujiaoka");
+
+        var answer = protocol.query(platform(), new ProbeContext(Clock.systemUTC(), new HttpTransport(LIMITS),
+                new MemoryNotifyInbox(), "CWNEVERSEEN01", URI.create("http://127.0.0.1:9/")));
+
+        assertThat(answer).isInstanceOfSatisfying(cardwatch.probes.purchase.QueryAnswer.Found.class, found -> {
+            assertThat(found.status().state()).isEqualTo(OrderStatus.State.SUCCESS);
+            assertThat(found.status().code()).isEqualTo("KMFOUND012345");
+            assertThat(found.status().platformOrderNo()).isEqualTo(SN);
+        });
+        store.verify(postRequestedFor(urlPathEqualTo("/search-order-by-email"))
+                .withRequestBody(containing("email=cwneverseen01%40cardwatch.invalid")));
+    }
+
     /** The order page's badge after 订单状态, and the 卡密 in its textarea. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
