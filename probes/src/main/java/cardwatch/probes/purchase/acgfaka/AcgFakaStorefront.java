@@ -226,25 +226,12 @@ public final class AcgFakaStorefront implements Storefront {
             return new Lookup.Deferred("at most " + LOOKUPS_PER_WINDOW + " lookups in " + WINDOW.toMinutes()
                     + " minutes at " + NAME);
         }
-        HttpTransport http = session(platform, context);
-        Failure failure = login(platform, http, false);
-        if (failure != null) {
-            return new Lookup.Failed(failure.reason(), failure.evidence());
+        Reply reply = member(platform, context, "purchase records", "user/api/purchaseRecord/data",
+                Map.of("equal-request_no", requestNo(context), "page", "1", "limit", "10"));
+        if (reply.failure() != null) {
+            return new Lookup.Failed(reply.failure().reason(), reply.failure().evidence());
         }
-        Map<String, String> form = Map.of("equal-request_no", requestNo(context), "page", "1", "limit", "10");
-        Call call;
-        try {
-            call = post(http, platform, "user/api/purchaseRecord/data", form);
-            if (call.root() != null && !call.ok() && loggedOut(call.message())) {
-                failure = login(platform, http, true);
-                if (failure != null) {
-                    return new Lookup.Failed(failure.reason(), failure.evidence());
-                }
-                call = post(http, platform, "user/api/purchaseRecord/data", form);
-            }
-        } catch (TransportException e) {
-            return StoreAnswers.failed("purchase records", e);
-        }
+        Call call = reply.call();
         if (call.root() == null || !call.root().has("code")) {
             return StoreAnswers.failed("purchase records", call.answer());
         }
@@ -332,25 +319,12 @@ public final class AcgFakaStorefront implements Storefront {
             return new BalanceAnswer.Failed(Reason.INTERNAL, "not asked: at most " + LOOKUPS_PER_WINDOW
                     + " lookups in " + WINDOW.toMinutes() + " minutes at " + NAME);
         }
-        HttpTransport http = session(platform, context);
-        Failure failure = login(platform, http, false);
-        if (failure != null) {
-            return new BalanceAnswer.Failed(failure.reason(), failure.evidence());
+        Reply reply = member(platform, context, "balance", "user/api/bill/data",
+                Map.of("equal-currency", "0", "page", "1", "limit", "1"));
+        if (reply.failure() != null) {
+            return new BalanceAnswer.Failed(reply.failure().reason(), reply.failure().evidence());
         }
-        Map<String, String> form = Map.of("equal-currency", "0", "page", "1", "limit", "1");
-        Call call;
-        try {
-            call = post(http, platform, "user/api/bill/data", form);
-            if (call.root() != null && !call.ok() && loggedOut(call.message())) {
-                failure = login(platform, http, true);
-                if (failure != null) {
-                    return new BalanceAnswer.Failed(failure.reason(), failure.evidence());
-                }
-                call = post(http, platform, "user/api/bill/data", form);
-            }
-        } catch (TransportException e) {
-            return new BalanceAnswer.Failed(Transports.reason(e), "balance: " + e.getMessage());
-        }
+        Call call = reply.call();
         if (call.root() == null || !call.root().has("code")) {
             return new BalanceAnswer.Failed(Reason.PROTOCOL_ERROR, "balance: HTTP " + call.answer().status() + " "
                     + StoreAnswers.snippet(call.answer().body()));
@@ -366,6 +340,36 @@ public final class AcgFakaStorefront implements Storefront {
         BigDecimal balance = StoreAnswers.decimal(bills.get(0).path("balance").asString(""));
         return balance == null ? new BalanceAnswer.Failed(Reason.PROTOCOL_ERROR, "balance: the bill has no balance")
                 : new BalanceAnswer.Known(balance);
+    }
+
+    /** A member's call: its answer, or why there is none. */
+    private record Reply(Call call, Failure failure) {
+    }
+
+    /**
+     * A POST in our logged-in session (the {@code UserSession} pages): logged in first when needed; a refusal that
+     * says the session ended (a login elsewhere) logs in again and asks once more.
+     */
+    private Reply member(PlatformSettings platform, ProbeContext context, String step, String path,
+            Map<String, String> form) throws InterruptedException {
+        HttpTransport http = session(platform, context);
+        Failure failure = login(platform, http, false);
+        if (failure != null) {
+            return new Reply(null, failure);
+        }
+        try {
+            Call call = post(http, platform, path, form);
+            if (call.root() != null && !call.ok() && loggedOut(call.message())) {
+                failure = login(platform, http, true);
+                if (failure != null) {
+                    return new Reply(null, failure);
+                }
+                call = post(http, platform, path, form);
+            }
+            return new Reply(call, null);
+        } catch (TransportException e) {
+            return new Reply(null, new Failure(Transports.reason(e), step + ": " + e.getMessage()));
+        }
     }
 
     /**
