@@ -106,14 +106,17 @@ class DujiaokaUpstreamTest {
         return "http://127.0.0.1:" + gateway.port() + "/";
     }
 
-    private ResponseDefinitionBuilder page(String file, Map<String, String> slots) {
-        String text;
+    private String text(String file) {
         try (InputStream in = getClass().getResourceAsStream("/upstream/" + file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{base}}", base())
+                    .replace("{{gateway}}", gatewayBase());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        text = text.replace("{{base}}", base()).replace("{{gateway}}", gatewayBase());
+    }
+
+    private ResponseDefinitionBuilder page(String file, Map<String, String> slots) {
+        String text = text(file);
         for (Map.Entry<String, String> slot : slots.entrySet()) {
             text = text.replace("{{" + slot.getKey() + "}}", slot.getValue());
         }
@@ -193,9 +196,17 @@ class DujiaokaUpstreamTest {
         assertThat(result.evidence()).contains(message);
     }
 
+    /** The buy page as it is with 图形验证码 on ({@code is_open_img_code}): the captcha input inside the form. */
     @Test
     void aCaptchaOnTheBuyPageIsOurCaptchaErrorAndNoOrderIsPlaced() throws Exception {
-        store.stubFor(get(urlPathEqualTo("/buy/3")).willReturn(page("dujiaoka/buy-captcha.html", Map.of())));
+        String captcha = "<div class=\"col-12 col-md-6\"><label for=\"verifyCode\" class=\" col-form-label\">图形验证码:"
+                + "</label><div class=\"input-group\"><input type=\"text\" name=\"img_verify_code\" "
+                + "class=\"form-control form-control-sm\" id=\"verifyCode\" required placeholder=\"\"><img "
+                + "src=\"" + base() + "captcha/buy1701000000\" height=\"33px\" alt=\"图形验证码\" id=\"imageCode\">"
+                + "</div></div>";
+        store.stubFor(get(urlPathEqualTo("/buy/3")).willReturn(page("dujiaoka/buy.html", Map.of()).withBody(
+                text("dujiaoka/buy.html").replace("<div class=\"mt-2 text-center\">", captcha
+                        + "<div class=\"mt-2 text-center\">"))));
 
         ProbeResult result = run();
 
