@@ -38,9 +38,6 @@ public final class SimulatedStore implements AutoCloseable {
     public static final String PAYER_ACCOUNT = EpayGateway.PAYER_ID;
     /** Our buyer account's user name at an acg-faka store. */
     public static final String ACCOUNT = "cardwatch";
-    /** What a simulated store sells: delivered automatically, and by hand. */
-    public static final String PRODUCT = SimShop.PRODUCT;
-    public static final String MANUAL_PRODUCT = SimShop.MANUAL_PRODUCT;
 
     /**
      * How the store's owner set it up, and how fast time runs for it.

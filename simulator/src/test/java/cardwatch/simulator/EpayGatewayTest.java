@@ -100,6 +100,49 @@ class EpayGatewayTest {
         }
     }
 
+    /**
+     * cron.php: a notify answered without "success" is sent again 1, 2, 16 and 36 minutes apart, then given up; a
+     * minute here lasts 20 ms. Each carries money as PHP prints it and the param the store gave.
+     */
+    @Test
+    void aNotifyTheStoreRefusesIsRetriedOnCronsScheduleThenGivenUp() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer store = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        store.createContext("/notify", exchange -> {
+            seen.add(exchange.getRequestURI().getRawQuery());
+            byte[] body = "fail".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        store.start();
+        try (EpayGateway gateway = new EpayGateway(Profiles.named("reliable"), "merchant-key", "payer-key",
+                Clock.systemUTC(), 1, java.time.Duration.ofMillis(20))) {
+            Map<String, String> open = open("SN5", "1.00");
+            open.put("notify_url", "http://127.0.0.1:" + store.getAddress().getPort() + "/notify");
+            open.put("param", "cw-param");
+            open.put("sign", EpayGateway.sign(open, "merchant-key"));
+            gateway.handle(form("/mapi.php", open));
+            Map<String, String> pay = new LinkedHashMap<>(Map.of("payer_id", EpayGateway.PAYER_ID,
+                    "trade_no", gateway.trades().get(0).tradeNo, "money", "1.00"));
+            pay.put("sign", EpayGateway.sign(pay, "payer-key"));
+
+            gateway.handle(form("/sim/wallet/pay", pay));
+
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (gateway.notifiesSent() < 5 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            assertThat(gateway.notifiesSent()).as("the first try and four retries, then no more").isEqualTo(5);
+            assertThat(seen).hasSize(5).allSatisfy(query -> assertThat(query).contains("money=1&")
+                    .contains("param=cw-param").contains("trade_status=TRADE_SUCCESS"));
+        } finally {
+            store.stop(0);
+        }
+    }
+
     @Test
     void moneyIsWrittenAsPhpPrintsAFloat() {
         assertThat(EpayGateway.phpFloat(new java.math.BigDecimal("1.00"))).isEqualTo("1");

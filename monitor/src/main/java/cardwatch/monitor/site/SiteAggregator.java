@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * for it.
  */
 @Component
-public class SiteAggregator {
+public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.FindingSink {
 
     static final int DAYS = 90;
     private static final Logger log = LoggerFactory.getLogger(SiteAggregator.class);
@@ -44,6 +44,8 @@ public class SiteAggregator {
     private final ComplaintRepository complaints;
     private final IncidentRepository incidents;
     private final cardwatch.monitor.run.RunRepository runs;
+    /** Each platform's latest purchase reason: read once at the first refresh, then told by every run. */
+    private final Map<String, String> lastPurchase = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final ZoneId zone;
     private final AtomicReference<SiteSnapshot> current;
@@ -104,8 +106,10 @@ public class SiteAggregator {
                     incident.cause(), incident.openedAt()), (a, b) -> a.since().isBefore(b.since()) ? a : b);
         }
 
-        Map<String, cardwatch.monitor.run.ProbeRun> last = runs.lastFinished(
-                cardwatch.probes.purchase.PurchaseProbe.KIND);
+        if (!rebuiltAll) {
+            runs.lastFinished(cardwatch.probes.purchase.PurchaseProbe.KIND).forEach((platform, run) ->
+                    lastPurchase.putIfAbsent(platform, run.reason() == null ? "" : run.reason()));
+        }
         List<SiteSnapshot.Row> rows = new ArrayList<>();
         Map<String, SiteSnapshot.Detail> details = new LinkedHashMap<>();
         for (Platform platform : catalog.all()) {
@@ -122,7 +126,7 @@ public class SiteAggregator {
                     unverified ? null : open.get(platform.id()), score == null ? null : score.scoreHigh(),
                     score == null ? null : score.cap(), score != null && score.lostMoney(), unverified,
                     callbacks(own, today.minusDays(29)), 0, false, platform.purchaseMode(),
-                    untestable(last.get(platform.id()))));
+                    untestable(lastPurchase.get(platform.id()))));
             details.put(platform.id(), detail(own, first, today));
         }
         rows = new ArrayList<>(Ranking.rank(rows));
@@ -139,12 +143,16 @@ public class SiteAggregator {
      * Why the platform cannot be tested automatically, when its latest purchase run says so: it asks a captcha in the
      * purchase path, or refuses our requests as malformed (our adapter does not fit its release); else null.
      */
-    static String untestable(cardwatch.monitor.run.ProbeRun run) {
-        if (run == null || run.reason() == null) {
-            return null;
+    static String untestable(String lastReason) {
+        return "captcha".equals(lastReason) || "protocol_mismatch".equals(lastReason) ? lastReason : null;
+    }
+
+    /** Each finished purchase run: its reason is the platform's latest, kept here rather than asked of the table. */
+    @Override
+    public void record(String platform, String probe, cardwatch.probes.ProbeResult result, Instant at) {
+        if (cardwatch.probes.purchase.PurchaseProbe.KIND.equals(probe)) {
+            lastPurchase.put(platform, result.reason().label());
         }
-        String reason = run.reason();
-        return reason.equals("captcha") || reason.equals("protocol_mismatch") ? reason : null;
     }
 
     /** The ranking's order: see {@link Ranking}. */
