@@ -39,6 +39,7 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import org.quartz.CronExpression;
 import org.springframework.boot.convert.DurationStyle;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -49,6 +50,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -74,7 +76,14 @@ public final class PlatformConfigLoader {
     static final Duration DEFAULT_POLL_INITIAL = Duration.ofSeconds(2);
     static final Duration DEFAULT_POLL_MAX = Duration.ofSeconds(30);
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    /**
+     * The most a platforms file may hold, in code points: a fleet of 20,000 platforms is about 6 million; the YAML
+     * parser's own default (3 million) would refuse it.
+     */
+    static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_CODE_POINTS).build()).build())
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

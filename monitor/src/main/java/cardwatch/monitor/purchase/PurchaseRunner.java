@@ -4,21 +4,16 @@ import cardwatch.monitor.budget.BudgetService;
 import cardwatch.monitor.ledger.BalanceReconciler;
 import cardwatch.monitor.ledger.LedgerService;
 import cardwatch.monitor.platform.Platform;
-import cardwatch.monitor.platform.PlatformCatalog;
-import cardwatch.monitor.run.ProbeRun;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.run.RunStart;
 import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.monitor.system.CrashPoints;
-import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.Evidence;
 import cardwatch.probes.Flag;
 import cardwatch.probes.Outcome;
-import cardwatch.probes.ProbeContext;
 import cardwatch.probes.ProbeResult;
 import cardwatch.probes.Reason;
 import cardwatch.probes.purchase.PurchaseJournal;
-import cardwatch.probes.purchase.PurchaseProbe;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,13 +28,11 @@ import org.springframework.stereotype.Service;
  * A purchase run with its money: the budget is reserved before the order leaves, every charge is written to the
  * ledger the moment it is known, the platform's balance is reconciled when the run ends (a duplicate charge
  * changes the run's reason; a failed paid order starts a refund watch), and the reservation becomes the real
- * charge. Interrupted runs are resumed by query, never submitted again.
+ * charge. The steps between are {@link PurchaseEngine}'s.
  */
 @Service
 public class PurchaseRunner {
 
-    private final PlatformCatalog catalog;
-    private final PurchaseProbe probe;
     private final BudgetService budgets;
     private final LedgerService ledger;
     private final BalanceReconciler reconciler;
@@ -49,11 +42,9 @@ public class PurchaseRunner {
     private final Clock clock;
     private final Duration refundDeadline;
 
-    PurchaseRunner(PlatformCatalog catalog, ProbeRegistry registry, BudgetService budgets, LedgerService ledger,
+    PurchaseRunner(BudgetService budgets, LedgerService ledger,
             BalanceReconciler reconciler, RefundWatch refunds, RunRepository runs, CrashPoints crashPoints,
             Clock clock, CardwatchProperties properties) {
-        this.catalog = catalog;
-        this.probe = (PurchaseProbe) registry.probes().get(PurchaseProbe.KIND);
         this.budgets = budgets;
         this.ledger = ledger;
         this.reconciler = reconciler;
@@ -64,37 +55,38 @@ public class PurchaseRunner {
         this.refundDeadline = properties.refunds().deadline();
     }
 
-    /** A scheduled run: reserve, buy, reconcile, settle. */
-    public ProbeResult run(Platform platform, RunStart run, ProbeContext context) throws InterruptedException {
+    /**
+     * Reserves the run's budget and reads the platform's balance baseline before the order leaves.
+     *
+     * @return why the run may not buy, or null when it may
+     */
+    public String reserve(Platform platform, RunStart run) throws InterruptedException {
         BigDecimal cap = platform.purchase().priceCap();
         String refusal = budgets.reserve(platform, budgets.day(run.actualStart()), cap);
         if (refusal != null) {
-            return ProbeResult.error(Reason.BUDGET, refusal);
+            return refusal;
         }
         runs.reserved(run.id(), cap);
         if (!reconciler.hasBaseline(platform)) {
             reconciler.check(platform, null);
         }
-        Journal journal = new Journal(platform, run);
-        ProbeResult result = probe.run(catalog.settings(platform), context.withJournal(journal));
-        return settle(platform, run, result, journal);
+        return null;
     }
 
-    /** An interrupted run, finished by query; empty when the platform could not be asked. */
-    public Optional<ProbeResult> resume(Platform platform, ProbeRun row, ProbeContext context)
+    /** Where the run's money facts are written; {@code held} when the platform is known to hold the order already. */
+    public Journal journal(Platform platform, RunStart run, boolean held) {
+        Journal journal = new Journal(platform, run);
+        journal.held = held;
+        return journal;
+    }
+
+    /** The run's verdict with its money: the balance reconciled, a refund watch started, the budget settled. */
+    public ProbeResult settle(Platform platform, RunStart run, ProbeResult result, Journal journal)
             throws InterruptedException {
-        RunStart run = row.start();
-        Journal journal = new Journal(platform, run);
-        PurchaseProbe.Resumption resumed = probe.resume(catalog.settings(platform), context.withJournal(journal),
-                row.actualStart());
-        if (resumed.result() == null) {
-            runs.markUnknown(run.id(), Evidence.of("not reconciled yet: " + resumed.unresolved(), List.of()));
-            return Optional.empty();
-        }
-        return Optional.of(settle(platform, run, resumed.result(), journal));
+        return settled(platform, run, result, journal);
     }
 
-    private ProbeResult settle(Platform platform, RunStart run, ProbeResult result, Journal journal)
+    private ProbeResult settled(Platform platform, RunStart run, ProbeResult result, Journal journal)
             throws InterruptedException {
         boolean paid = journal.held || ledger.charges(run.id()) > 0;
         boolean paidFailure = paid && result.outcome() != Outcome.SUCCESS && result.delivery() == null;
@@ -135,7 +127,7 @@ public class PurchaseRunner {
     }
 
     /** Writes a charge the moment the platform is known to hold the order. */
-    private final class Journal implements PurchaseJournal {
+    public final class Journal implements PurchaseJournal {
         private final Platform platform;
         private final RunStart run;
         private boolean held;

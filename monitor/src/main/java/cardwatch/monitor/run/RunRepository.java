@@ -56,7 +56,8 @@ public class RunRepository {
 
     public void finish(RunStart run, ProbeResult result, Instant endedAt) {
         jdbc.sql("update probe_run set ended_at = ?, outcome = ?, reason = ?, flags = ?, phases_ms = ?, "
-                        + "delivery_ms = ?, platform_order_no = ?, amount = ?, evidence = ?, status = 'done' "
+                        + "delivery_ms = ?, platform_order_no = ?, amount = ?, evidence = ?, status = 'done', "
+                        + "run_state = null, next_action_at = null "
                         + "where id = ?")
                 .params(utc(endedAt), result.outcome().label(), result.reason().label(), flags(result),
                         phases(result.phases()), result.delivery() == null ? null : result.delivery().toMillis(),
@@ -116,6 +117,23 @@ public class RunRepository {
     public ProbeRun get(long id) {
         return jdbc.sql("select " + COLUMNS + " from probe_run where id = ?").params(id).query(RunRepository::row)
                 .single();
+    }
+
+    /** Keeps a waiting run's state and when it next acts: what any start continues the run from. */
+    public void saveState(long id, String state, Instant nextAction) {
+        jdbc.sql("update probe_run set run_state = ?, next_action_at = ? where id = ? and ended_at is null")
+                .params(state, utc(nextAction), id).update();
+    }
+
+    /** A waiting run's state as {@link #saveState} kept it, and when it next acts. */
+    public record SavedState(String state, Instant nextAction) {
+    }
+
+    /** A waiting run's saved state; empty when the run stopped before its first wait. */
+    public Optional<SavedState> state(long id) {
+        return jdbc.sql("select run_state, next_action_at from probe_run where id = ? and run_state is not null")
+                .params(id).query((rs, n) -> new SavedState(rs.getString(1), instant(rs, "next_action_at")))
+                .optional();
     }
 
     /** An interrupted run the platform could not be asked about: tried again later. */

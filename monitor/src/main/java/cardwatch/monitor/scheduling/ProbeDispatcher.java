@@ -3,7 +3,7 @@ package cardwatch.monitor.scheduling;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.CallbackUrls;
-import cardwatch.monitor.purchase.PurchaseRunner;
+import cardwatch.monitor.purchase.PurchaseEngine;
 import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.platform.MaintenanceWindow;
 import cardwatch.probes.Outcome;
@@ -12,8 +12,6 @@ import java.util.Set;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.run.RunStart;
-import cardwatch.monitor.system.CardwatchProperties;
-import cardwatch.monitor.system.CrashPoints;
 import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.Probe;
 import cardwatch.probes.ProbeContext;
@@ -26,12 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -40,8 +36,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes a trigger's fire from Quartz and runs the probe on its own bounded pool, so a slow platform never holds
- * a scheduler thread or delays the others. Each fire is delayed by a random share of the platform's jitter; a
+ * Takes a trigger's fire from Quartz and runs the probe in its kind's bulkhead (its own pool, a limit per host), so
+ * a slow platform never holds a scheduler thread or delays the others; a purchase is handed to the
+ * {@link PurchaseEngine}, whose steps hold no thread while they wait. Each fire is delayed by a random share of the platform's jitter; a
  * fire that finds the previous run of the same platform and probe still going is skipped, never overlapped.
  */
 @Component
@@ -59,14 +56,13 @@ public class ProbeDispatcher implements DisposableBean {
     private final CallbackUrls callbacks;
     private final Clock clock;
     private final RunGuard guard;
-    private final PurchaseRunner purchases;
-    private final CrashPoints crashPoints;
+    private final PurchaseEngine purchases;
+    private final Bulkheads bulkheads;
     private final ScheduledExecutorService jitterTimer;
-    private final ThreadPoolExecutor pool;
 
     ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
             SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, CallbackUrls callbacks, Clock clock,
-            RunGuard guard, PurchaseRunner purchases, CrashPoints crashPoints, CardwatchProperties properties) {
+            RunGuard guard, PurchaseEngine purchases, Bulkheads bulkheads) {
         this.catalog = catalog;
         this.registry = registry;
         this.runs = runs;
@@ -78,12 +74,8 @@ public class ProbeDispatcher implements DisposableBean {
         this.clock = clock;
         this.guard = guard;
         this.purchases = purchases;
-        this.crashPoints = crashPoints;
+        this.bulkheads = bulkheads;
         this.jitterTimer = Executors.newSingleThreadScheduledExecutor(named("probe-jitter"));
-        int threads = properties.probePool().threads();
-        this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
-                new ArrayBlockingQueue<>(properties.probePool().queue()), named("probe"),
-                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}. */
@@ -112,23 +104,38 @@ public class ProbeDispatcher implements DisposableBean {
     }
 
     private void submit(Platform platform, String probe, Instant scheduledFire, Instant planned) {
-        try {
-            pool.execute(() -> {
+        boolean taken = bulkheads.submit(probe, Bulkheads.host(platform), new Bulkheads.Task() {
+            @Override
+            public void run() {
+                boolean handedOver = false;
                 try {
-                    execute(platform, probe, scheduledFire, planned);
+                    handedOver = execute(platform, probe, scheduledFire, planned);
                 } finally {
-                    guard.release(platform.id(), probe);
+                    if (!handedOver) {
+                        guard.release(platform.id(), probe);
+                    }
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            guard.release(platform.id(), probe);
-            meters.skip(SchedulerMeters.QUEUE_FULL);
-            log.warn("{} {}: the probe pool's queue is full; the run planned for {} is skipped", platform.id(),
-                    probe, planned);
+            }
+
+            @Override
+            public void rejected() {
+                queueFull(platform, probe, planned);
+            }
+        });
+        if (!taken) {
+            queueFull(platform, probe, planned);
         }
     }
 
-    private void execute(Platform platform, String kind, Instant scheduledFire, Instant planned) {
+    private void queueFull(Platform platform, String probe, Instant planned) {
+        guard.release(platform.id(), probe);
+        meters.skip(SchedulerMeters.QUEUE_FULL);
+        log.warn("{} {}: the {} pool's queue is full; the run planned for {} is skipped", platform.id(), probe, probe,
+                planned);
+    }
+
+    /** Runs one probe; true when a purchase was handed to the engine, which then owns the run's guard key. */
+    private boolean execute(Platform platform, String kind, Instant scheduledFire, Instant planned) {
         Instant start = clock.instant();
         meters.lag(Duration.between(planned, start));
         String clientOrderId = ClientOrderIds.derive(platform.id(), kind, scheduledFire);
@@ -136,7 +143,7 @@ public class ProbeDispatcher implements DisposableBean {
         if (run.isEmpty()) {
             meters.skip(SchedulerMeters.ALREADY_RUN);
             log.warn("{} {}: the run for {} exists already; not run again", platform.id(), kind, scheduledFire);
-            return;
+            return false;
         }
         Optional<MaintenanceWindow> maintenance = platform.maintenanceAt(start);
         if (maintenance.isPresent()) {
@@ -144,32 +151,33 @@ public class ProbeDispatcher implements DisposableBean {
                     maintenance.get());
             recorder.record(run.get(), new ProbeResult(Outcome.FAILURE, Reason.MAINTENANCE, Set.of(), Map.of(), null,
                     null, null, maintenance.get().toString()));
-            return;
+            return false;
+        }
+        if (kind.equals(PurchaseProbe.KIND)) {
+            purchases.start(platform, run.get());
+            return true;
         }
         Probe probe = registry.probes().get(kind);
         ProbeContext context = new ProbeContext(clock, http, inbox, clientOrderId, callbacks.notifyUrl(platform.id()));
         ProbeResult result;
         try {
-            result = kind.equals(PurchaseProbe.KIND) ? purchases.run(platform, run.get(), context)
-                    : probe.run(catalog.settings(platform), context);
-            crashPoints.reached(CrashPoints.BEFORE_FINAL_ROW);
+            result = probe.run(catalog.settings(platform), context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("{} {} run {} was interrupted by shutdown; its row stays unfinished", platform.id(), kind,
                     clientOrderId);
-            return;
+            return false;
         } catch (RuntimeException e) {
             log.error("{} {} run {} failed inside Cardwatch", platform.id(), kind, clientOrderId, e);
             result = ProbeResult.error(Reason.INTERNAL, e.getClass().getSimpleName());
         }
         recorder.record(run.get(), result);
+        return false;
     }
 
     @Override
-    public void destroy() throws InterruptedException {
+    public void destroy() {
         jitterTimer.shutdownNow();
-        pool.shutdownNow();
-        pool.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

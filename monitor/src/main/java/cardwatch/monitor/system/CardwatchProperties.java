@@ -235,10 +235,19 @@ public record CardwatchProperties(
     }
 
     /**
-     * @param threads   probe runs at once
-     * @param queue     runs waiting for a thread before new ones are turned away
+     * Each probe kind has its own pool; each target host its own limit within it.
+     *
+     * @param threads      a kind's threads, unless {@code kind-threads} names the kind
+     * @param queue        a kind's tasks waiting for a thread before new ones are turned away
+     * @param perHost      a kind's tasks at once against one host; more wait in the host's line, holding no thread
+     * @param kindThreads  threads per probe kind, where it differs from {@code threads}
      */
-    public record ProbePool(@Min(1) @DefaultValue("8") int threads, @Min(1) @DefaultValue("1000") int queue) {
+    public record ProbePool(@Min(1) @DefaultValue("8") int threads, @Min(1) @DefaultValue("1000") int queue,
+            @Min(1) @DefaultValue("4") int perHost, Map<String, Integer> kindThreads) {
+
+        public ProbePool {
+            kindThreads = kindThreads == null ? Map.of() : Map.copyOf(kindThreads);
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import cardwatch.probes.http.ExtraTrust;
 import cardwatch.probes.http.HttpTransport;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
-import cardwatch.probes.purchase.MemoryNotifyInbox;
 import cardwatch.probes.purchase.NotifyInbox;
 import cardwatch.probes.purchase.PurchaseProtocol;
 import java.time.Clock;
@@ -57,6 +56,6 @@ class ProbeInfrastructure {
 
     @Bean
     NotifyInbox notifyInbox() {
-        return new MemoryNotifyInbox();
+        return new cardwatch.monitor.purchase.WakingInbox();
     }
 }

@@ -200,4 +200,32 @@ class PlatformConfigValidationTest {
         assertThat(settings.toString()).doesNotContain("env-secret-value-1");
         assertThat(secrets.toString()).doesNotContain("env-secret-value-1");
     }
+
+    /** A fleet file over the YAML parser's default limit of 3,145,728 code points loads whole. */
+    @Test
+    void aTwentyThousandPlatformFileLoads(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        StringBuilder yaml = new StringBuilder("platforms:\n");
+        for (int i = 0; i < 20_000; i++) {
+            yaml.append("""
+                      - id: fleet-%05d
+                        names: { zh: 测试店%05d, en: Fleet shop number %05d }
+                        base-url: http://127.0.%d.%d:8080/
+                        protocol: yrapi
+                        merchant-id: "10001"
+                        credentials: { api-key: "env:GOOD_SHOP_KEY" }
+                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
+                        account: "18866667777"
+                        availability: { urls: [ "http://127.0.%d.%d:8080/" ], keyword: "在线" }
+                        schedule: { availability: { every: 30s }, purchase: { every: 5m } }
+                    """.formatted(i, i, i, i / 250, i % 250 + 1, i / 250, i % 250 + 1));
+        }
+        Path file = dir.resolve("fleet.yml");
+        java.nio.file.Files.writeString(file, yaml);
+        assertThat(yaml.codePointCount(0, yaml.length())).isGreaterThan(3_145_728);
+
+        List<Platform> platforms = loader().load(file);
+
+        assertThat(platforms).hasSize(20_000);
+        assertThat(platforms.get(19_999).id()).isEqualTo("fleet-19999");
+    }
 }

@@ -64,6 +64,7 @@ class MoneyIT {
         start("reliable", Profiles.named("reliable"));
         start("tight-budget", Profiles.named("reliable"));
         start("malformed", Profiles.named("malformed").always());
+        start("wakes", Profiles.named("reliable"));
         writeConfig();
     }
 
@@ -92,8 +93,10 @@ class MoneyIT {
                     product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
                     account: "18866667777"
                     schedule: { purchase: { cron: "0 0 3 1 1 ?" } }
-                    deadlines: { notify: 1s, confirm: 2s, poll-initial: 100ms, poll-max: 300ms }
-                """.formatted(id, id, id, sim.baseUrl())).append(id.equals("tight-budget")
+                    deadlines: %s
+                """.formatted(id, id, id, sim.baseUrl(), id.equals("wakes")
+                        ? "{ notify: 50s, confirm: 60s, poll-initial: 40s, poll-max: 40s }"
+                        : "{ notify: 1s, confirm: 2s, poll-initial: 100ms, poll-max: 300ms }")).append(id.equals("tight-budget")
                 ? "    budget: { daily: 1.00 }\n" : ""));
         try {
             Files.writeString(DIR.resolve("platforms.yml"), yaml);
@@ -133,12 +136,15 @@ class MoneyIT {
     LedgerRepository ledger;
     @Autowired
     RefundWatch refunds;
+    @Autowired
+    cardwatch.monitor.run.RunGuard guard;
 
     private ProbeRun runOnce(String platform) {
         Instant fire = CLOCK.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         dispatcher.fire(platform, "purchase", fire);
         await().atMost(Duration.ofSeconds(20)).until(() -> runs.recent(platform, 20).stream()
-                .anyMatch(r -> r.scheduledFire().equals(fire) && r.endedAt() != null));
+                .anyMatch(r -> r.scheduledFire().equals(fire) && r.endedAt() != null)
+                && !guard.isHeld(platform, "purchase"));
         return runs.recent(platform, 20).stream().filter(r -> r.scheduledFire().equals(fire)).findFirst()
                 .orElseThrow();
     }
@@ -245,6 +251,20 @@ class MoneyIT {
         assertThat(metrics()).contains("cardwatch_ledger_discrepancies_total{kind=\"unexplained_balance_change\","
                 + "platform=\"reliable\"} 1.0");
         assertThat(netSpend("reliable")).isEqualByComparingTo(fallOf("reliable"));
+    }
+
+    /**
+     * The run's first query is 40 s after its submit; the platform notifies 0.1 s after it. The notify wakes the
+     * waiting run at once: it ends long before its first poll would, with the notify seen.
+     */
+    @Test
+    void aNotifyWakesItsWaitingRunAtOnce() {
+        ProbeRun run = runOnce("wakes");
+
+        assertThat(run.outcome()).as(run.evidence()).isEqualTo("success");
+        assertThat(run.flags()).doesNotContain("notify_missing");
+        assertThat(run.phasesMs().get("confirm")).as("confirmed by the notify, not by the poll at 40 s")
+                .isLessThan(20_000L);
     }
 
     @Test

@@ -15,7 +15,6 @@ import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.system.CardwatchProperties;
-import cardwatch.monitor.system.CrashPoints;
 import cardwatch.monitor.system.ProbeRegistry;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.PlatformSettings;
@@ -63,6 +62,7 @@ class ProbeDispatcherTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private RunRepository runs;
     private ProbeDispatcher dispatcher;
+    private Bulkheads bulkheads;
 
     /** Succeeds once its platform's gate opens. */
     private final Probe gatedProbe = new Probe() {
@@ -103,13 +103,14 @@ class ProbeDispatcherTest {
                 new ProbeRegistry(Map.of(GATED, gatedProbe), Probes.protocols()), runs,
                 new RunRecorder(runs, probeMeters, Clock.systemUTC()), schedulerMeters,
                 new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(), new CallbackUrls(properties),
-                Clock.systemUTC(), new RunGuard(), null, new CrashPoints(properties), properties);
+                Clock.systemUTC(), new RunGuard(), null, bulkheads = new Bulkheads(properties));
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         gates.values().forEach(CountDownLatch::countDown);
         dispatcher.destroy();
+        bulkheads.destroy();
     }
 
     private static Platform platform(String id, Duration jitter) {
