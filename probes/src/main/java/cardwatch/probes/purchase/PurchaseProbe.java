@@ -172,6 +172,10 @@ public final class PurchaseProbe implements Probe {
         if (protocol == null || platform.purchase() == null) {
             return new Step.Unresolved("platform has no purchase protocol or product any more");
         }
+        if (state.phase() == PurchaseState.Phase.NOTIFY && state.resumed()) {
+            // taken over: the notify may have reached the process that ended, so its absence proves nothing
+            return new Step.Done(state.verdict());
+        }
         Run run = new Run(platform, context, protocol, state);
         return state.phase() == PurchaseState.Phase.NOTIFY ? run.notifyStep(notify) : run.confirmStep(notify);
     }

@@ -104,6 +104,32 @@ final class ProbeBench implements AutoCloseable {
                 context(platform, "CWBALANCE", PurchaseJournal.NONE));
     }
 
+    /** The first step of a run, as the service takes it. */
+    PurchaseProbe.Step start(PlatformSettings platform, String clientOrderId) throws InterruptedException {
+        inbox.open(clientOrderId);
+        return probe.start(platform, context(platform, clientOrderId, PurchaseJournal.NONE));
+    }
+
+    /** The next step of a waiting run: at its wait's end, or at once when a notify for it is here. */
+    PurchaseProbe.Step step(PlatformSettings platform, String clientOrderId, PurchaseProbe.Step.Wait wait)
+            throws InterruptedException {
+        inbox.open(clientOrderId);
+        Duration left = Duration.between(java.time.Instant.now(), wait.until());
+        java.util.Optional<Notify> notify = inbox.await(clientOrderId, left.isNegative() ? Duration.ZERO : left);
+        return probe.advance(platform, context(platform, clientOrderId, PurchaseJournal.NONE), wait.state(),
+                notify.orElse(null));
+    }
+
+    /** Steps a run from a saved state to its verdict. */
+    ProbeResult follow(PlatformSettings platform, String clientOrderId, PurchaseState state, java.time.Instant until)
+            throws InterruptedException {
+        PurchaseProbe.Step step = new PurchaseProbe.Step.Wait(until, state);
+        while (step instanceof PurchaseProbe.Step.Wait wait) {
+            step = step(platform, clientOrderId, wait);
+        }
+        return ((PurchaseProbe.Step.Done) step).result();
+    }
+
     private ProbeContext context(PlatformSettings platform, String clientOrderId, PurchaseJournal journal) {
         receiver.serve(platform);
         return new ProbeContext(Clock.systemUTC(), http, inbox, clientOrderId, receiver.url(), journal);
