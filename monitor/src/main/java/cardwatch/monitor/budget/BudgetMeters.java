@@ -24,6 +24,9 @@ class BudgetMeters implements MeterBinder {
         Gauge.builder("cardwatch.budget.global.remaining", budgets, b -> b.globalRemaining().doubleValue())
                 .baseUnit("yuan").description("What is left of today's global purchase budget").register(registry);
         for (Platform platform : catalog.all()) {
+            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode())) {
+                continue;
+            }
             Gauge.builder("cardwatch.budget.remaining", budgets, b -> b.remaining(platform).doubleValue())
                     .baseUnit("yuan").description("What is left of today's purchase budget for the platform")
                     .tag("platform", platform.id()).register(registry);

@@ -2,8 +2,9 @@ package cardwatch.monitor.network;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,6 +42,7 @@ public class FirstContact implements MeterBinder {
     private final Reachability reach;
     private final JdbcClient jdbc;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private volatile MultiGauge unverifiedGauge;
 
     public FirstContact(PlatformCatalog catalog, Reachability reach, JdbcClient jdbc) {
         this.catalog = catalog;
@@ -74,6 +76,7 @@ public class FirstContact implements MeterBinder {
         remember(platform, first);
         log.info("platform {} answered for the first time ({}): it is verified, and the normal rules apply", platform,
                 catalog.find(platform).map(Platform::baseUrl).orElse(null));
+        refreshGauge();
         return true;
     }
 
@@ -112,11 +115,25 @@ public class FirstContact implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (Platform platform : catalog.all()) {
-            Gauge.builder("cardwatch.platform.unverified", this, c -> c.verified(platform.id()) ? 0 : 1)
-                    .description("1 while the platform has never answered since it was added (shown as unverified, "
-                            + "no incidents, no grade)")
-                    .tag("platform", platform.id()).register(registry);
+        unverifiedGauge = MultiGauge.builder("cardwatch.platform.unverified")
+                .description("1 while the platform has never answered since it was added (shown as unverified, no "
+                        + "incidents, no grade); no series once it has")
+                .register(registry);
+        refreshGauge();
+    }
+
+    /** One row per platform not verified yet: a verified platform (nearly all of them) costs no series. */
+    private void refreshGauge() {
+        MultiGauge gauge = unverifiedGauge;
+        if (gauge == null) {
+            return;
         }
+        List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        for (Platform platform : catalog.all()) {
+            if (!verified.contains(platform.id())) {
+                rows.add(MultiGauge.Row.of(Tags.of("platform", platform.id()), 1));
+            }
+        }
+        gauge.register(rows, true);
     }
 }

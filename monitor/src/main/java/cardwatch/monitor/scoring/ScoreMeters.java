@@ -35,13 +35,6 @@ class ScoreMeters implements MeterBinder {
                     .map(score -> score.score() == null ? Double.NaN : score.score()).orElse(Double.NaN))
                     .description("Trust score 0-100; NaN while the grade is ? (too little evidence)")
                     .tag("platform", id).register(registry);
-            for (String component : COMPONENTS) {
-                Gauge.builder("cardwatch.trust.component", scores, s -> s.latest(id)
-                        .map(score -> score.components().get(component))
-                        .map(ScoreCalculator.Component::score).orElse(Double.NaN))
-                        .description("Trust score component 0-100; NaN without evidence")
-                        .tags("platform", id, "component", component).register(registry);
-            }
         }
     }
 }
