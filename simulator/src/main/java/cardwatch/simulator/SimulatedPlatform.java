@@ -71,10 +71,46 @@ public final class SimulatedPlatform implements AutoCloseable {
     /** With {@code tls}, the platform answers HTTPS only, with {@link DemoTls}'s certificate. */
     public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
             Clock clock, boolean tls) {
+        return start(kind, id, profile, apiKey, port, seed, clock, tls, 0);
+    }
+
+    /** The first merchant id of the further accounts a yrapi platform may hold ({@link #start} with accounts). */
+    public static final int FIRST_ACCOUNT = 20000;
+
+    /**
+     * With {@code accounts} above 0, a yrapi platform also holds merchant ids {@link #FIRST_ACCOUNT} onwards, each its
+     * own account (balance, orders) with the same API key and profile: many platform entries can buy from one
+     * simulator without reading each other's charges as their own. Benchmarks use it.
+     */
+    public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
+            Clock clock, boolean tls, int accounts) {
+        return start(kind, id, profile, apiKey, port, seed, clock, tls, accounts, "127.0.0.1");
+    }
+
+    /** The same, listening on {@code bind} ({@code 0.0.0.0}: every loopback address, for benchmarks' many hosts). */
+    public static SimulatedPlatform start(Kind kind, String id, Profile profile, String apiKey, int port, long seed,
+            Clock clock, boolean tls, int accounts, String bind) {
         TopUpBook book = new TopUpBook(id, profile, OPENING_BALANCE, Map.of(PRODUCT_ID, PRODUCT_PRICE), clock, seed);
+        java.util.concurrent.ScheduledExecutorService shared = accounts <= 0 ? null
+                : java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
+                    Thread t = new Thread(r, "sim-notify-" + id + "-accounts");
+                    t.setDaemon(true);
+                    return t;
+                });
+        Map<String, TopUpBook> books = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<String, TopUpBook> more = merchant -> {
+            int n;
+            try {
+                n = Integer.parseInt(merchant) - FIRST_ACCOUNT;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return n < 0 || n >= accounts ? null : books.computeIfAbsent(merchant, m -> new TopUpBook(id + "-" + m,
+                    profile, OPENING_BALANCE, Map.of(PRODUCT_ID, PRODUCT_PRICE), clock, seed * 100_003 + n, shared));
+        };
         Dialect dialect = kind == Kind.SUP ? new SupPlatform(book, MERCHANT_ID, apiKey)
-                : new YrapiPlatform(book, MERCHANT_ID, apiKey);
-        WireMockConfiguration options = WireMockConfiguration.options().bindAddress("127.0.0.1");
+                : new YrapiPlatform(book, MERCHANT_ID, apiKey, more);
+        WireMockConfiguration options = WireMockConfiguration.options().bindAddress(bind);
         if (tls) {
             options.httpDisabled(true).httpsPort(port).keystorePath(DemoTls.keystore().toString())
                     .keystorePassword(DemoTls.PASSWORD).keyManagerPassword(DemoTls.PASSWORD).keystoreType("PKCS12");

@@ -28,13 +28,23 @@ public final class SimulatorFleet implements AutoCloseable {
 
     /** Starts the given platforms on consecutive ports from {@code firstPort} (0: free ports). */
     public static SimulatorFleet start(List<Spec> specs, String apiKey, int firstPort) {
+        return start(specs, apiKey, firstPort, 0);
+    }
+
+    /** The same, each yrapi platform also holding {@code accounts} further merchant accounts. */
+    public static SimulatorFleet start(List<Spec> specs, String apiKey, int firstPort, int accounts) {
+        return start(specs, apiKey, firstPort, accounts, "127.0.0.1");
+    }
+
+    /** The same, listening on {@code bind}. */
+    public static SimulatorFleet start(List<Spec> specs, String apiKey, int firstPort, int accounts, String bind) {
         List<SimulatedPlatform> started = new ArrayList<>();
         int port = firstPort;
         long seed = 7;
         try {
             for (Spec spec : specs) {
                 started.add(SimulatedPlatform.start(spec.kind(), spec.id(), spec.profile(), apiKey, port, seed++,
-                        java.time.Clock.systemUTC()));
+                        java.time.Clock.systemUTC(), false, accounts, bind));
                 port = port == 0 ? 0 : port + 1;
             }
         } catch (RuntimeException e) {

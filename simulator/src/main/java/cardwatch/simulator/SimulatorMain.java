@@ -6,7 +6,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the simulated platforms on their own:
- * {@code java -jar cardwatch-simulator-exec.jar --port 9100 [--profiles reliable,slow] [--api-key KEY]}.
+ * {@code java -jar cardwatch-simulator-exec.jar --port 9100 [--profiles reliable,slow] [--api-key KEY]
+ * [--accounts N] [--bind ADDRESS]}. With {@code --accounts N} each yrapi platform also holds merchant ids 20000 to 20000 + N - 1, each
+ * its own account.
  */
 public final class SimulatorMain {
 
@@ -15,6 +17,8 @@ public final class SimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         int port = 0;
+        int accounts = 0;
+        String bind = "127.0.0.1";
         String apiKey = System.getenv().getOrDefault("CARDWATCH_SIM_API_KEY", "cardwatch-sim");
         List<SimulatorFleet.Spec> specs = new ArrayList<>();
         Profiles.all().values().forEach(p -> specs.add(new SimulatorFleet.Spec(SimulatedPlatform.Kind.YRAPI, p.name(),
@@ -26,6 +30,8 @@ public final class SimulatorMain {
             switch (arg) {
                 case "--port" -> port = Integer.parseInt(required(arg, value));
                 case "--api-key" -> apiKey = required(arg, value);
+                case "--accounts" -> accounts = Integer.parseInt(required(arg, value));
+                case "--bind" -> bind = required(arg, value);
                 case "--profiles" -> {
                     specs.clear();
                     for (String item : required(arg, value).split(",")) {
@@ -37,7 +43,8 @@ public final class SimulatorMain {
                     }
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: --port N (first port, 0 = free ports) --profiles a,b[:sup] --api-key KEY");
+                    System.out.println("usage: --port N (first port, 0 = free ports) --profiles a,b[:sup] --api-key KEY "
+                            + "--accounts N (merchant ids 20000.. on each yrapi platform) --bind ADDRESS (127.0.0.1)");
                     System.out.println("profiles: " + Profiles.all().keySet());
                     return;
                 }
@@ -45,7 +52,7 @@ public final class SimulatorMain {
             }
             i++;
         }
-        SimulatorFleet fleet = SimulatorFleet.start(specs, apiKey, port);
+        SimulatorFleet fleet = SimulatorFleet.start(specs, apiKey, port, accounts, bind);
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::close));
         for (SimulatedPlatform member : fleet.members()) {
             System.out.printf("platform %-16s %-6s profile %-16s listens at %s (merchant id %s, product %s)%n",

@@ -60,17 +60,26 @@ public final class TopUpBook implements AutoCloseable {
     private final Object money = new Object();
     private BigDecimal balance;
     private final ScheduledExecutorService notifier;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final boolean ownNotifier;
+    /** One client for every book: each client keeps a selector thread. */
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public TopUpBook(String id, Profile profile, BigDecimal balance, Map<String, BigDecimal> productPrices,
             Clock clock, long seed) {
+        this(id, profile, balance, productPrices, clock, seed, null);
+    }
+
+    /** A book whose deliveries and notifies run on {@code notifier}, shared with other books (it is not closed). */
+    public TopUpBook(String id, Profile profile, BigDecimal balance, Map<String, BigDecimal> productPrices,
+            Clock clock, long seed, ScheduledExecutorService notifier) {
         this.id = id;
         this.profile = profile;
         this.balance = balance.setScale(2, RoundingMode.HALF_UP);
         this.productPrices = Map.copyOf(productPrices);
         this.clock = clock;
         this.random = new Random(seed);
-        this.notifier = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.ownNotifier = notifier == null;
+        this.notifier = notifier != null ? notifier : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sim-notify-" + id);
             t.setDaemon(true);
             return t;
@@ -304,6 +313,8 @@ public final class TopUpBook implements AutoCloseable {
 
     @Override
     public void close() {
-        notifier.shutdownNow();
+        if (ownNotifier) {
+            notifier.shutdownNow();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,11 +25,27 @@ final class YrapiPlatform implements Dialect {
     private final TopUpBook book;
     private final String merchantId;
     private final String apiKey;
+    private final Function<String, TopUpBook> accounts;
 
     YrapiPlatform(TopUpBook book, String merchantId, String apiKey) {
+        this(book, merchantId, apiKey, id -> null);
+    }
+
+    /**
+     * @param accounts  further merchant accounts on the same platform, each with its own balance and orders: the book
+     *                  for a merchant id, or null when there is no such account
+     */
+    YrapiPlatform(TopUpBook book, String merchantId, String apiKey, Function<String, TopUpBook> accounts) {
         this.book = book;
         this.merchantId = merchantId;
         this.apiKey = apiKey;
+        this.accounts = accounts;
+    }
+
+    /** The book of the request's merchant, or null when it has no account here. */
+    private TopUpBook bookOf(Map<String, String> form) {
+        String userid = form.getOrDefault("userid", "");
+        return merchantId.equals(userid) ? book : accounts.apply(userid);
     }
 
     @Override
@@ -56,8 +73,11 @@ final class YrapiPlatform implements Dialect {
         if (refusal != null) {
             return refusal;
         }
+        TopUpBook book = bookOf(form);
+        String merchant = form.get("userid");
         TopUpBook.Take take = book.take(form.getOrDefault("out_trade_num", ""), form.getOrDefault("product_id", ""),
-                form.getOrDefault("mobile", ""), form.get("price"), order -> complete(order, form.get("notify_url")));
+                form.getOrDefault("mobile", ""), form.get("price"),
+                order -> complete(book, merchant, order, form.get("notify_url")));
         if (take instanceof TopUpBook.Take.Refused refused) {
             return refuse(refused.message());
         }
@@ -76,7 +96,7 @@ final class YrapiPlatform implements Dialect {
         return ok("下单成功", data).delayedBy(book.profile().submitDelay());
     }
 
-    private void complete(SimOrder order, String notifyUrl) {
+    private void complete(TopUpBook book, String merchantId, SimOrder order, String notifyUrl) {
         if (order.injected() == Fault.NOTIFY_LOST) {
             return;
         }
@@ -104,6 +124,7 @@ final class YrapiPlatform implements Dialect {
         if (refusal != null) {
             return refusal;
         }
+        TopUpBook book = bookOf(form);
         Instant now = book.now();
         ArrayNode data = JSON.createArrayNode();
         for (String outTradeNum : form.getOrDefault("out_trade_nums", "").split(",")) {
@@ -130,13 +151,14 @@ final class YrapiPlatform implements Dialect {
         if (refusal != null) {
             return refusal;
         }
-        ObjectNode data = JSON.createObjectNode().put("id", merchantId).put("username", book.id())
+        TopUpBook book = bookOf(form);
+        ObjectNode data = JSON.createObjectNode().put("id", form.get("userid")).put("username", book.id())
                 .put("balance", book.balance().toPlainString());
         return ok("ok", data);
     }
 
     private SimAnswer authenticate(Map<String, String> form) {
-        if (!merchantId.equals(form.get("userid"))) {
+        if (bookOf(form) == null) {
             return refuse("商户不存在");
         }
         if (!form.getOrDefault("sign", "").equalsIgnoreCase(YrapiSignature.of(form, apiKey))) {

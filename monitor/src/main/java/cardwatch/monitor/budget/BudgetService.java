@@ -100,6 +100,11 @@ public class BudgetService {
         return platform.dailyBudget().subtract(used).max(BigDecimal.ZERO);
     }
 
+    /** Today's usage by scope ({@code platform:<id>} and the global one). */
+    Map<String, BigDecimal> usageToday() {
+        return usage.get(day(clock.instant()));
+    }
+
     /** What is left today for all platforms together. */
     public BigDecimal globalRemaining() {
         LocalDate today = day(clock.instant());

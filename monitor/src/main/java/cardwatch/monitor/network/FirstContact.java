@@ -2,14 +2,14 @@ package cardwatch.monitor.network;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -42,7 +42,8 @@ public class FirstContact implements MeterBinder {
     private final Reachability reach;
     private final JdbcClient jdbc;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
-    private volatile MultiGauge unverifiedGauge;
+    private final Map<String, Gauge> unverifiedGauges = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
 
     public FirstContact(PlatformCatalog catalog, Reachability reach, JdbcClient jdbc) {
         this.catalog = catalog;
@@ -76,12 +77,12 @@ public class FirstContact implements MeterBinder {
         remember(platform, first);
         log.info("platform {} answered for the first time ({}): it is verified, and the normal rules apply", platform,
                 catalog.find(platform).map(Platform::baseUrl).orElse(null));
-        refreshGauge();
         return true;
     }
 
     private void remember(String platform, Instant at) {
         if (verified.add(platform)) {
+            dropGauge(platform);
             try {
                 jdbc.sql("insert into platform_contact (platform_id, first_reached_at) values (?, ?)")
                         .params(platform, at.atOffset(ZoneOffset.UTC)).update();
@@ -115,25 +116,23 @@ public class FirstContact implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        unverifiedGauge = MultiGauge.builder("cardwatch.platform.unverified")
-                .description("1 while the platform has never answered since it was added (shown as unverified, no "
-                        + "incidents, no grade); no series once it has")
-                .register(registry);
-        refreshGauge();
-    }
-
-    /** One row per platform not verified yet: a verified platform (nearly all of them) costs no series. */
-    private void refreshGauge() {
-        MultiGauge gauge = unverifiedGauge;
-        if (gauge == null) {
-            return;
-        }
-        List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        this.registry = registry;
         for (Platform platform : catalog.all()) {
             if (!verified.contains(platform.id())) {
-                rows.add(MultiGauge.Row.of(Tags.of("platform", platform.id()), 1));
+                unverifiedGauges.computeIfAbsent(platform.id(), id -> Gauge.builder("cardwatch.platform.unverified",
+                        () -> 1).description("1 while the platform has never answered since it was added (shown as "
+                                + "unverified, no incidents, no grade); no series once it has")
+                        .tag("platform", id).register(registry));
             }
         }
-        gauge.register(rows, true);
+    }
+
+    /** A platform that answered loses its series: a verified platform (nearly all of them) costs none. */
+    private void dropGauge(String platform) {
+        Gauge gauge = unverifiedGauges.remove(platform);
+        MeterRegistry meters = registry;
+        if (gauge != null && meters != null) {
+            meters.remove(gauge);
+        }
     }
 }

@@ -107,6 +107,10 @@ class PlatformConfiguration {
                 new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), properties.schedule().minInterval(),
                         zone, properties.budget().dailyPerPlatform()), secrets, icpRegistry, reviews);
         Path file = Path.of(properties.platformsFile());
-        return new PlatformCatalog(file.toString(), loader.load(file), secrets);
+        long start = System.nanoTime();
+        List<Platform> loaded = loader.load(file);
+        org.slf4j.LoggerFactory.getLogger(PlatformConfiguration.class).info("read and validated {} platforms from {} "
+                + "in {} ms", loaded.size(), file, (System.nanoTime() - start) / 1_000_000);
+        return new PlatformCatalog(file.toString(), loaded, secrets);
     }
 }

@@ -1,14 +1,13 @@
 package cardwatch.monitor.purchase;
 
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.system.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,13 +27,12 @@ class NotifyRefusals implements MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(NotifyRefusals.class);
 
     private final PlatformCatalog catalog;
-    private final Clock clock;
-    private final Map<String, long[]> logged = new ConcurrentHashMap<>();
+    private final ThrottledLog throttle;
     private volatile MeterRegistry registry;
 
     NotifyRefusals(PlatformCatalog catalog, Clock clock) {
         this.catalog = catalog;
-        this.clock = clock;
+        this.throttle = new ThrottledLog(clock, LOG_EVERY);
     }
 
     @Override
@@ -52,17 +50,9 @@ class NotifyRefusals implements MeterBinder {
         if (registry != null) {
             counter(label, reason).increment();
         }
-        long now = clock.millis();
-        long[] window = logged.computeIfAbsent(label, k -> new long[] {Long.MIN_VALUE, 0});
-        long suppressed;
-        synchronized (window) {
-            if (window[0] != Long.MIN_VALUE && now - window[0] < LOG_EVERY.toMillis()) {
-                window[1]++;
-                return;
-            }
-            suppressed = window[1];
-            window[0] = now;
-            window[1] = 0;
+        long suppressed = throttle.pass(label);
+        if (suppressed < 0) {
+            return;
         }
         log.warn("notify for platform {} refused ({}): {}{}", known ? platform : "(unknown)", reason, detail,
                 suppressed == 0 ? "" : "; " + suppressed + " more refused since the last of these lines");

@@ -13,6 +13,7 @@ import cardwatch.monitor.run.RunRecorder;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.run.RunStart;
 import cardwatch.monitor.system.ProbeRegistry;
+import cardwatch.monitor.system.ThrottledLog;
 import cardwatch.probes.Probe;
 import cardwatch.probes.ProbeContext;
 import cardwatch.probes.ProbeResult;
@@ -59,6 +60,8 @@ public class ProbeDispatcher implements DisposableBean {
     private final PurchaseEngine purchases;
     private final Bulkheads bulkheads;
     private final ScheduledExecutorService jitterTimer;
+    /** Skips are counted in a metric; the log gets the first of each kind and a count every 10 s, not a flood. */
+    private final ThrottledLog skipLog;
 
     ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
             SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, CallbackUrls callbacks, Clock clock,
@@ -76,6 +79,7 @@ public class ProbeDispatcher implements DisposableBean {
         this.purchases = purchases;
         this.bulkheads = bulkheads;
         this.jitterTimer = Executors.newSingleThreadScheduledExecutor(named("probe-jitter"));
+        this.skipLog = new ThrottledLog(clock, Duration.ofSeconds(10));
     }
 
     /** A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}. */
@@ -87,8 +91,11 @@ public class ProbeDispatcher implements DisposableBean {
         }
         if (!guard.acquire(platformId, probe)) {
             meters.skip(SchedulerMeters.OVERLAP);
-            log.warn("{} {}: the previous run is still going; the fire at {} is skipped", platformId, probe,
-                    scheduledFire);
+            long left = skipLog.pass(SchedulerMeters.OVERLAP);
+            if (left >= 0) {
+                log.warn("{} {}: the previous run is still going; the fire at {} is skipped{}", platformId, probe,
+                        scheduledFire, more(left));
+            }
             return;
         }
         Duration jitter = platform.get().schedules().get(probe).jitter();
@@ -130,8 +137,16 @@ public class ProbeDispatcher implements DisposableBean {
     private void queueFull(Platform platform, String probe, Instant planned) {
         guard.release(platform.id(), probe);
         meters.skip(SchedulerMeters.QUEUE_FULL);
-        log.warn("{} {}: the {} pool's queue is full; the run planned for {} is skipped", platform.id(), probe, probe,
-                planned);
+        long left = skipLog.pass(SchedulerMeters.QUEUE_FULL);
+        if (left >= 0) {
+            log.warn("{} {}: the {} pool's queue is full; the run planned for {} is skipped{}", platform.id(), probe,
+                    probe, planned, more(left));
+        }
+    }
+
+    private static String more(long left) {
+        return left == 0 ? "" : " (" + left + " more skipped for this reason since the last of these lines; "
+                + "cardwatch_scheduler_skipped_total counts them all)";
     }
 
     /** Runs one probe; true when a purchase was handed to the engine, which then owns the run's guard key. */

@@ -23,8 +23,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Computes each platform's trust score from its evidence, keeps the latest for the metrics, and writes one
- * history row per platform and day. Scores are recomputed after each run, on a schedule
- * ({@code cardwatch.score.every}) and whenever one is asked for.
+ * history row per platform and day. A score is recomputed within {@code cardwatch.score.settle} (30 s) of a run that
+ * moves it (a purchase, an ICP check, complaints), for every platform on a schedule ({@code cardwatch.score.every},
+ * which also takes in the storefront checks), and whenever one is asked for; never once per run, which at fleet size
+ * cost more than the runs.
  */
 @Service
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -40,6 +42,8 @@ public class ScoreService implements RunRecorder.FindingSink {
     private final FirstContact contact;
     private final cardwatch.monitor.system.ProbeRegistry registry;
     private final Map<String, ScoreCalculator.Score> latest = new ConcurrentHashMap<>();
+    /** Platforms with a run since their score was last computed, that the run moves. */
+    private final java.util.Set<String> changed = ConcurrentHashMap.newKeySet();
 
     public ScoreService(PlatformCatalog catalog, ScoreEvidence evidence, CardwatchProperties properties, Clock clock,
             FirstContact contact, cardwatch.monitor.system.ProbeRegistry registry) {
@@ -84,10 +88,29 @@ public class ScoreService implements RunRecorder.FindingSink {
         return score;
     }
 
-    /** After every run: the score follows the evidence at once (it runs after the other findings are stored). */
+    /**
+     * After a run: one that moves the score marks its platform for the next settle. A storefront check moves only its
+     * small availability share, and comes every 30 s: the scheduled pass takes it in.
+     */
     @Override
     public void record(String platform, String probe, ProbeResult result, Instant at) {
-        catalog.find(platform).ifPresent(this::compute);
+        if (!cardwatch.probes.availability.AvailabilityProbe.KIND.equals(probe)) {
+            changed.add(platform);
+        }
+    }
+
+    /** The platforms whose runs moved their score since the last settle. */
+    @Scheduled(fixedDelayString = "${cardwatch.score.settle:30s}", initialDelayString = "${cardwatch.score.settle:30s}")
+    public void computeChanged() {
+        for (java.util.Iterator<String> it = changed.iterator(); it.hasNext(); ) {
+            String platform = it.next();
+            it.remove();
+            try {
+                compute(platform);
+            } catch (RuntimeException e) {
+                log.warn("trust score for {} not computed: {}", platform, e.toString());
+            }
+        }
     }
 
     @Scheduled(fixedDelayString = "${cardwatch.score.every:5m}", initialDelayString = "${cardwatch.score.every:5m}")
