@@ -305,8 +305,10 @@ class MoneyIT {
         assertThat(SIMS.get("tight-budget").platform().orders()).hasSize(orders);
         String budget = new ServiceClient(port).get("/api/v1/budget").body();
         assertThat(budget).contains("{\"platform\":\"tight-budget\",\"cap\":1.00,\"used\":0.98,\"remaining\":0.02}");
-        assertThat(metrics()).contains("cardwatch_budget_remaining_yuan{platform=\"tight-budget\"} 0.02")
-                .contains("cardwatch_budget_global_remaining_yuan ");
+        // a scrape reads the day's usage at most once a second
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics())
+                .contains("cardwatch_budget_remaining_yuan{platform=\"tight-budget\"} 0.02")
+                .contains("cardwatch_budget_global_remaining_yuan "));
     }
 
     @Test
