@@ -75,7 +75,7 @@ public class InterruptedRuns {
                     .orElse(Duration.ZERO);
             boolean stale = startup ? row.actualStart().isBefore(processStart)
                     : row.actualStart().plus(confirm).plus(Duration.ofMinutes(1)).isBefore(now);
-            if (!stale || engine.owns(row.clientOrderId()) || !guard.acquire(row.platform(), PurchaseProbe.KIND)) {
+            if (!stale || !guard.acquire(row.platform(), PurchaseProbe.KIND)) { // a run of this process holds its key
                 continue;
             }
             if (platform.isEmpty()) {

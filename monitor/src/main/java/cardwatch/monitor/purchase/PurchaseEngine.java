@@ -166,16 +166,6 @@ public class PurchaseEngine implements DisposableBean {
         arm(w);
     }
 
-    /** Whether this process is running the run with this client order id. */
-    public boolean owns(String clientOrderId) {
-        return waiting.containsKey(clientOrderId);
-    }
-
-    /** Runs between steps, in this process. */
-    public int waiting() {
-        return waiting.size();
-    }
-
     /** A notify for the run arrived: its next step runs now. */
     void wake(String clientOrderId) {
         Waiting w = waiting.get(clientOrderId);
