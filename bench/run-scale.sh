@@ -8,7 +8,8 @@
 #
 #   bench/run-scale.sh [N] [h2|postgres] [warm-up seconds] [measured seconds] [faulty percent]
 #
-# Needs the Debian packages nginx, curl and bc. Extra monitor arguments: MONITOR_ARGS. PURCHASES=no leaves the
+# Needs the Debian packages nginx, curl and bc. Extra monitor arguments: MONITOR_ARGS; extra JVM options for it
+# (a flight recording, say): MONITOR_JVM. PURCHASES=no leaves the
 # purchases out, to measure what a storefront check costs on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,7 +76,7 @@ fi
 
 started=$(date +%s.%N)
 jar=$PWD/monitor/target/cardwatch-monitor-0.1.0-SNAPSHOT.jar
-(cd "$work" && exec java -Xmx512m -jar "$jar" --server.port=$PORT \
+(cd "$work" && exec java -Xmx512m ${MONITOR_JVM:-} -jar "$jar" --server.port=$PORT \
   --cardwatch.platforms-file="$work/platforms.yml" --cardwatch.secrets-file="$work/secrets.properties" \
   --cardwatch.callback-base-url=http://127.0.0.1:$PORT --cardwatch.budget.daily-global=100000000 \
   --logging.level.root=warn --logging.level.cardwatch.monitor.platform.PlatformConfiguration=info "${DB_ARGS[@]}" ${MONITOR_ARGS:-} > "$work/monitor.log" 2>&1) &

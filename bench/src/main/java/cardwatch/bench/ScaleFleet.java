@@ -55,7 +55,8 @@ public final class ScaleFleet {
                             schedule: { availability: { every: 30s }%s }
                             deadlines: { notify: 2m, confirm: 4m }
                         """.formatted(i, i, i, host, simPort + profile, FIRST_ACCOUNT + i, host, nginxPort,
-                        purchases ? ", purchase: { every: 5m, jitter: 2m }" : ""));
+                        purchases ? ", purchase: { every: 5m, jitter: 2m }"
+                                : ", purchase: { cron: \"0 0 3 1 1 ?\" }"));
             }
         }
         System.out.println("wrote " + n + " platforms, " + faulty + " of them on faulty profiles, to " + file);

@@ -1,5 +1,7 @@
 package cardwatch.monitor.run;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -13,6 +15,7 @@ import org.springframework.stereotype.Component;
 public class RunGuard {
 
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> lastFire = new ConcurrentHashMap<>();
 
     public boolean acquire(String platform, String probe) {
         return held.add(key(platform, probe));
@@ -20,6 +23,20 @@ public class RunGuard {
 
     public void release(String platform, String probe) {
         held.remove(key(platform, probe));
+    }
+
+    /**
+     * Whether {@code fire} is later than every fire this process took for the platform's probe before (and takes it
+     * if so): a trigger that fires the same time twice runs once. For runs whose row is written only at their end;
+     * a purchase's row, written before it starts, is its own guard.
+     */
+    public boolean firstFire(String platform, String probe, Instant fire) {
+        Instant[] previous = new Instant[1];
+        Instant now = lastFire.merge(key(platform, probe), fire, (old, next) -> {
+            previous[0] = old;
+            return next.isAfter(old) ? next : old;
+        });
+        return previous[0] == null || (now.equals(fire) && fire.isAfter(previous[0]));
     }
 
     public boolean isHeld(String platform, String probe) {

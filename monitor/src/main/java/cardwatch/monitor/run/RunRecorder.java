@@ -21,6 +21,7 @@ public class RunRecorder {
     private static final Logger log = LoggerFactory.getLogger(RunRecorder.class);
 
     private final RunRepository runs;
+    private final RunWriter writer;
     private final ProbeMeters meters;
     private final Clock clock;
     private final List<FindingSink> findings;
@@ -36,19 +37,20 @@ public class RunRecorder {
         ProbeResult judge(RunStart run, ProbeResult result, Instant ended);
     }
 
-    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock) {
-        this(runs, meters, clock, List.of(), List.of());
+    public RunRecorder(RunRepository runs, RunWriter writer, ProbeMeters meters, Clock clock) {
+        this(runs, writer, meters, clock, List.of(), List.of());
     }
 
     @Autowired
-    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, ObjectProvider<FindingSink> findings,
-            ObjectProvider<Judge> judges) {
-        this(runs, meters, clock, findings.orderedStream().toList(), judges.orderedStream().toList());
+    public RunRecorder(RunRepository runs, RunWriter writer, ProbeMeters meters, Clock clock,
+            ObjectProvider<FindingSink> findings, ObjectProvider<Judge> judges) {
+        this(runs, writer, meters, clock, findings.orderedStream().toList(), judges.orderedStream().toList());
     }
 
-    public RunRecorder(RunRepository runs, ProbeMeters meters, Clock clock, List<FindingSink> findings,
-            List<Judge> judges) {
+    public RunRecorder(RunRepository runs, RunWriter writer, ProbeMeters meters, Clock clock,
+            List<FindingSink> findings, List<Judge> judges) {
         this.runs = runs;
+        this.writer = writer;
         this.meters = meters;
         this.clock = clock;
         this.findings = List.copyOf(findings);
@@ -61,19 +63,28 @@ public class RunRecorder {
         for (Judge judge : judges) {
             result = judge.judge(run, result, ended);
         }
-        runs.finish(run, result, ended);
+        if (run.saved()) {
+            runs.finish(run, result, ended);
+        } else {
+            writer.write(new RunRepository.Finished(run, result, ended));
+        }
         meters.record(run.platform(), run.probe(), result, Duration.between(run.actualStart(), ended), ended);
         for (FindingSink sink : findings) {
             try {
                 sink.record(run.platform(), run.probe(), result, ended);
             } catch (RuntimeException e) {
                 log.warn("{} {} run {}: a finding was not recorded: {}", run.platform(), run.probe(),
-                        run.clientOrderId(), e.toString());
+                        name(run), e.toString());
             }
         }
-        log.info("{} {} run {}: {} {}{} ({} ms)", run.platform(), run.probe(), run.clientOrderId(),
+        log.info("{} {} run {}: {} {}{} ({} ms)", run.platform(), run.probe(), name(run),
                 result.outcome().label(), result.reason().label(),
                 result.flags().isEmpty() ? "" : " " + result.flags(),
                 Duration.between(run.actualStart(), ended).toMillis());
+    }
+
+    /** How a log line names a run: its order id, or (a run that places no order) its fire time. */
+    private static Object name(RunStart run) {
+        return run.clientOrderId() != null ? run.clientOrderId() : run.scheduledFire();
     }
 }

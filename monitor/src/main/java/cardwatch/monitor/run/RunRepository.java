@@ -15,11 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The {@code probe_run} table. Plain SQL that H2 and PostgreSQL both run. */
 @Repository
@@ -29,10 +34,72 @@ public class RunRepository {
             + "ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, platform_order_no, amount, "
             + "evidence, status, refund_outcome, refund_ms";
 
-    private final JdbcClient jdbc;
+    private static final String INSERT_FINISHED = "insert into probe_run (platform_id, probe, scheduled_fire, "
+            + "planned_start, actual_start, ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, "
+            + "platform_order_no, amount, evidence, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'done')";
 
-    public RunRepository(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final TransactionTemplate transaction;
+
+    public RunRepository(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+        this.template = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** A run that ended, its row not written yet. */
+    public record Finished(RunStart run, ProbeResult result, Instant endedAt) {
+    }
+
+    /** A run whose row {@link #insertFinished} did not write, and why. */
+    public record NotWritten(Finished row, String why) {
+    }
+
+    /**
+     * Writes ended runs that spent nothing and placed no order, all in one transaction: their rows are written once,
+     * at the end, never begun and updated. A run whose platform, probe and fire time (or client order id) has a row
+     * already is not written again.
+     *
+     * @return the runs not written: their row existed, or the database refused theirs
+     */
+    public List<NotWritten> insertFinished(List<Finished> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        try {
+            transaction.executeWithoutResult(status -> template.batchUpdate(INSERT_FINISHED, rows, rows.size(),
+                    (statement, row) -> {
+                        Object[] values = finishedValues(row);
+                        for (int i = 0; i < values.length; i++) {
+                            statement.setObject(i + 1, values[i]);
+                        }
+                    }));
+            return List.of();
+        } catch (DataIntegrityViolationException e) {
+            List<NotWritten> refused = new java.util.ArrayList<>();
+            for (Finished row : rows) { // the batch was rolled back: one at a time, keeping all that can be kept
+                try {
+                    template.update(INSERT_FINISHED, finishedValues(row));
+                } catch (DuplicateKeyException duplicate) {
+                    refused.add(new NotWritten(row, "its run has a row already (another process ran it)"));
+                } catch (DataIntegrityViolationException refusal) {
+                    refused.add(new NotWritten(row, "the database refused it: "
+                            + refusal.getMostSpecificCause().getMessage()));
+                }
+            }
+            return refused;
+        }
+    }
+
+    private static Object[] finishedValues(Finished row) {
+        RunStart run = row.run();
+        ProbeResult result = row.result();
+        return new Object[] {run.platform(), run.probe(), utc(run.scheduledFire()), utc(run.plannedStart()),
+                utc(run.actualStart()), utc(row.endedAt()), run.clientOrderId(), result.outcome().label(),
+                result.reason().label(), flags(result), phases(result.phases()),
+                result.delivery() == null ? null : result.delivery().toMillis(), result.platformOrderNo(),
+                result.amountCharged(), result.evidence()};
     }
 
     /**
@@ -71,10 +138,10 @@ public class RunRepository {
                 .params(platform, limit).query(RunRepository::row).list();
     }
 
-    /** A platform's recent runs of one probe kind, newest first. */
+    /** A platform's recent runs of one probe kind, newest (by fire time) first. */
     public List<ProbeRun> recent(String platform, String probe, int limit) {
         return jdbc.sql("select " + COLUMNS + " from probe_run where platform_id = ? and probe = ? "
-                        + "order by actual_start desc, id desc limit ?")
+                        + "order by scheduled_fire desc, id desc limit ?")
                 .params(platform, probe, limit).query(RunRepository::row).list();
     }
 

@@ -154,7 +154,15 @@ public class ProbeDispatcher implements DisposableBean {
         Instant start = clock.instant();
         meters.lag(Duration.between(planned, start));
         String clientOrderId = ClientOrderIds.derive(platform.id(), kind, scheduledFire);
-        Optional<RunStart> run = runs.begin(platform.id(), kind, scheduledFire, planned, start, clientOrderId);
+        boolean purchase = kind.equals(PurchaseProbe.KIND);
+        // a purchase's row is written before anything is sent, and is what keeps any process from buying twice for
+        // one fire; any other run's row is written once, at its end, and this process runs each fire once
+        Optional<RunStart> run = purchase
+                ? runs.begin(platform.id(), kind, scheduledFire, planned, start, clientOrderId)
+                : guard.firstFire(platform.id(), kind, scheduledFire)
+                        ? Optional.of(new RunStart(RunStart.UNSAVED, platform.id(), kind, scheduledFire, planned,
+                                start, null)) // it places no order: its row has no order id
+                        : Optional.empty();
         if (run.isEmpty()) {
             meters.skip(SchedulerMeters.ALREADY_RUN);
             log.warn("{} {}: the run for {} exists already; not run again", platform.id(), kind, scheduledFire);
@@ -168,7 +176,7 @@ public class ProbeDispatcher implements DisposableBean {
                     null, null, maintenance.get().toString()));
             return false;
         }
-        if (kind.equals(PurchaseProbe.KIND)) {
+        if (purchase) {
             purchases.start(platform, run.get());
             return true;
         }

@@ -7,6 +7,7 @@ import cardwatch.monitor.system.ServiceClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,6 +55,9 @@ class PostgresIT {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    DataSource dataSource;
+
     @Test
     void runsAreStoredInPostgresAndServedByTheApi() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
@@ -100,11 +104,30 @@ class PostgresIT {
 
     @Test
     void theDatabaseRefusesASecondRowForTheSameFire() {
-        var repository = new RunRepository(jdbc);
+        var repository = new RunRepository(dataSource);
         var fire = java.time.Instant.parse("2026-01-01T00:00:00Z");
 
         assertThat(repository.begin("reliable", "manual", fire, fire, fire, "CWPGTEST1")).isPresent();
         assertThat(repository.begin("reliable", "manual", fire, fire, fire, "CWPGTEST2")).isEmpty();
         assertThat(repository.begin("reliable", "manual", fire.plusSeconds(1), fire, fire, "CWPGTEST1")).isEmpty();
+    }
+
+    @Test
+    void aBatchOfEndedRunsKeepsAllButTheDuplicate() {
+        var repository = new RunRepository(dataSource);
+        var fire = java.time.Instant.parse("2026-01-02T00:00:00Z");
+        var result = new cardwatch.probes.ProbeResult(cardwatch.probes.Outcome.SUCCESS, cardwatch.probes.Reason.NONE,
+                java.util.Set.of(), java.util.Map.of(), null, null, null, "");
+        java.util.function.BiFunction<String, String, RunRepository.Finished> row = (platform, id) ->
+                new RunRepository.Finished(new RunStart(RunStart.UNSAVED, platform, "batch-check", fire, fire, fire,
+                        id), result, fire.plusSeconds(1));
+
+        assertThat(repository.insertFinished(java.util.List.of(row.apply("reliable", "CWPGBATCH1")))).isEmpty();
+        var refused = repository.insertFinished(java.util.List.of(row.apply("down", "CWPGBATCH2"),
+                row.apply("reliable", "CWPGBATCH3"), row.apply("slow", "CWPGBATCH4")));
+
+        assertThat(refused).extracting(n -> n.row().run().platform()).containsExactly("reliable");
+        assertThat(jdbc.sql("select count(*) from probe_run where probe = 'batch-check'").query(Long.class).single())
+                .isEqualTo(3);
     }
 }
