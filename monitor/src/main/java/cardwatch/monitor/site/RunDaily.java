@@ -6,17 +6,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Runs rolled up per platform, probe and day ({@code run_daily}), rebuilt from {@code probe_run} in the background.
- * A day is a calendar day in the schedule's time zone (Asia/Shanghai).
+ * Runs rolled up per platform, probe and day ({@code run_daily}): rebuilt from {@code probe_run} once, then kept
+ * current from the rows written since, in the background. A day is a calendar day in the schedule's time zone
+ * (Asia/Shanghai).
  */
 @Repository
 public class RunDaily {
@@ -61,93 +64,235 @@ public class RunDaily {
     }
 
     /**
+     * Rows re-read behind the newest id counted: ids are handed out when a transaction inserts, not when it commits,
+     * so a batch of rows may become visible after rows with higher ids. Re-reading this many ids back (a minute and
+     * more of runs at 20,000 platforms) and skipping those counted already keeps every row counted once.
+     */
+    static final long OVERLAP = 50_000;
+
+    /** The newest id read; negative until the first {@link #rebuild}. */
+    private long watermark = -1;
+    /** Rows read while unfinished (purchases in flight): read again until they end. */
+    private final Set<Long> open = new HashSet<>();
+    /** Rows counted whose id is within {@link #OVERLAP} of the watermark: not counted again when re-read. */
+    private final Set<Long> counted = new HashSet<>();
+    /** Tallies of yesterday and today (the days runs still arrive for), kept up to date by {@link #update}. */
+    private final Map<List<Object>, Tally> live = new HashMap<>();
+    /** What {@code run_daily} holds for each live day, as last written. */
+    private final Map<List<Object>, Day> written = new HashMap<>();
+    /** Each platform's judged purchases of the last 24 hours: start millis shifted left, success in the low bit. */
+    private final Map<String, java.util.ArrayDeque<Long>> purchases = new HashMap<>();
+
+    /**
      * Rebuilds every day from {@code from} on out of the finished runs that started on it, and counts the last 24
      * hours' purchases as of {@code now}. Rows are read as a stream: a 90-day rebuild holds tallies, not runs.
-     * Only days whose figures changed are written.
+     * Only days whose figures changed are written. After it, {@link #update} keeps yesterday and today current from
+     * the rows written since, without reading the others again.
      */
     @Transactional
-    public Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
+    public synchronized Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
         Map<List<Object>, Tally> tallies = new HashMap<>();
-        Map<String, int[]> recent = new HashMap<>();
-        Instant dayAgo = now.minusSeconds(86_400);
-        jdbc.sql("select platform_id, probe, actual_start, outcome, reason, delivery_ms, flags from probe_run "
-                + "where actual_start >= ? and ended_at is not null and outcome is not null")
+        live.clear();
+        written.clear();
+        open.clear();
+        counted.clear();
+        purchases.clear();
+        long before = jdbc.sql("select coalesce(max(id), 0) from probe_run").query(Long.class).single();
+        long[] newest = {before};
+        LocalDate yesterday = LocalDate.ofInstant(now, zone).minusDays(1);
+        jdbc.sql("select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, flags, ended_at "
+                + "from probe_run where actual_start >= ?")
                 .param(from.atStartOfDay(zone).toOffsetDateTime())
                 .query(rs -> {
-                    String platform = rs.getString(1);
-                    String probe = rs.getString(2);
-                    Instant started = rs.getObject(3, OffsetDateTime.class).toInstant();
-                    String outcome = rs.getString(4);
-                    String reason = rs.getString(5);
-                    long delivery = rs.getLong(6);
-                    boolean hasDelivery = !rs.wasNull();
-                    String flags = rs.getString(7);
-                    Tally tally = tallies.computeIfAbsent(List.of(platform, probe, LocalDate.ofInstant(started, zone)),
-                            key -> new Tally());
-                    boolean success = "success".equals(outcome);
-                    if ("maintenance".equals(reason)) {
-                        tally.maintenance++;
-                    } else if ("error".equals(outcome)) {
-                        tally.errors++;
-                    } else if (success) {
-                        tally.successes++;
-                        if (hasDelivery) {
-                            tally.delivery.add(delivery);
-                        }
-                    } else {
-                        tally.failures++;
-                        tally.reasons.merge(reason == null ? "unknown" : reason, 1, Integer::sum);
+                    long id = rs.getLong(1);
+                    newest[0] = Math.max(newest[0], id);
+                    if (rs.getObject(9) == null || rs.getString(5) == null) {
+                        open.add(id);
+                        return;
                     }
-                    if (flags != null && !flags.isEmpty() && !"maintenance".equals(reason) && !"error".equals(outcome)) {
-                        for (String flag : flags.split(",")) {
-                            if (COUNTED_FLAGS.contains(flag)) {
-                                tally.flags.merge(flag, 1, Integer::sum);
-                            }
-                        }
+                    if (id > before - OVERLAP) {
+                        counted.add(id);
                     }
-                    if ("purchase".equals(probe) && !started.isBefore(dayAgo) && !"maintenance".equals(reason)
-                            && !"error".equals(outcome)) {
-                        int[] counts = recent.computeIfAbsent(platform, key -> new int[2]);
-                        counts[0] += success ? 1 : 0;
-                        counts[1]++;
-                    }
+                    count(rs, tallies, zone, now);
                 });
+        watermark = newest[0];
+        tallies.forEach((key, tally) -> {
+            if (!((LocalDate) key.get(2)).isBefore(yesterday)) {
+                live.put(key, tally);
+            }
+        });
         Map<List<Object>, Day> stored = new HashMap<>();
         since(from).forEach(day -> stored.put(List.of(day.platform(), day.probe(), day.day()), day));
         for (Map.Entry<List<Object>, Tally> e : tallies.entrySet()) {
-            Tally t = e.getValue();
-            List<Long> sorted = t.delivery.stream().sorted().toList();
-            Long p50 = sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
-            Long p95 = sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
-            List<Object> key = e.getKey();
-            Day day = new Day((String) key.get(0), (String) key.get(1), (LocalDate) key.get(2), t.successes,
-                    t.failures, t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)), parse(reasons(t.flags)));
-            Day before = stored.remove(key);
-            if (day.equals(before)) {
-                continue; // unchanged days are not written again: most of them, every refresh
+            Day day = day(e.getKey(), e.getValue());
+            Day previous = stored.remove(e.getKey());
+            write(day, previous);
+            if (live.containsKey(e.getKey())) {
+                written.put(e.getKey(), day);
             }
-            if (before != null) {
-                delete(day.platform(), day.probe(), day.day());
-            }
-            jdbc.sql("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, maintenance, "
-                    + "delivery_p50_ms, delivery_p95_ms, reasons, flags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(day.platform(), day.probe(), day.day(), t.successes, t.failures, t.errors, t.maintenance,
-                            p50, p95, reasons(t.reasons), reasons(t.flags))
-                    .update();
         }
         stored.values().forEach(gone -> delete(gone.platform(), gone.probe(), gone.day()));
-        return new Recent(recent);
+        return recent(now);
+    }
+
+    /**
+     * Counts the rows written or finished since the last call (or {@link #rebuild}) into yesterday's and today's
+     * figures and writes the days that changed; a run that ended today but started before yesterday is left to the
+     * next start's rebuild. Reads only those rows: the cost follows the runs of the last refresh, not the table.
+     */
+    @Transactional
+    public synchronized Recent update(ZoneId zone, Instant now) {
+        if (watermark < 0) {
+            throw new IllegalStateException("update before the first rebuild");
+        }
+        long low = watermark - OVERLAP;
+        long[] newest = {watermark};
+        LocalDate yesterday = LocalDate.ofInstant(now, zone).minusDays(1);
+        org.springframework.jdbc.core.RowCallbackHandler row = rs -> {
+            long id = rs.getLong(1);
+            newest[0] = Math.max(newest[0], id);
+            if (rs.getObject(9) == null || rs.getString(5) == null) {
+                open.add(id);
+                return;
+            }
+            open.remove(id);
+            if (!counted.add(id)) {
+                return;
+            }
+            LocalDate day = LocalDate.ofInstant(rs.getObject(4, OffsetDateTime.class).toInstant(), zone);
+            if (!day.isBefore(yesterday)) {
+                count(rs, live, zone, now);
+            }
+        };
+        String columns = "select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, flags, ended_at "
+                + "from probe_run where ";
+        jdbc.sql(columns + "id > ?").param(low).query(row);
+        List<Long> waiting = open.stream().filter(id -> id <= low).toList();
+        for (int i = 0; i < waiting.size(); i += 500) {
+            List<Long> chunk = waiting.subList(i, Math.min(waiting.size(), i + 500));
+            jdbc.sql(columns + "id in (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")
+                    .params(chunk.toArray()).query(row);
+        }
+        watermark = newest[0];
+        counted.removeIf(id -> id <= watermark - OVERLAP);
+        for (Map.Entry<List<Object>, Tally> e : live.entrySet()) {
+            Day day = day(e.getKey(), e.getValue());
+            Day previous = written.get(e.getKey());
+            if (previous == null) {
+                previous = stored(e.getKey());
+            }
+            write(day, previous);
+            written.put(e.getKey(), day);
+        }
+        live.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
+        written.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
+        return recent(now);
+    }
+
+    /** Yesterday's and today's figures as {@link #update} last counted them (days written to {@code run_daily}). */
+    public synchronized List<Day> live() {
+        return new ArrayList<>(written.values());
+    }
+
+    /** Adds one finished run (the columns of {@link #rebuild}'s query) to its day's tally, and to the last 24 h. */
+    private void count(java.sql.ResultSet rs, Map<List<Object>, Tally> tallies, ZoneId zone, Instant now)
+            throws java.sql.SQLException {
+        String platform = rs.getString(2);
+        String probe = rs.getString(3);
+        Instant started = rs.getObject(4, OffsetDateTime.class).toInstant();
+        String outcome = rs.getString(5);
+        String reason = rs.getString(6);
+        long delivery = rs.getLong(7);
+        boolean hasDelivery = !rs.wasNull();
+        String flags = rs.getString(8);
+        Tally tally = tallies.computeIfAbsent(List.of(platform, probe, LocalDate.ofInstant(started, zone)),
+                key -> new Tally());
+        boolean success = "success".equals(outcome);
+        if ("maintenance".equals(reason)) {
+            tally.maintenance++;
+        } else if ("error".equals(outcome)) {
+            tally.errors++;
+        } else if (success) {
+            tally.successes++;
+            if (hasDelivery) {
+                tally.delivery.add(delivery);
+            }
+        } else {
+            tally.failures++;
+            tally.reasons.merge(reason == null ? "unknown" : reason, 1, Integer::sum);
+        }
+        if (flags != null && !flags.isEmpty() && !"maintenance".equals(reason) && !"error".equals(outcome)) {
+            for (String flag : flags.split(",")) {
+                if (COUNTED_FLAGS.contains(flag)) {
+                    tally.flags.merge(flag, 1, Integer::sum);
+                }
+            }
+        }
+        if ("purchase".equals(probe) && !started.isBefore(now.minusSeconds(86_400)) && !"maintenance".equals(reason)
+                && !"error".equals(outcome)) {
+            purchases.computeIfAbsent(platform, key -> new java.util.ArrayDeque<>())
+                    .add(started.toEpochMilli() << 1 | (success ? 1 : 0));
+        }
+    }
+
+    /** The last 24 hours' judged purchases per platform; older ones are dropped. */
+    private Recent recent(Instant now) {
+        long dayAgo = now.minusSeconds(86_400).toEpochMilli();
+        Map<String, int[]> counts = new HashMap<>();
+        purchases.values().forEach(list -> list.removeIf(packed -> (packed >> 1) < dayAgo));
+        purchases.values().removeIf(java.util.ArrayDeque::isEmpty);
+        purchases.forEach((platform, list) -> {
+            int[] c = new int[2];
+            list.forEach(packed -> {
+                c[0] += (int) (packed & 1);
+                c[1]++;
+            });
+            counts.put(platform, c);
+        });
+        return new Recent(counts);
+    }
+
+    private static Day day(List<Object> key, Tally t) {
+        List<Long> sorted = t.delivery.stream().sorted().toList();
+        Long p50 = sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
+        Long p95 = sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+        return new Day((String) key.get(0), (String) key.get(1), (LocalDate) key.get(2), t.successes, t.failures,
+                t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)), parse(reasons(t.flags)));
+    }
+
+    /** Writes a day unless {@code before} (what the table holds) equals it. */
+    private void write(Day day, Day before) {
+        if (day.equals(before)) {
+            return; // unchanged days are not written again: most of them, every refresh
+        }
+        if (before != null) {
+            delete(day.platform(), day.probe(), day.day());
+        }
+        jdbc.sql("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, maintenance, "
+                + "delivery_p50_ms, delivery_p95_ms, reasons, flags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(day.platform(), day.probe(), day.day(), day.successes(), day.failures(), day.errors(),
+                        day.maintenance(), day.deliveryP50Ms(), day.deliveryP95Ms(), reasons(day.reasons()),
+                        reasons(day.flags()))
+                .update();
+    }
+
+    private Day stored(List<Object> key) {
+        return jdbc.sql("select platform_id, probe, run_day, successes, failures, errors, maintenance, delivery_p50_ms, "
+                + "delivery_p95_ms, reasons, flags from run_daily where platform_id = ? and probe = ? and run_day = ?")
+                .params(key.get(0), key.get(1), key.get(2)).query(RunDaily::day).optional().orElse(null);
+    }
+
+    private static Day day(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new Day(rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class), rs.getInt(4), rs.getInt(5),
+                rs.getInt(6), rs.getInt(7), (Long) rs.getObject(8, Long.class), (Long) rs.getObject(9, Long.class),
+                parse(rs.getString(10)), parse(rs.getString(11)));
     }
 
     /** Every platform's days from {@code from} on, oldest first. */
     public List<Day> since(LocalDate from) {
         return jdbc.sql("select platform_id, probe, run_day, successes, failures, errors, maintenance, delivery_p50_ms, "
                 + "delivery_p95_ms, reasons, flags from run_daily where run_day >= ? order by run_day")
-                .param(from)
-                .query((rs, i) -> new Day(rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
-                        rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), (Long) rs.getObject(8, Long.class),
-                        (Long) rs.getObject(9, Long.class), parse(rs.getString(10)), parse(rs.getString(11))))
-                .list();
+                .param(from).query(RunDaily::day).list();
     }
 
     private void delete(String platform, String probe, LocalDate day) {

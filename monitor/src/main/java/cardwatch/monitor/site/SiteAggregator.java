@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the {@link SiteSnapshot} the public pages render from: rolls runs up per day (all 90 days at the first
- * refresh, then from yesterday on, so late-finishing runs still land in their day), then joins the days with the
+ * refresh, then yesterday and today from the rows written since the last refresh, so late-finishing runs still land
+ * in their day), then joins the days with the
  * latest scores, ICP statuses, complaint counts and open incidents. Runs on its own schedule; requests never wait
  * for it.
  */
@@ -50,6 +51,9 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
     private final ZoneId zone;
     private final AtomicReference<SiteSnapshot> current;
     private boolean rebuiltAll;
+    /** The days before yesterday, read from {@code run_daily} once on {@link #olderFor}. */
+    private List<RunDaily.Day> older = List.of();
+    private LocalDate olderFor;
 
     SiteAggregator(PlatformCatalog catalog, RunDaily daily, ScoreService scores, IcpStatusRepository icp,
             ComplaintRepository complaints, IncidentRepository incidents, cardwatch.monitor.run.RunRepository runs,
@@ -89,14 +93,20 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, zone);
         LocalDate first = today.minusDays(DAYS - 1);
-        RunDaily.Recent recent = daily.rebuild(rebuiltAll ? today.minusDays(1) : first, zone, now);
-        if (!rebuiltAll) {
+        RunDaily.Recent recent = rebuiltAll ? daily.update(zone, now) : daily.rebuild(first, zone, now);
+        if (!today.equals(olderFor)) { // days before yesterday no longer change: read once a day
             daily.forgetBefore(first);
+            LocalDate yesterday = today.minusDays(1);
+            older = daily.since(first).stream().filter(day -> day.day().isBefore(yesterday)).toList();
+            olderFor = today;
         }
         Map<String, List<RunDaily.Day>> days = new HashMap<>();
-        for (RunDaily.Day day : daily.since(first)) {
-            days.computeIfAbsent(day.platform(), key -> new ArrayList<>()).add(day);
+        for (List<RunDaily.Day> part : List.of(older, daily.live())) {
+            for (RunDaily.Day day : part) {
+                days.computeIfAbsent(day.platform(), key -> new ArrayList<>()).add(day);
+            }
         }
+        days.values().forEach(own -> own.sort(java.util.Comparator.comparing(RunDaily.Day::day)));
         Map<String, String> icpStatus = new HashMap<>();
         icp.all().forEach(check -> icpStatus.put(check.platform(), check.status()));
         Map<String, Long> complaintCounts = complaints.countsSince(now.minus(java.time.Duration.ofDays(30)));

@@ -108,6 +108,80 @@ class SiteUnitsTest {
         assertThat(daily.since(LocalDate.parse("2026-11-01"))).as("earlier days untouched").hasSize(3);
     }
 
+    /**
+     * The refresh reads only the rows written since the last one; over random runs (purchases that end later, rows
+     * that become visible after rows with higher ids, days that turn) its figures equal a rebuild from every row.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void anUpdateFromTheNewRowsEqualsARebuildFromAll(long seed) {
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:incremental-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        JdbcClient jdbc = JdbcClient.create(db);
+        java.util.Random random = new java.util.Random(seed);
+        Instant now = Instant.parse("2026-11-20T14:00:00Z"); // 22:00 in Shanghai: the day turns within the test
+        RunDaily incremental = new RunDaily(jdbc);
+        List<Long> unfinished = new ArrayList<>();
+        long[] id = {100_000};
+        java.util.Set<Long> used = new java.util.HashSet<>();
+        String[] reasons = {"none", "none", "none", "timeout", "not_delivered", "maintenance", "network"};
+        java.util.function.BiConsumer<Instant, Boolean> insert = (at, finished) -> {
+            String probe = random.nextInt(4) == 0 ? "purchase" : "availability";
+            String reason = reasons[random.nextInt(reasons.length)];
+            String outcome = reason.equals("none") ? "success" : reason.equals("network") ? "error" : "failure";
+            // ids out of order now and then, as when a batch commits after rows with higher ids
+            long rowId = random.nextInt(10) == 0 ? id[0] - 1 - random.nextInt(99) : (id[0] += 100);
+            while (!used.add(rowId)) {
+                rowId = (id[0] += 100);
+            }
+            Instant start = at.minusSeconds(random.nextInt(600));
+            jdbc.sql("insert into probe_run (id, platform_id, probe, scheduled_fire, planned_start, actual_start, "
+                    + "ended_at, outcome, reason, delivery_ms, flags, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(rowId, "p" + random.nextInt(3), probe, start.atOffset(ZoneOffset.UTC).plusNanos(rowId * 1000),
+                            start.atOffset(ZoneOffset.UTC), start.atOffset(ZoneOffset.UTC),
+                            finished ? at.atOffset(ZoneOffset.UTC) : null, finished ? outcome : null,
+                            finished ? reason : null,
+                            finished && outcome.equals("success") && probe.equals("purchase")
+                                    ? (Long) (long) random.nextInt(60_000) : null,
+                            random.nextInt(5) == 0 ? "notify_missing" : "", finished ? "done" : "running")
+                    .update();
+            if (!finished) {
+                unfinished.add(rowId);
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            insert.accept(now.minusSeconds(random.nextInt(86_400 * 2)), random.nextInt(8) != 0);
+        }
+        incremental.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, now);
+        for (int refresh = 0; refresh < 12; refresh++) {
+            now = now.plusSeconds(30 * 60);
+            for (int i = 0; i < 40; i++) {
+                insert.accept(now.minusSeconds(random.nextInt(1800)), random.nextInt(8) != 0);
+            }
+            for (java.util.Iterator<Long> it = unfinished.iterator(); it.hasNext(); ) {
+                long open = it.next();
+                if (random.nextBoolean()) {
+                    jdbc.sql("update probe_run set ended_at = ?, outcome = 'success', reason = 'none', status = 'done' "
+                            + "where id = ?").params(now.atOffset(ZoneOffset.UTC), open).update();
+                    it.remove();
+                }
+            }
+            RunDaily.Recent updated = incremental.update(SHANGHAI, now);
+            Map<List<Object>, RunDaily.Day> live = new java.util.HashMap<>();
+            incremental.live().forEach(d -> live.put(List.of(d.platform(), d.probe(), d.day()), d));
+
+            RunDaily fresh = new RunDaily(jdbc);
+            LocalDate yesterday = LocalDate.ofInstant(now, SHANGHAI).minusDays(1);
+            RunDaily.Recent rebuilt = fresh.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, now);
+            Map<List<Object>, RunDaily.Day> all = new java.util.HashMap<>();
+            fresh.since(yesterday).forEach(d -> all.put(List.of(d.platform(), d.probe(), d.day()), d));
+            assertThat(live).as("refresh %d", refresh).isEqualTo(all);
+            assertThat(updated.purchases24h()).usingRecursiveComparison().as("refresh %d", refresh)
+                    .isEqualTo(rebuilt.purchases24h());
+        }
+    }
+
     @Test
     void dayStatesNameTheWorstThingThatHappened() {
         LocalDate day = LocalDate.parse("2026-11-20");
