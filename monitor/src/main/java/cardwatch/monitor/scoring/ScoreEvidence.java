@@ -4,6 +4,7 @@ import cardwatch.probes.reviews.ComplaintClassifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,16 +24,29 @@ public class ScoreEvidence {
     /** Purchases older than this weigh less than 1/256 with the default half-life and are not read. */
     static final Duration PURCHASE_WINDOW = Duration.ofDays(60);
     static final Duration RECENT = Duration.ofDays(30);
-    static final Duration AVAILABILITY_WINDOW = Duration.ofDays(7);
+    /** Storefront checks are counted over this many calendar days, today included. */
+    static final int AVAILABILITY_DAYS = 7;
     /** Complaints are counted over the platform's time under watch, at most this long. */
     static final Duration COMPLAINT_WINDOW = Duration.ofDays(90);
     static final long REFUND_TARGET_MS = Duration.ofHours(24).toMillis();
 
     private final JdbcClient jdbc;
     private final Map<String, ComplaintClassifier.Category> categories;
+    private final ZoneId zone;
 
+    /** Days counted in the schedule's default time zone (Asia/Shanghai). */
     public ScoreEvidence(JdbcClient jdbc) {
+        this(jdbc, ZoneId.of("Asia/Shanghai"));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public ScoreEvidence(JdbcClient jdbc, cardwatch.monitor.system.CardwatchProperties properties) {
+        this(jdbc, ZoneId.of(properties.schedule().timeZone()));
+    }
+
+    public ScoreEvidence(JdbcClient jdbc, ZoneId zone) {
         this.jdbc = jdbc;
+        this.zone = zone;
         this.categories = ComplaintClassifier.standard().categories();
     }
 
@@ -93,10 +107,12 @@ public class ScoreEvidence {
                 .mapToDouble(Double::doubleValue).sum();
         double complaintDays = watchedSince(platform).map(since -> since.isBefore(complaintsFrom) ? complaintsFrom : since)
                 .map(since -> Math.max(0, Duration.between(since, now).toMillis()) / 86_400_000.0).orElse(0.0);
-        long[] availability = jdbc.sql("select count(*), coalesce(sum(case when outcome = 'success' then 1 else 0 end), 0) "
-                + "from probe_run where platform_id = ? and probe = 'availability' and status = 'done' "
-                + "and ended_at >= ? and outcome in ('success', 'failure') and reason <> 'maintenance'")
-                .params(platform, utc(now.minus(AVAILABILITY_WINDOW)))
+        // storefront checks come every 30 s: counted from the daily roll-up (today and the six days before, as the
+        // public page counts them, at most one page refresh behind), not from a week of rows per platform
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        long[] availability = jdbc.sql("select coalesce(sum(successes + failures), 0), coalesce(sum(successes), 0) "
+                + "from run_daily where platform_id = ? and probe = 'availability' and run_day >= ? and run_day <= ?")
+                .params(platform, today.minusDays(AVAILABILITY_DAYS - 1), today)
                 .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
         return new ScoreCalculator.Evidence(purchases, delivery, settled, inTime, refundMillis, icpStatus, personal,
                 complaintWeight, complaintDays, availability[0], availability[1], callbacks[0], callbacks[1],

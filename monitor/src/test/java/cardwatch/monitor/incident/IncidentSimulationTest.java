@@ -423,6 +423,10 @@ class IncidentSimulationTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+        // the storefront checks reach the score through the daily roll-up, as in the service
+        new cardwatch.monitor.site.RunDaily(jdbc).rebuild(
+                java.time.LocalDate.ofInstant(now, ZoneId.of("Asia/Shanghai")).minusDays(2), ZoneId.of("Asia/Shanghai"),
+                now);
         ScoreEvidence evidence = new ScoreEvidence(jdbc);
         ScoreCalculator calculator = new ScoreCalculator(ScoreCalculator.Settings.defaults());
         int equal = 0;

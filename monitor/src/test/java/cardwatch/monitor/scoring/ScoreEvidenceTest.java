@@ -52,7 +52,11 @@ class ScoreEvidenceTest {
         run("p", "availability", "success", "up", Duration.ofHours(1), null, null, null);
         run("p", "availability", "failure", "maintenance", Duration.ofHours(1), null, null, null);
         run("p", "availability", "failure", "http_5xx", Duration.ofHours(2), null, null, null);
+        run("p", "availability", "failure", "http_5xx", Duration.ofDays(7), null, null, null); // 7 days before today
         run("other", "purchase", "success", "delivered", Duration.ofHours(1), 1000L, null, null);
+        // storefront checks are read from the daily roll-up, as the public pages keep it
+        new cardwatch.monitor.site.RunDaily(jdbc).rebuild(LocalDate.parse("2026-11-01"),
+                java.time.ZoneId.of("Asia/Shanghai"), NOW);
 
         ScoreCalculator.Evidence e = evidence.read("p", NOW);
 
