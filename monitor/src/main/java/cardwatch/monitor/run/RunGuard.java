@@ -31,12 +31,12 @@ public class RunGuard {
      * a purchase's row, written before it starts, is its own guard.
      */
     public boolean firstFire(String platform, String probe, Instant fire) {
-        Instant[] previous = new Instant[1];
-        Instant now = lastFire.merge(key(platform, probe), fire, (old, next) -> {
-            previous[0] = old;
-            return next.isAfter(old) ? next : old;
+        boolean[] taken = {false};
+        lastFire.compute(key(platform, probe), (key, last) -> {
+            taken[0] = last == null || fire.isAfter(last);
+            return taken[0] ? fire : last;
         });
-        return previous[0] == null || (now.equals(fire) && fire.isAfter(previous[0]));
+        return taken[0];
     }
 
     public boolean isHeld(String platform, String probe) {

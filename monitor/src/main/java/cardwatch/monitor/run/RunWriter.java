@@ -38,7 +38,7 @@ public class RunWriter implements DisposableBean {
 
     private final RunRepository runs;
     private final BlockingQueue<RunRepository.Finished> queue = new ArrayBlockingQueue<>(CAPACITY);
-    /** Held while a batch is taken from the queue and written: {@link #flush} after it sees every earlier row stored. */
+    /** Held from taking rows off the queue to their being stored: a {@link #flush} that gets it sees them stored. */
     private final ReentrantLock writing = new ReentrantLock();
     private final Thread thread;
     private volatile boolean stopped;

@@ -70,6 +70,10 @@ public class RunDaily {
      */
     static final long OVERLAP = 50_000;
 
+    /** The run columns {@link #count} reads, by position; a condition follows. */
+    private static final String ROWS = "select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, "
+            + "flags, ended_at from probe_run where ";
+
     /** The newest id read; negative until the first {@link #rebuild}. */
     private long watermark = -1;
     /** Rows read while unfinished (purchases in flight): read again until they end. */
@@ -100,8 +104,7 @@ public class RunDaily {
         long before = jdbc.sql("select coalesce(max(id), 0) from probe_run").query(Long.class).single();
         long[] newest = {before};
         LocalDate yesterday = LocalDate.ofInstant(now, zone).minusDays(1);
-        jdbc.sql("select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, flags, ended_at "
-                + "from probe_run where actual_start >= ?")
+        jdbc.sql(ROWS + "actual_start >= ?")
                 .param(from.atStartOfDay(zone).toOffsetDateTime())
                 .query(rs -> {
                     long id = rs.getLong(1);
@@ -164,13 +167,11 @@ public class RunDaily {
                 count(rs, live, zone, now);
             }
         };
-        String columns = "select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, flags, ended_at "
-                + "from probe_run where ";
-        jdbc.sql(columns + "id > ?").param(low).query(row);
+        jdbc.sql(ROWS + "id > ?").param(low).query(row);
         List<Long> waiting = open.stream().filter(id -> id <= low).toList();
         for (int i = 0; i < waiting.size(); i += 500) {
             List<Long> chunk = waiting.subList(i, Math.min(waiting.size(), i + 500));
-            jdbc.sql(columns + "id in (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")
+            jdbc.sql(ROWS + "id in (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")
                     .params(chunk.toArray()).query(row);
         }
         watermark = newest[0];
