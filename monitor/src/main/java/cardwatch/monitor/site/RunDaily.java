@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -58,9 +60,11 @@ public class RunDaily {
     static final List<String> COUNTED_FLAGS = List.of("notify_missing", "notify_conflict");
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    public RunDaily(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    public RunDaily(DataSource dataSource) {
+        this.batch = new JdbcTemplate(dataSource);
+        this.jdbc = JdbcClient.create(batch);
     }
 
     /**
@@ -126,15 +130,17 @@ public class RunDaily {
         });
         Map<List<Object>, Day> stored = new HashMap<>();
         since(from).forEach(day -> stored.put(List.of(day.platform(), day.probe(), day.day()), day));
+        Writes writes = new Writes();
         for (Map.Entry<List<Object>, Tally> e : tallies.entrySet()) {
             Day day = day(e.getKey(), e.getValue());
             Day previous = stored.remove(e.getKey());
-            write(day, previous);
+            writes.add(day, previous);
             if (live.containsKey(e.getKey())) {
                 written.put(e.getKey(), day);
             }
         }
-        stored.values().forEach(gone -> delete(gone.platform(), gone.probe(), gone.day()));
+        writes.deleted.addAll(stored.values());
+        writes.flush();
         return recent(now);
     }
 
@@ -176,15 +182,17 @@ public class RunDaily {
         }
         watermark = newest[0];
         counted.removeIf(id -> id <= watermark - OVERLAP);
+        Writes writes = new Writes();
         for (Map.Entry<List<Object>, Tally> e : live.entrySet()) {
             Day day = day(e.getKey(), e.getValue());
             Day previous = written.get(e.getKey());
             if (previous == null) {
                 previous = stored(e.getKey());
             }
-            write(day, previous);
+            writes.add(day, previous);
             written.put(e.getKey(), day);
         }
+        writes.flush();
         live.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
         written.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
         return recent(now);
@@ -261,20 +269,38 @@ public class RunDaily {
                 t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)), parse(reasons(t.flags)));
     }
 
-    /** Writes a day unless {@code before} (what the table holds) equals it. */
-    private void write(Day day, Day before) {
-        if (day.equals(before)) {
-            return; // unchanged days are not written again: most of them, every refresh
+    /**
+     * The days a refresh changes, written in three batches: at 20,000 platforms every refresh changes today's row of
+     * nearly each one, and a statement apiece cost more than the counting.
+     */
+    private final class Writes {
+        final List<Day> inserted = new ArrayList<>();
+        final List<Day> updated = new ArrayList<>();
+        final List<Day> deleted = new ArrayList<>();
+
+        /** A day to write unless {@code before} (what the table holds) equals it: most days, every refresh. */
+        void add(Day day, Day before) {
+            if (!day.equals(before)) {
+                (before == null ? inserted : updated).add(day);
+            }
         }
-        if (before != null) {
-            delete(day.platform(), day.probe(), day.day());
+
+        void flush() {
+            batch.batchUpdate("delete from run_daily where platform_id = ? and probe = ? and run_day = ?",
+                    deleted.stream().map(d -> new Object[] {d.platform(), d.probe(), d.day()}).toList());
+            batch.batchUpdate("update run_daily set successes = ?, failures = ?, errors = ?, maintenance = ?, "
+                    + "delivery_p50_ms = ?, delivery_p95_ms = ?, reasons = ?, flags = ? "
+                    + "where platform_id = ? and probe = ? and run_day = ?",
+                    updated.stream().map(d -> new Object[] {d.successes(), d.failures(), d.errors(), d.maintenance(),
+                            d.deliveryP50Ms(), d.deliveryP95Ms(), reasons(d.reasons()), reasons(d.flags()),
+                            d.platform(), d.probe(), d.day()}).toList());
+            batch.batchUpdate("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, "
+                    + "maintenance, delivery_p50_ms, delivery_p95_ms, reasons, flags) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    inserted.stream().map(d -> new Object[] {d.platform(), d.probe(), d.day(), d.successes(),
+                            d.failures(), d.errors(), d.maintenance(), d.deliveryP50Ms(), d.deliveryP95Ms(),
+                            reasons(d.reasons()), reasons(d.flags())}).toList());
         }
-        jdbc.sql("insert into run_daily (platform_id, probe, run_day, successes, failures, errors, maintenance, "
-                + "delivery_p50_ms, delivery_p95_ms, reasons, flags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(day.platform(), day.probe(), day.day(), day.successes(), day.failures(), day.errors(),
-                        day.maintenance(), day.deliveryP50Ms(), day.deliveryP95Ms(), reasons(day.reasons()),
-                        reasons(day.flags()))
-                .update();
     }
 
     private Day stored(List<Object> key) {
@@ -294,11 +320,6 @@ public class RunDaily {
         return jdbc.sql("select platform_id, probe, run_day, successes, failures, errors, maintenance, delivery_p50_ms, "
                 + "delivery_p95_ms, reasons, flags from run_daily where run_day >= ? order by run_day")
                 .param(from).query(RunDaily::day).list();
-    }
-
-    private void delete(String platform, String probe, LocalDate day) {
-        jdbc.sql("delete from run_daily where platform_id = ? and probe = ? and run_day = ?")
-                .params(platform, probe, day).update();
     }
 
     /** Days before this are not kept. */

@@ -424,7 +424,7 @@ class IncidentSimulationTest {
             throw new IllegalStateException(e);
         }
         // the storefront checks reach the score through the daily roll-up, as in the service
-        new cardwatch.monitor.site.RunDaily(jdbc).rebuild(
+        new cardwatch.monitor.site.RunDaily(db).rebuild(
                 java.time.LocalDate.ofInstant(now, ZoneId.of("Asia/Shanghai")).minusDays(2), ZoneId.of("Asia/Shanghai"),
                 now);
         ScoreEvidence evidence = new ScoreEvidence(jdbc);

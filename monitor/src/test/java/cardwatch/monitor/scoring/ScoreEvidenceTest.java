@@ -17,12 +17,13 @@ class ScoreEvidenceTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T04:00:00Z");
     private JdbcClient jdbc;
+    private DriverManagerDataSource db;
     private ScoreEvidence evidence;
     private int fire;
 
     @BeforeEach
     void start() {
-        DriverManagerDataSource db = new DriverManagerDataSource(
+        db = new DriverManagerDataSource(
                 "jdbc:h2:mem:score-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
         jdbc = JdbcClient.create(db);
@@ -55,7 +56,7 @@ class ScoreEvidenceTest {
         run("p", "availability", "failure", "http_5xx", Duration.ofDays(7), null, null, null); // 7 days before today
         run("other", "purchase", "success", "delivered", Duration.ofHours(1), 1000L, null, null);
         // storefront checks are read from the daily roll-up, as the public pages keep it
-        new cardwatch.monitor.site.RunDaily(jdbc).rebuild(LocalDate.parse("2026-11-01"),
+        new cardwatch.monitor.site.RunDaily(db).rebuild(LocalDate.parse("2026-11-01"),
                 java.time.ZoneId.of("Asia/Shanghai"), NOW);
 
         ScoreCalculator.Evidence e = evidence.read("p", NOW);

@@ -81,7 +81,7 @@ class SiteUnitsTest {
                             at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC), run[3], run[4], run[5])
                     .update();
         }
-        RunDaily daily = new RunDaily(jdbc);
+        RunDaily daily = new RunDaily(db);
         RunDaily.Recent recent = daily.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, now);
 
         Map<LocalDate, RunDaily.Day> days = new java.util.HashMap<>();
@@ -121,7 +121,7 @@ class SiteUnitsTest {
         JdbcClient jdbc = JdbcClient.create(db);
         java.util.Random random = new java.util.Random(seed);
         Instant now = Instant.parse("2026-11-20T14:00:00Z"); // 22:00 in Shanghai: the day turns within the test
-        RunDaily incremental = new RunDaily(jdbc);
+        RunDaily incremental = new RunDaily(db);
         List<Long> unfinished = new ArrayList<>();
         long[] id = {100_000};
         java.util.Set<Long> used = new java.util.HashSet<>();
@@ -170,8 +170,12 @@ class SiteUnitsTest {
             RunDaily.Recent updated = incremental.update(SHANGHAI, now);
             Map<List<Object>, RunDaily.Day> live = new java.util.HashMap<>();
             incremental.live().forEach(d -> live.put(List.of(d.platform(), d.probe(), d.day()), d));
+            Map<List<Object>, RunDaily.Day> table = new java.util.HashMap<>();
+            LocalDate since = LocalDate.ofInstant(now, SHANGHAI).minusDays(1);
+            incremental.since(since).forEach(d -> table.put(List.of(d.platform(), d.probe(), d.day()), d));
+            assertThat(table).as("refresh %d: the table holds what it counted", refresh).isEqualTo(live);
 
-            RunDaily fresh = new RunDaily(jdbc);
+            RunDaily fresh = new RunDaily(db);
             LocalDate yesterday = LocalDate.ofInstant(now, SHANGHAI).minusDays(1);
             RunDaily.Recent rebuilt = fresh.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, now);
             Map<List<Object>, RunDaily.Day> all = new java.util.HashMap<>();
