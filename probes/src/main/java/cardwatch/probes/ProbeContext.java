@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param clock          the time source
  * @param http           the bounded HTTP client
  * @param notifications  where the platform's async notifies for this run arrive
- * @param clientOrderId  our order id for this run, fixed before anything is sent
- * @param notifyUrl      the callback URL the platform is told to notify
+ * @param clientOrderId  our order id for this run, fixed before anything is sent; null for a run that orders nothing
+ * @param notifyUrl      the callback URL the platform is told to notify; null for a run that orders nothing
  * @param journal        where money facts are written the moment they are known
  */
 public record ProbeContext(Clock clock, HttpTransport http, NotifyInbox notifications, String clientOrderId,

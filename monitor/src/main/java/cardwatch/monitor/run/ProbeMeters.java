@@ -59,6 +59,8 @@ public class ProbeMeters implements MeterBinder {
     private final PlatformCatalog catalog;
     private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> certExpiry = new ConcurrentHashMap<>();
+    /** The timers without a platform label, by name and tag: kept, not looked up with a new builder every run. */
+    private final Map<String, Timer> shared = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
     public ProbeMeters(PlatformCatalog catalog) {
@@ -68,6 +70,7 @@ public class ProbeMeters implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
+        shared.clear();
         Gauge.builder(PLATFORMS, catalog, c -> c.all().size())
                 .description("Platforms in the configuration").register(registry);
         for (Platform platform : catalog.all()) {
@@ -137,19 +140,21 @@ public class ProbeMeters implements MeterBinder {
     }
 
     private Timer duration(String probe) {
-        return Timer.builder(DURATION).description("How long probe runs take, all platforms")
-                .serviceLevelObjectives(PROBE_BUCKETS).tags("probe", probe).register(registry);
+        return shared.computeIfAbsent(key(DURATION, probe), k -> Timer.builder(DURATION)
+                .description("How long probe runs take, all platforms")
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("probe", probe).register(registry));
     }
 
     private Timer phase(String phase) {
-        return Timer.builder(PHASE).description("Time per purchase phase (order, confirm, deliver), all platforms")
-                .serviceLevelObjectives(PROBE_BUCKETS).tags("phase", phase).register(registry);
+        return shared.computeIfAbsent(key(PHASE, phase), k -> Timer.builder(PHASE)
+                .description("Time per purchase phase (order, confirm, deliver), all platforms")
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("phase", phase).register(registry));
     }
 
     private Timer availabilityPhase(String phase) {
-        return Timer.builder(AVAILABILITY_PHASE)
+        return shared.computeIfAbsent(key(AVAILABILITY_PHASE, phase), k -> Timer.builder(AVAILABILITY_PHASE)
                 .description("Time per phase of an availability probe's request, all platforms")
-                .serviceLevelObjectives(PROBE_BUCKETS).tags("phase", phase).register(registry);
+                .serviceLevelObjectives(PROBE_BUCKETS).tags("phase", phase).register(registry));
     }
 
     private Timer delivery(String platform) {

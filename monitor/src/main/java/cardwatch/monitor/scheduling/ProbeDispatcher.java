@@ -2,7 +2,6 @@ package cardwatch.monitor.scheduling;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
-import cardwatch.monitor.purchase.CallbackUrls;
 import cardwatch.monitor.purchase.PurchaseEngine;
 import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.platform.MaintenanceWindow;
@@ -54,7 +53,6 @@ public class ProbeDispatcher implements DisposableBean {
     private final SchedulerMeters meters;
     private final HttpTransport http;
     private final NotifyInbox inbox;
-    private final CallbackUrls callbacks;
     private final Clock clock;
     private final RunGuard guard;
     private final PurchaseEngine purchases;
@@ -64,7 +62,7 @@ public class ProbeDispatcher implements DisposableBean {
     private final ThrottledLog skipLog;
 
     ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
-            SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, CallbackUrls callbacks, Clock clock,
+            SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, Clock clock,
             RunGuard guard, PurchaseEngine purchases, Bulkheads bulkheads) {
         this.catalog = catalog;
         this.registry = registry;
@@ -73,7 +71,6 @@ public class ProbeDispatcher implements DisposableBean {
         this.meters = meters;
         this.http = http;
         this.inbox = inbox;
-        this.callbacks = callbacks;
         this.clock = clock;
         this.guard = guard;
         this.purchases = purchases;
@@ -153,8 +150,10 @@ public class ProbeDispatcher implements DisposableBean {
     private boolean execute(Platform platform, String kind, Instant scheduledFire, Instant planned) {
         Instant start = clock.instant();
         meters.lag(Duration.between(planned, start));
-        String clientOrderId = ClientOrderIds.derive(platform.id(), kind, scheduledFire);
         boolean purchase = kind.equals(PurchaseProbe.KIND);
+        // only a purchase places an order; any other run is named in the log by its fire
+        String clientOrderId = purchase ? ClientOrderIds.derive(platform.id(), kind, scheduledFire) : null;
+        String name = purchase ? clientOrderId : "for " + scheduledFire;
         // a purchase's row is written before anything is sent, and is what keeps any process from buying twice for
         // one fire; any other run's row is written once, at its end, and this process runs each fire once
         Optional<RunStart> run = purchase
@@ -170,8 +169,7 @@ public class ProbeDispatcher implements DisposableBean {
         }
         Optional<MaintenanceWindow> maintenance = platform.maintenanceAt(start);
         if (maintenance.isPresent()) {
-            log.info("{} {} run {}: in its {}; nothing is sent", platform.id(), kind, clientOrderId,
-                    maintenance.get());
+            log.info("{} {} run {}: in its {}; nothing is sent", platform.id(), kind, name, maintenance.get());
             recorder.record(run.get(), new ProbeResult(Outcome.FAILURE, Reason.MAINTENANCE, Set.of(), Map.of(), null,
                     null, null, maintenance.get().toString()));
             return false;
@@ -181,17 +179,17 @@ public class ProbeDispatcher implements DisposableBean {
             return true;
         }
         Probe probe = registry.probes().get(kind);
-        ProbeContext context = new ProbeContext(clock, http, inbox, clientOrderId, callbacks.notifyUrl(platform.id()));
+        ProbeContext context = new ProbeContext(clock, http, inbox, null, null);
         ProbeResult result;
         try {
             result = probe.run(catalog.settings(platform), context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("{} {} run {} was interrupted by shutdown; its row stays unfinished", platform.id(), kind,
-                    clientOrderId);
+                    name);
             return false;
         } catch (RuntimeException e) {
-            log.error("{} {} run {} failed inside Cardwatch", platform.id(), kind, clientOrderId, e);
+            log.error("{} {} run {} failed inside Cardwatch", platform.id(), kind, name, e);
             result = ProbeResult.error(Reason.INTERNAL, e.getClass().getSimpleName());
         }
         recorder.record(run.get(), result);

@@ -8,7 +8,6 @@ import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.platform.Schedule;
 import cardwatch.monitor.platform.SecretResolver;
-import cardwatch.monitor.purchase.CallbackUrls;
 import cardwatch.monitor.run.ProbeMeters;
 import cardwatch.monitor.run.ProbeRun;
 import cardwatch.monitor.run.RunGuard;
@@ -82,7 +81,7 @@ class ProbeDispatcherTest {
                 return ProbeResult.error(Reason.INTERNAL, "gate never opened");
             }
             return new ProbeResult(Outcome.SUCCESS, Reason.NONE, Set.of(), Map.of(), null, null, null,
-                    context.clientOrderId());
+                    "order id " + context.clientOrderId() + ", notify URL " + context.notifyUrl());
         }
     };
 
@@ -107,7 +106,7 @@ class ProbeDispatcherTest {
         dispatcher = new ProbeDispatcher(catalog,
                 new ProbeRegistry(Map.of(GATED, gatedProbe), Probes.protocols()), runs,
                 new RunRecorder(runs, writer, probeMeters, Clock.systemUTC()), schedulerMeters,
-                new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(), new CallbackUrls(properties),
+                new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(),
                 Clock.systemUTC(), new RunGuard(), null, bulkheads = new Bulkheads(properties));
     }
 
@@ -180,7 +179,7 @@ class ProbeDispatcherTest {
     }
 
     @Test
-    void theSameFireIsNeverRunTwiceAndItsOrderIdIsDerivedFromIt() {
+    void theSameFireIsNeverRunTwiceAndARunThatOrdersNothingIsGivenNoOrderId() {
         Instant fire = Instant.parse("2026-11-26T01:00:00Z");
 
         dispatcher.fire("fast-one", GATED, fire);
@@ -189,10 +188,9 @@ class ProbeDispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> skipped(SchedulerMeters.ALREADY_RUN) == 1);
 
         assertThat(runs.recent("fast-one", 10)).singleElement().satisfies(run -> {
-            // the probe was given the order id derived from the fire (it put it in its evidence); a run that
-            // places no order keeps none in its row
-            assertThat(run.evidence()).isEqualTo(ClientOrderIds.derive("fast-one", GATED, fire))
-                    .matches("CW[0-9A-F]{24}");
+            // a run that places no order is given neither an order id nor a notify URL (the probe put them in its
+            // evidence), and keeps no order id in its row; purchases get theirs from PurchaseEngine
+            assertThat(run.evidence()).isEqualTo("order id null, notify URL null");
             assertThat(run.clientOrderId()).isNull();
             assertThat(run.scheduledFire()).isEqualTo(fire);
         });
@@ -217,6 +215,7 @@ class ProbeDispatcherTest {
         assertThat(ClientOrderIds.derive("a", GATED, fire))
                 .isEqualTo(ClientOrderIds.derive("a", GATED, fire))
                 .isNotEqualTo(ClientOrderIds.derive("b", GATED, fire))
-                .isNotEqualTo(ClientOrderIds.derive("a", GATED, fire.plusMillis(1)));
+                .isNotEqualTo(ClientOrderIds.derive("a", GATED, fire.plusMillis(1)))
+                .matches("CW[0-9A-F]{24}");
     }
 }

@@ -362,8 +362,16 @@ public final class HttpTransport {
         return new TransportException(kind, message, e);
     }
 
+    /**
+     * URLs parsed for OkHttp, by the identity of the URI: a platform's URIs are read once from its settings and used
+     * every run, and parsing one (its host through the IDNA tables) cost as much as a fifth of a storefront check's
+     * own CPU. Held weakly: a URI built for one order leaves with it.
+     */
+    private static final com.github.benmanes.caffeine.cache.Cache<URI, HttpUrl> PARSED =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
+
     private static HttpUrl httpUrl(URI url) {
-        HttpUrl parsed = HttpUrl.parse(url.toString());
+        HttpUrl parsed = PARSED.get(url, key -> HttpUrl.parse(key.toString()));
         if (parsed == null) {
             throw new IllegalArgumentException("not an http(s) URL: " + url);
         }
