@@ -74,6 +74,14 @@ public class RunDaily {
      */
     static final long OVERLAP = 50_000;
 
+    /**
+     * How often {@link #update} writes yesterday's and today's figures to {@code run_daily}. Nearly every platform's
+     * today changes every refresh, and the pages read them from memory; the table is for the score's week of
+     * storefront checks (recomputed every 5 minutes) and the days before yesterday. A day leaving the live two is
+     * written at once; a restart rebuilds them all from the runs.
+     */
+    static final java.time.Duration WRITE_EVERY = java.time.Duration.ofMinutes(5);
+
     /** The run columns {@link #count} reads, by position; a condition follows. */
     private static final String ROWS = "select id, platform_id, probe, actual_start, outcome, reason, delivery_ms, "
             + "flags, ended_at from probe_run where ";
@@ -88,6 +96,12 @@ public class RunDaily {
     private final Map<List<Object>, Tally> live = new HashMap<>();
     /** What {@code run_daily} holds for each live day, as last written. */
     private final Map<List<Object>, Day> written = new HashMap<>();
+    /** Each live day's figures as last counted: what the pages show, ahead of the table by up to {@link #WRITE_EVERY}. */
+    private final Map<List<Object>, Day> current = new HashMap<>();
+    /** Live days counted into since their figures were last worked out. */
+    private final Set<List<Object>> changed = new HashSet<>();
+    /** When {@link #update} next writes the live days to the table. */
+    private Instant nextWrite = Instant.MIN;
     /** Each platform's judged purchases of the last 24 hours: start millis shifted left, success in the low bit. */
     private final Map<String, java.util.ArrayDeque<Long>> purchases = new HashMap<>();
 
@@ -102,6 +116,8 @@ public class RunDaily {
         Map<List<Object>, Tally> tallies = new HashMap<>();
         live.clear();
         written.clear();
+        current.clear();
+        changed.clear();
         open.clear();
         counted.clear();
         purchases.clear();
@@ -137,17 +153,19 @@ public class RunDaily {
             writes.add(day, previous);
             if (live.containsKey(e.getKey())) {
                 written.put(e.getKey(), day);
+                current.put(e.getKey(), day);
             }
         }
         writes.deleted.addAll(stored.values());
         writes.flush();
+        nextWrite = now.plus(WRITE_EVERY);
         return recent(now);
     }
 
     /**
      * Counts the rows written or finished since the last call (or {@link #rebuild}) into yesterday's and today's
-     * figures and writes the days that changed; a run that ended today but started before yesterday is left to the
-     * next start's rebuild. Reads only those rows: the cost follows the runs of the last refresh, not the table.
+     * figures, and writes those that changed every {@link #WRITE_EVERY} (a day leaving the two at once); a run that
+     * ended today but started before yesterday is left to the next start's rebuild. Reads only those rows: the cost follows the runs of the last refresh, not the table.
      */
     @Transactional
     public synchronized Recent update(ZoneId zone, Instant now) {
@@ -170,7 +188,7 @@ public class RunDaily {
             }
             LocalDate day = LocalDate.ofInstant(rs.getObject(4, OffsetDateTime.class).toInstant(), zone);
             if (!day.isBefore(yesterday)) {
-                count(rs, live, zone, now);
+                changed.add(count(rs, live, zone, now));
             }
         };
         jdbc.sql(ROWS + "id > ?").param(low).query(row);
@@ -182,29 +200,43 @@ public class RunDaily {
         }
         watermark = newest[0];
         counted.removeIf(id -> id <= watermark - OVERLAP);
+        for (List<Object> key : changed) {
+            current.put(key, day(key, live.get(key)));
+        }
+        changed.clear();
+        boolean due = !now.isBefore(nextWrite);
         Writes writes = new Writes();
-        for (Map.Entry<List<Object>, Tally> e : live.entrySet()) {
-            Day day = day(e.getKey(), e.getValue());
+        for (Map.Entry<List<Object>, Day> e : current.entrySet()) {
+            if (!due && !((LocalDate) e.getKey().get(2)).isBefore(yesterday)) {
+                continue;
+            }
             Day previous = written.get(e.getKey());
             if (previous == null) {
                 previous = stored(e.getKey());
             }
-            writes.add(day, previous);
-            written.put(e.getKey(), day);
+            writes.add(e.getValue(), previous);
+            written.put(e.getKey(), e.getValue());
         }
         writes.flush();
+        if (due) {
+            nextWrite = now.plus(WRITE_EVERY);
+        }
         live.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
         written.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
+        current.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
         return recent(now);
     }
 
-    /** Yesterday's and today's figures as {@link #update} last counted them (days written to {@code run_daily}). */
+    /**
+     * Yesterday's and today's figures as {@link #update} last counted them; {@code run_daily} has them as of its last
+     * write (at most {@link #WRITE_EVERY} before).
+     */
     public synchronized List<Day> live() {
-        return new ArrayList<>(written.values());
+        return new ArrayList<>(current.values());
     }
 
     /** Adds one finished run (the columns of {@link #rebuild}'s query) to its day's tally, and to the last 24 h. */
-    private void count(java.sql.ResultSet rs, Map<List<Object>, Tally> tallies, ZoneId zone, Instant now)
+    private List<Object> count(java.sql.ResultSet rs, Map<List<Object>, Tally> tallies, ZoneId zone, Instant now)
             throws java.sql.SQLException {
         String platform = rs.getString(2);
         String probe = rs.getString(3);
@@ -214,8 +246,8 @@ public class RunDaily {
         long delivery = rs.getLong(7);
         boolean hasDelivery = !rs.wasNull();
         String flags = rs.getString(8);
-        Tally tally = tallies.computeIfAbsent(List.of(platform, probe, LocalDate.ofInstant(started, zone)),
-                key -> new Tally());
+        List<Object> key = List.of(platform, probe, LocalDate.ofInstant(started, zone));
+        Tally tally = tallies.computeIfAbsent(key, k -> new Tally());
         boolean success = "success".equals(outcome);
         if ("maintenance".equals(reason)) {
             tally.maintenance++;
@@ -239,9 +271,10 @@ public class RunDaily {
         }
         if ("purchase".equals(probe) && !started.isBefore(now.minusSeconds(86_400)) && !"maintenance".equals(reason)
                 && !"error".equals(outcome)) {
-            purchases.computeIfAbsent(platform, key -> new java.util.ArrayDeque<>())
+            purchases.computeIfAbsent(platform, p -> new java.util.ArrayDeque<>())
                     .add(started.toEpochMilli() << 1 | (success ? 1 : 0));
         }
+        return key;
     }
 
     /** The last 24 hours' judged purchases per platform; older ones are dropped. */

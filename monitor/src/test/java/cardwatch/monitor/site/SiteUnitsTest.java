@@ -186,6 +186,42 @@ class SiteUnitsTest {
         }
     }
 
+    /**
+     * The pages get every refresh's figures; the table gets them every few minutes (the score reads it), and a day
+     * that stops being live is written at once, before the pages read it from there.
+     */
+    @Test
+    void theTableFollowsEveryFewMinutesAndADayLeavingIsWrittenAtOnce() {
+        DriverManagerDataSource db = new DriverManagerDataSource(
+                "jdbc:h2:mem:daily-writes-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        JdbcClient jdbc = JdbcClient.create(db);
+        int[] fire = {0};
+        java.util.function.BiConsumer<String, String> run = (started, ended) -> jdbc.sql(
+                "insert into probe_run (platform_id, probe, scheduled_fire, planned_start, actual_start, ended_at, "
+                        + "outcome, reason, status) values ('p', 'availability', ?, ?, ?, ?, 'success', 'none', 'done')")
+                .params(Instant.parse(started).plusMillis(++fire[0]).atOffset(ZoneOffset.UTC),
+                        Instant.parse(started).atOffset(ZoneOffset.UTC), Instant.parse(started).atOffset(ZoneOffset.UTC),
+                        Instant.parse(ended).atOffset(ZoneOffset.UTC))
+                .update();
+        LocalDate the20th = LocalDate.parse("2026-11-20");
+        java.util.function.Function<List<RunDaily.Day>, Integer> on20th = days -> days.stream()
+                .filter(d -> d.day().equals(the20th)).mapToInt(RunDaily.Day::successes).sum();
+        RunDaily daily = new RunDaily(db);
+        run.accept("2026-11-20T10:00:00Z", "2026-11-20T10:00:01Z"); // 18:00 on the 20th in Shanghai
+        daily.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, Instant.parse("2026-11-21T15:50:00Z")); // 23:50, 21st
+        daily.update(SHANGHAI, Instant.parse("2026-11-21T15:56:00Z")); // due: written
+
+        run.accept("2026-11-20T15:00:00Z", "2026-11-21T15:57:00Z"); // started on the 20th, ended late on the 21st
+        daily.update(SHANGHAI, Instant.parse("2026-11-21T15:58:00Z"));
+        assertThat(on20th.apply(daily.live())).as("the pages count it at once").isEqualTo(2);
+        assertThat(on20th.apply(daily.since(the20th))).as("the table two minutes after its last write").isEqualTo(1);
+
+        daily.update(SHANGHAI, Instant.parse("2026-11-21T16:00:30Z")); // 00:00:30 on the 22nd: the 20th leaves
+        assertThat(daily.live()).noneMatch(d -> d.day().equals(the20th));
+        assertThat(on20th.apply(daily.since(the20th))).as("written as it left, though not due").isEqualTo(2);
+    }
+
     @Test
     void dayStatesNameTheWorstThingThatHappened() {
         LocalDate day = LocalDate.parse("2026-11-20");
