@@ -62,9 +62,25 @@ public class RunDaily {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
+    private final java.time.Duration writeEvery;
+
     public RunDaily(DataSource dataSource) {
+        this(dataSource, WRITE_EVERY);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public RunDaily(DataSource dataSource, cardwatch.monitor.system.CardwatchProperties properties) {
+        this(dataSource, properties.site().writeEvery());
+    }
+
+    /** @param writeEvery how often {@link #update} writes the live days to {@code run_daily}: zero writes every time */
+    public RunDaily(DataSource dataSource, java.time.Duration writeEvery) {
+        if (writeEvery.isNegative()) {
+            throw new IllegalArgumentException("cardwatch.site.write-every must not be negative: " + writeEvery);
+        }
         this.batch = new JdbcTemplate(dataSource);
         this.jdbc = JdbcClient.create(batch);
+        this.writeEvery = writeEvery;
     }
 
     /**
@@ -75,7 +91,8 @@ public class RunDaily {
     static final long OVERLAP = 50_000;
 
     /**
-     * How often {@link #update} writes yesterday's and today's figures to {@code run_daily}. Nearly every platform's
+     * How often {@link #update} writes yesterday's and today's figures to {@code run_daily} by default
+     * ({@code cardwatch.site.write-every}). Nearly every platform's
      * today changes every refresh, and the pages read them from memory; the table is for the score's week of
      * storefront checks (recomputed every 5 minutes) and the days before yesterday. A day leaving the live two is
      * written at once; a restart rebuilds them all from the runs.
@@ -158,7 +175,7 @@ public class RunDaily {
         }
         writes.deleted.addAll(stored.values());
         writes.flush();
-        nextWrite = now.plus(WRITE_EVERY);
+        nextWrite = now.plus(writeEvery);
         return recent(now);
     }
 
@@ -191,10 +208,20 @@ public class RunDaily {
                 changed.add(count(rs, live, zone, now));
             }
         };
-        jdbc.sql(ROWS + "id > ?").param(low).query(row);
-        List<Long> waiting = open.stream().filter(id -> id <= low).toList();
-        for (int i = 0; i < waiting.size(); i += 500) {
-            List<Long> chunk = waiting.subList(i, Math.min(waiting.size(), i + 500));
+        // rows behind the watermark: their ids alone, then whole rows only for those not yet counted (they became
+        // visible late) and those still open; the rows past it in full
+        List<Long> again = new ArrayList<>();
+        jdbc.sql("select id from probe_run where id > ? and id <= ?").params(low, watermark)
+                .query(rs -> {
+                    long id = rs.getLong(1);
+                    if (!counted.contains(id) && !open.contains(id)) {
+                        again.add(id);
+                    }
+                });
+        open.forEach(again::add);
+        jdbc.sql(ROWS + "id > ?").param(watermark).query(row);
+        for (int i = 0; i < again.size(); i += 500) {
+            List<Long> chunk = again.subList(i, Math.min(again.size(), i + 500));
             jdbc.sql(ROWS + "id in (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")
                     .params(chunk.toArray()).query(row);
         }
@@ -219,7 +246,7 @@ public class RunDaily {
         }
         writes.flush();
         if (due) {
-            nextWrite = now.plus(WRITE_EVERY);
+            nextWrite = now.plus(writeEvery);
         }
         live.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));
         written.keySet().removeIf(key -> ((LocalDate) key.get(2)).isBefore(yesterday));

@@ -58,9 +58,12 @@ public record CardwatchProperties(
      *
      * @param refresh   how often their figures are recomputed from the runs (in the background)
      * @param pageSize  platforms per page of the ranking
+     * @param writeEvery how often yesterday's and today's figures are written to {@code run_daily} (the pages read them
+     *                  from memory; the score's week of storefront checks reads the table)
      */
     public record Site(@NotNull @DefaultValue("30s") Duration refresh,
-            @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("50") int pageSize) {
+            @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("50") int pageSize,
+            @NotNull @DefaultValue("5m") Duration writeEvery) {
     }
 
     /**

@@ -24,7 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "cardwatch.demo.min-interval=1s",
         "cardwatch.demo.notify-deadline=2s",
         "cardwatch.demo.confirm-deadline=3s",
-        "cardwatch.site.refresh=2s"})
+        "cardwatch.site.refresh=2s",
+        "cardwatch.site.write-every=4s"})
 class PostgresIT {
 
     private static final EmbeddedPostgres POSTGRES = start();
