@@ -94,12 +94,20 @@ metric() { # file name label-filter: the sum of the samples
   awk -v name="$2" -v filter="$3" 'index($0, name "{") == 1 || $1 == name { if (filter == "" || index($0, filter)) s += $NF } END { printf "%.0f", s }' "$1"
 }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks per thread group (the thread's name with its numbers taken out): what the run cost goes to, GC and the
+# JIT compiler included
+threads() {
+  for t in /proc/$1/task/*; do
+    printf '%s\t%s\n' "$(tr -d '0-9' < "$t/comm" | sed 's/[ #:-]*$//')" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)"
+  done | awk -F'\t' '{s[$1] += $2} END {for (k in s) print k "\t" s[k]}' | sort
+}
 ticks=$(getconf CLK_TCK)
 
 echo "warming up for $WARMUP s"
 sleep "$WARMUP"
 curl -s --max-time 300 -o "$work/before.txt" http://127.0.0.1:$PORT/actuator/prometheus
 cpu0=$(cpu $pid); sim0=$(cpu $sim_pid); t0=$(date +%s.%N)
+threads $pid > "$work/threads0.tsv"
 rss_max=0
 end=$(( $(date +%s) + MEASURE ))
 while [ "$(date +%s)" -lt "$end" ]; do
@@ -108,6 +116,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   sleep 5
 done
 cpu1=$(cpu $pid); sim1=$(cpu $sim_pid); t1=$(date +%s.%N)
+threads $pid > "$work/threads1.tsv"
 scrape=$(curl -s --max-time 300 -o "$work/after.txt" -w '%{time_total}' http://127.0.0.1:$PORT/actuator/prometheus)
 scrape2=$(curl -s --max-time 300 -o /dev/null -w '%{time_total}' http://127.0.0.1:$PORT/actuator/prometheus)
 scrape_bytes=$(wc -c < "$work/after.txt")
@@ -144,4 +153,9 @@ printf '%-36s %s\n' "monitor CPU per run (all in)" "$cpu_ms ms ($mon_cores cores
 printf '%-36s %s\n' "simulator CPU" "$sim_cores cores"
 printf '%-36s %s\n' "scrape" "$scrape s, then $scrape2 s; $scrape_bytes bytes, $series series"
 printf '%-36s %s\n' "purchase reasons since the start" "$reasons"
+# threads that ended during the window are missing from the second reading: the shares are of what both saw
+echo "monitor CPU by thread (share of the window's):"
+awk -F'\t' 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) {s[$1] = d; t += d}}
+  END {for (k in s) if (s[k] / t >= 0.01) printf "  %5.1f %%  %s\n", 100 * s[k] / t, k}' \
+  "$work/threads0.tsv" "$work/threads1.tsv" | sort -rn
 grep -E "ERROR|OutOfMemory" "$work/monitor.log" | head -5 || true

@@ -5,6 +5,8 @@ import java.util.Collection;
 /** Short, safe evidence text: secrets replaced, control characters dropped, length capped. */
 public final class Evidence {
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
+
     public static final int MAX_LENGTH = 300;
     private static final String REDACTED = "[redacted]";
 
@@ -23,7 +25,7 @@ public final class Evidence {
         }
         StringBuilder out = new StringBuilder(Math.min(clean.length(), MAX_LENGTH + 1));
         clean.codePoints().forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) ? ' ' : cp));
-        String flat = out.toString().strip().replaceAll("\\s{2,}", " ");
+        String flat = SPACES.matcher(out.toString().strip()).replaceAll(" ");
         if (flat.codePointCount(0, flat.length()) <= MAX_LENGTH) {
             return flat;
         }

@@ -153,7 +153,7 @@ public class ProbeDispatcher implements DisposableBean {
         boolean purchase = kind.equals(PurchaseProbe.KIND);
         // only a purchase places an order; any other run is named in the log by its fire
         String clientOrderId = purchase ? ClientOrderIds.derive(platform.id(), kind, scheduledFire) : null;
-        String name = purchase ? clientOrderId : "for " + scheduledFire;
+        Object name = purchase ? clientOrderId : scheduledFire;
         // a purchase's row is written before anything is sent, and is what keeps any process from buying twice for
         // one fire; any other run's row is written once, at its end, and this process runs each fire once
         Optional<RunStart> run = purchase

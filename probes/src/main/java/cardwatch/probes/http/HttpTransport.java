@@ -213,7 +213,10 @@ public final class HttpTransport {
                 allowedHosts, traces);
         Map<String, java.time.Duration> phases = new java.util.LinkedHashMap<>();
         for (String phase : Trace.PHASES) {
-            long nanos = traces.stream().mapToLong(t -> t.nanos(phase)).sum();
+            long nanos = 0;
+            for (Trace trace : traces) {
+                nanos += trace.nanos(phase);
+            }
             phases.put(phase, java.time.Duration.ofNanos(nanos));
         }
         Trace last = traces.get(traces.size() - 1);
