@@ -8,7 +8,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,9 +44,22 @@ class PostgresIT {
         registry.add("spring.datasource.password", () -> "postgres");
     }
 
-    @AfterAll
-    static void stop() throws IOException {
-        POSTGRES.close();
+    /**
+     * The database closes with the service, after its connection pool: closed in an {@code @AfterAll}, before the
+     * service, the service's threads would wait out the pool's timeout at exit.
+     */
+    @org.springframework.boot.test.context.TestConfiguration
+    static class Database {
+
+        @org.springframework.context.annotation.Bean(destroyMethod = "close")
+        EmbeddedPostgres embeddedPostgres() {
+            return POSTGRES;
+        }
+
+        @org.springframework.context.annotation.Bean
+        static org.springframework.beans.factory.config.BeanFactoryPostProcessor dataSourceAfterDatabase() {
+            return factory -> factory.getBeanDefinition("dataSource").setDependsOn("embeddedPostgres");
+        }
     }
 
     @LocalServerPort
