@@ -207,51 +207,16 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
     }
 
     private static SiteSnapshot.Detail detail(List<RunDaily.Day> own, LocalDate first, LocalDate today) {
-        Map<LocalDate, RunDaily.Day> purchase = new HashMap<>();
-        Map<LocalDate, RunDaily.Day> availability = new HashMap<>();
         Map<String, Integer> reasons = new HashMap<>();
         for (RunDaily.Day day : own) {
-            Map<LocalDate, RunDaily.Day> byDay = switch (day.probe()) {
-                case "purchase" -> purchase;
-                case "availability" -> availability;
-                default -> null;
-            };
-            if (byDay == null) {
-                continue;
-            }
-            byDay.put(day.day(), day);
-            if (!day.day().isBefore(today.minusDays(29))) {
+            if ((day.probe().equals("purchase") || day.probe().equals("availability"))
+                    && !day.day().isBefore(today.minusDays(29))) {
                 day.reasons().forEach((reason, count) -> reasons.merge(reason, count, Integer::sum));
             }
-        }
-        List<SiteSnapshot.DayBar> purchaseBars = new ArrayList<>();
-        List<SiteSnapshot.DayBar> availabilityBars = new ArrayList<>();
-        List<SiteSnapshot.DeliveryDay> delivery = new ArrayList<>();
-        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
-            purchaseBars.add(bar(day, purchase.get(day)));
-            availabilityBars.add(bar(day, availability.get(day)));
-            RunDaily.Day p = purchase.get(day);
-            delivery.add(new SiteSnapshot.DeliveryDay(day, seconds(p == null ? null : p.deliveryP50Ms()),
-                    seconds(p == null ? null : p.deliveryP95Ms())));
         }
         Map<String, Integer> sorted = new LinkedHashMap<>();
         reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
                 .thenComparing(Map.Entry.comparingByKey())).forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        return new SiteSnapshot.Detail(purchaseBars, availabilityBars, delivery, sorted);
-    }
-
-    static SiteSnapshot.DayBar bar(LocalDate day, RunDaily.Day runs) {
-        if (runs == null) {
-            return new SiteSnapshot.DayBar(day, 0, 0, 0, "none");
-        }
-        int judged = runs.judged();
-        String state = judged == 0 ? (runs.maintenance() > 0 ? "maintenance" : "none")
-                : runs.failures() == 0 ? "ok"
-                : runs.successes() * 2 < judged ? "outage" : "degraded";
-        return new SiteSnapshot.DayBar(day, runs.successes(), runs.failures(), runs.maintenance(), state);
-    }
-
-    private static Double seconds(Long millis) {
-        return millis == null ? null : millis / 1000.0;
+        return new SiteSnapshot.Detail(own, first, today, sorted);
     }
 }

@@ -97,14 +97,14 @@ class SiteUnitsTest {
         assertThat(days.get(LocalDate.parse("2026-11-19")).successes()).isEqualTo(1);
         assertThat(recent.purchases24h().get("p")).as("24 h: 3 successes of 6 judged").containsExactly(3, 6);
 
-        assertThat(SiteAggregator.bar(today.day(), today).state()).as("3 of 5 failed").isEqualTo("outage");
+        assertThat(SiteSnapshot.DayBar.of(today.day(), today).state()).as("3 of 5 failed").isEqualTo("outage");
         jdbc.sql("delete from probe_run where reason = 'timeout'").update();
         jdbc.sql("update probe_run set outcome = 'success', reason = 'none' where reason = 'not_delivered' "
                 + "and actual_start < ?").params(Instant.parse("2026-11-20T02:15:00Z").atOffset(ZoneOffset.UTC)).update();
         daily.rebuild(LocalDate.parse("2026-11-20"), SHANGHAI, now);
         RunDaily.Day rebuilt = daily.since(LocalDate.parse("2026-11-20")).get(0);
         assertThat(rebuilt.reasons()).containsExactly(Map.entry("not_delivered", 1));
-        assertThat(SiteAggregator.bar(rebuilt.day(), rebuilt).state()).as("1 of 4 failed").isEqualTo("degraded");
+        assertThat(SiteSnapshot.DayBar.of(rebuilt.day(), rebuilt).state()).as("1 of 4 failed").isEqualTo("degraded");
         assertThat(daily.since(LocalDate.parse("2026-11-01"))).as("earlier days untouched").hasSize(3);
     }
 
@@ -225,13 +225,38 @@ class SiteUnitsTest {
     @Test
     void dayStatesNameTheWorstThingThatHappened() {
         LocalDate day = LocalDate.parse("2026-11-20");
-        assertThat(SiteAggregator.bar(day, null).state()).isEqualTo("none");
-        assertThat(SiteAggregator.bar(day, day(10, 0, 0)).state()).isEqualTo("ok");
-        assertThat(SiteAggregator.bar(day, day(9, 1, 0)).state()).isEqualTo("degraded");
-        assertThat(SiteAggregator.bar(day, day(1, 2, 0)).state()).isEqualTo("outage");
-        assertThat(SiteAggregator.bar(day, day(0, 0, 3)).state()).isEqualTo("maintenance");
-        assertThat(SiteAggregator.bar(day, day(5, 0, 3)).state()).as("maintenance shown apart from a good day")
+        assertThat(SiteSnapshot.DayBar.of(day, null).state()).isEqualTo("none");
+        assertThat(SiteSnapshot.DayBar.of(day, day(10, 0, 0)).state()).isEqualTo("ok");
+        assertThat(SiteSnapshot.DayBar.of(day, day(9, 1, 0)).state()).isEqualTo("degraded");
+        assertThat(SiteSnapshot.DayBar.of(day, day(1, 2, 0)).state()).isEqualTo("outage");
+        assertThat(SiteSnapshot.DayBar.of(day, day(0, 0, 3)).state()).isEqualTo("maintenance");
+        assertThat(SiteSnapshot.DayBar.of(day, day(5, 0, 3)).state()).as("maintenance shown apart from a good day")
                 .isEqualTo("ok");
+    }
+
+    @Test
+    void aPlatformsDetailDrawsOneBarAndOneDeliveryPointPerDayFromItsDays() {
+        LocalDate first = LocalDate.parse("2026-09-02");
+        LocalDate today = first.plusDays(SiteAggregator.DAYS - 1);
+        List<RunDaily.Day> days = List.of(
+                new RunDaily.Day("p", "purchase", first, 1, 2, 0, 0, 1500L, 4000L, Map.of(), Map.of()),
+                new RunDaily.Day("p", "availability", first.plusDays(1), 9, 1, 0, 0, null, null, Map.of(), Map.of()),
+                new RunDaily.Day("p", "icp", today, 1, 0, 0, 0, null, null, Map.of(), Map.of()),
+                new RunDaily.Day("p", "purchase", today, 4, 0, 0, 0, 800L, 900L, Map.of(), Map.of()));
+        SiteSnapshot.Detail detail = new SiteSnapshot.Detail(days, first, today, Map.of());
+
+        assertThat(detail.purchaseBars()).hasSize(SiteAggregator.DAYS);
+        assertThat(detail.purchaseBars()).extracting(SiteSnapshot.DayBar::state)
+                .containsOnly("outage", "none", "ok").startsWith("outage", "none").endsWith("none", "ok");
+        assertThat(detail.purchaseBars().get(0)).isEqualTo(new SiteSnapshot.DayBar(first, 1, 2, 0, "outage"));
+        assertThat(detail.availabilityBars()).extracting(SiteSnapshot.DayBar::state).as("the ICP day is no bar")
+                .containsOnly("none", "degraded").element(1).isEqualTo("degraded");
+        assertThat(detail.delivery()).hasSize(SiteAggregator.DAYS).first()
+                .isEqualTo(new SiteSnapshot.DeliveryDay(first, 1.5, 4.0));
+        assertThat(detail.delivery().get(1)).isEqualTo(new SiteSnapshot.DeliveryDay(first.plusDays(1), null, null));
+        assertThat(detail.delivery().get(SiteAggregator.DAYS - 1)).isEqualTo(new SiteSnapshot.DeliveryDay(today, 0.8, 0.9));
+        assertThat(detail).as("equal days, equal detail: the pages' version").isEqualTo(
+                new SiteSnapshot.Detail(new ArrayList<>(days), first, today, Map.of()));
     }
 
     private static RunDaily.Day day(int successes, int failures, int maintenance) {
