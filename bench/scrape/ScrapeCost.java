@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The scrape's own CPU at N platforms, away from any load: one registry shaped like the monitor's per-platform
  * meters (two run counters, a delivery histogram with four buckets, three last-run gauges, score, grade and incident
- * gauges), written by the monitor's endpoint writer and by Micrometer's own {@code scrape()}, in turns, in one JVM.
+ * gauges), written by the monitor's endpoint writer and by Micrometer's own {@code scrape()}, in turns, in one JVM,
+ * after checking that both write the same lines.
  */
 public class ScrapeCost {
 
@@ -43,16 +44,20 @@ public class ScrapeCost {
             Gauge.builder("cardwatch.trust.grade", () -> 1).tags("platform", p, "grade", "A").register(registry);
             Gauge.builder("cardwatch.incident.open", () -> 0).tags("platform", p).register(registry);
         }
+        families.write(OutputStream.nullOutputStream(), name -> true, registry); // names the collectors
         ByteArrayOutputStream sample = new ByteArrayOutputStream();
-        families.write(sample, name -> true);
-        String text = sample.toString();
+        families.write(sample, name -> true, registry);
+        String text = sample.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (!text.lines().sorted().toList().equals(registry.scrape().lines().sorted().toList())) {
+            throw new IllegalStateException("the endpoint's text differs from Micrometer's");
+        }
         long series = text.lines().filter(line -> !line.startsWith("#")).count();
         System.out.printf("%d platforms: %d series, %d bytes%n", platforms, series, sample.size());
         double ours = 0;
         double theirs = 0;
         for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
-            families.write(OutputStream.nullOutputStream(), name -> true);
+            families.write(OutputStream.nullOutputStream(), name -> true, registry);
             long middle = System.nanoTime();
             int length = registry.scrape().length();
             long end = System.nanoTime();
