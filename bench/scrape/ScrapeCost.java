@@ -37,7 +37,7 @@ public class ScrapeCost {
             for (String probe : new String[] {"availability", "purchase", "icp"}) {
                 AtomicLong at = new AtomicLong(1_780_000_000L + i);
                 Gauge.builder("cardwatch.probe.last.run.timestamp", at, AtomicLong::get).baseUnit("seconds")
-                        .tags("platform", p, "probe", probe).register(registry);
+                        .tags("platform", p, "probe", probe).strongReference(true).register(registry);
             }
             double score = (i % 100) / 100.0;
             Gauge.builder("cardwatch.trust.score", () -> score).tags("platform", p).register(registry);

@@ -78,20 +78,34 @@ final class MeterFamilies {
     private final Map<String, String> keys = new HashMap<>();
     private final Map<String, List<Object[]>> names = new HashMap<>();
 
+    /** Meters added or removed so far: the families are grouped again only when it moved. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private Map<String, Family> grouped;
+    private long groupedAt = -1;
+
     MeterFamilies(MeterRegistry registry) {
         this.registry = registry;
         this.convention = registry.config().namingConvention();
+        registry.config().onMeterAdded(meter -> changes.incrementAndGet());
+        registry.config().onMeterRemoved(meter -> changes.incrementAndGet());
     }
 
     MeterRegistry registry() {
         return registry;
     }
 
-    /** The plain families now in the registry by name, or none when its naming is not Micrometer's Prometheus own. */
+    /**
+     * The plain families now in the registry by name, or none when its naming is not Micrometer's Prometheus own.
+     * Grouped again only after a meter was added or removed; a family's meters are never changed after grouping.
+     */
     synchronized Map<String, Family> plainFamilies() {
         if (convention.getClass() != PrometheusNamingConvention.class
                 || registry.config().namingConvention() != convention) {
             return Map.of();
+        }
+        long seen = changes.get();
+        if (grouped != null && groupedAt == seen) {
+            return grouped;
         }
         Map<String, Family> families = new HashMap<>();
         for (Meter meter : registry.getMeters()) {
@@ -111,6 +125,8 @@ final class MeterFamilies {
             }
         }
         families.values().removeIf(family -> !family.plain);
+        grouped = families;
+        groupedAt = seen;
         return families;
     }
 
@@ -263,16 +279,42 @@ final class MeterFamilies {
             return this;
         }
 
+        /** A sample's value as {@link Double#toString} writes it, as the library does; ±Inf as Prometheus spells it. */
         void value(double value) throws IOException {
             put(' ');
-            ascii(number(value));
+            if (value == (long) value && Math.abs(value) < 1e7 && !(value == 0 && 1 / value < 0)) {
+                digits((long) value); // what Double.toString writes for a whole number under 10^7, sooner
+                ascii(".0");
+            } else {
+                ascii(number(value));
+            }
             put('\n');
         }
 
         void count(long value) throws IOException {
             put(' ');
-            ascii(Long.toString(value));
+            digits(value);
             put('\n');
+        }
+
+        private void digits(long value) throws IOException {
+            if (used + 20 > buffer.length) {
+                flush();
+            }
+            if (value < 0) {
+                ascii(Long.toString(value));
+                return;
+            }
+            int length = 1;
+            for (long rest = value / 10; rest > 0; rest /= 10) {
+                length++;
+            }
+            long rest = value;
+            for (int i = used + length - 1; i >= used; i--) {
+                buffer[i] = (byte) ('0' + rest % 10);
+                rest /= 10;
+            }
+            used += length;
         }
 
         private static String number(double value) {
@@ -280,7 +322,11 @@ final class MeterFamilies {
                     : value == Double.NEGATIVE_INFINITY ? "-Inf" : Double.toString(value);
         }
 
-        /** A name, a number or a fixed piece: ASCII, no escaping needed. */
+        /**
+         * A name, a number or a fixed piece: ASCII, no escaping needed. Copied by the one String method that takes
+         * each char's low byte into an array as it is: right for ASCII, and without an array per piece.
+         */
+        @SuppressWarnings("deprecation")
         Text ascii(String text) throws IOException {
             int length = text.length();
             if (used + length > buffer.length) {
@@ -290,9 +336,8 @@ final class MeterFamilies {
                     return this;
                 }
             }
-            for (int i = 0; i < length; i++) {
-                buffer[used++] = (byte) text.charAt(i);
-            }
+            text.getBytes(0, length, buffer, used);
+            used += length;
             return this;
         }
 

@@ -64,6 +64,11 @@ class MetricsScrapeTest {
         Gauge.builder("cardwatch.odd", () -> Double.NaN).tag("v", "nan").register(meters);
         Gauge.builder("cardwatch.odd", () -> Double.POSITIVE_INFINITY).tag("v", "inf").register(meters);
         Gauge.builder("cardwatch.odd", () -> 1.2345678e-7).tag("v", "small").register(meters);
+        double[] numbers = {0, -0.0, -3, 7, 9_999_999, 1e7, 12_345.5, 1_780_000_000, -1e300, Long.MAX_VALUE};
+        for (int i = 0; i < numbers.length; i++) {
+            double number = numbers[i];
+            Gauge.builder("cardwatch.odd", () -> number).tag("v", "n" + i).register(meters);
+        }
         Timer.builder("cardwatch.percentiles").publishPercentiles(0.5, 0.99).register(meters)
                 .record(Duration.ofMillis(3));
         Timer.builder("cardwatch.plain.timer").register(meters).record(Duration.ofMillis(3));
@@ -132,6 +137,11 @@ class MetricsScrapeTest {
     @Test
     void aRemovedMeterAndItsEmptyFamilyLeave() throws Exception {
         someMeters();
+        streamed(name -> true);
+        streamed(name -> true); // grouped and written from the meters: the next write must see the changes
+        Counter.builder("cardwatch.probe.runs").tags("platform", "new", "probe", "availability", "outcome", "success",
+                "reason", "none").register(meters).increment();
+        assertThat(streamed(name -> true)).contains("cardwatch_probe_runs_total{outcome=\"success\",platform=\"new\"");
         meters.getMeters().stream().filter(m -> m.getId().getName().equals("cardwatch.delivery"))
                 .toList().forEach(meters::remove);
         assertThat(streamed(name -> true)).doesNotContain("cardwatch_delivery").contains("cardwatch_probe_runs_total");
