@@ -19,8 +19,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -79,7 +81,7 @@ final class MeterFamilies {
     private final Map<String, List<Object[]>> names = new HashMap<>();
 
     /** Meters added or removed so far: the families are grouped again only when it moved. */
-    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
     private Map<String, Family> grouped;
     private long groupedAt = -1;
 
@@ -134,7 +136,7 @@ final class MeterFamilies {
     private String name(Meter.Id id) {
         List<Object[]> known = names.computeIfAbsent(id.getName(), k -> new ArrayList<>(1));
         for (Object[] entry : known) {
-            if (entry[0] == id.getType() && java.util.Objects.equals(entry[1], id.getBaseUnit())) {
+            if (entry[0] == id.getType() && Objects.equals(entry[1], id.getBaseUnit())) {
                 return (String) entry[2];
             }
         }

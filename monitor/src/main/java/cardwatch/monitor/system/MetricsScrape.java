@@ -87,22 +87,17 @@ public class MetricsScrape {
             named.clear();
         }
 
-        /** Writes every family whose name {@code included} accepts, one collector's snapshot at a time. */
-        public void write(OutputStream out, Predicate<String> included) throws IOException {
-            write(out, included, null);
-        }
-
         /**
-         * Writes every family whose name {@code included} accepts. With the meter registry, the plain families
-         * (see {@link MeterFamilies}) go straight from their meters once a first scrape has named their collector;
-         * every other collector's snapshot is taken and written one at a time.
+         * Writes every family whose name {@code included} accepts. The plain families of {@code meters} (see
+         * {@link MeterFamilies}) go straight from their meters once a first scrape has named their collector; every
+         * other collector's snapshot is taken and written one at a time.
          *
          * @return how many collectors' families went straight from their meters
          */
         public int write(OutputStream out, Predicate<String> included, MeterRegistry meters) throws IOException {
             int plainWritten = 0;
             PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-            Map<String, MeterFamilies.Family> plain = meters == null ? Map.of() : families(meters).plainFamilies();
+            Map<String, MeterFamilies.Family> plain = families(meters).plainFamilies();
             MeterFamilies.Text text = new MeterFamilies.Text(out);
             for (MultiCollector collector : multiCollectors) {
                 Named known = named.get(collector);
@@ -114,7 +109,7 @@ public class MetricsScrape {
                 }
                 text.flush();
                 MetricSnapshots snapshots = collector.collect();
-                if (snapshots.size() > 0) {
+                if (snapshots.size() > 0 && !named.containsKey(collector)) {
                     MetricSnapshot first = snapshots.get(0);
                     named.put(collector, new Named(first.getMetadata().getPrometheusName(),
                             first.getMetadata().getHelp(), snapshots.stream()
