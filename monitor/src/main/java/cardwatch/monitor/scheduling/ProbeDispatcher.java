@@ -98,7 +98,11 @@ public class ProbeDispatcher implements DisposableBean {
         Duration jitter = platform.get().schedules().get(probe).jitter();
         long delay = jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis());
         Instant planned = scheduledFire.plusMillis(delay);
-        long wait = Math.max(0, Duration.between(clock.instant(), planned).toNanos());
+        long wait = Duration.between(clock.instant(), planned).toNanos();
+        if (wait <= 0) { // due now: straight to the bulkhead, without a hop through the timer's thread
+            submit(platform.get(), probe, scheduledFire, planned);
+            return;
+        }
         try {
             jitterTimer.schedule(() -> submit(platform.get(), probe, scheduledFire, planned), wait,
                     TimeUnit.NANOSECONDS);

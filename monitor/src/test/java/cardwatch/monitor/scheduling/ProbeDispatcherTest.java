@@ -210,6 +210,20 @@ class ProbeDispatcherTest {
     }
 
     @Test
+    void aFireThatComesEarlyStartsItsRunNoSoonerThanPlanned() {
+        // Quartz hands over triggers due within its fire-ahead window together, some before their time
+        Instant fire = Instant.now().plusMillis(400).truncatedTo(ChronoUnit.MILLIS);
+
+        dispatcher.fire("fast-one", GATED, fire);
+        assertThat(started).doesNotContain("fast-one");
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
+
+        ProbeRun run = finished("fast-one").get(0);
+        assertThat(run.plannedStart()).isEqualTo(fire);
+        assertThat(run.actualStart()).isAfterOrEqualTo(fire);
+    }
+
+    @Test
     void derivedOrderIdsDifferPerPlatformAndFire() {
         Instant fire = Instant.parse("2026-11-26T01:00:00Z");
         assertThat(ClientOrderIds.derive("a", GATED, fire))
