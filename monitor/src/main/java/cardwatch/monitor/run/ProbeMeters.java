@@ -61,6 +61,11 @@ public class ProbeMeters implements MeterBinder {
     private final Map<String, AtomicLong> certExpiry = new ConcurrentHashMap<>();
     /** The timers without a platform label, by name and tag: kept, not looked up with a new builder every run. */
     private final Map<String, Timer> shared = new ConcurrentHashMap<>();
+    /** The run counters by platform, probe, outcome and reason, kept for the same reason. */
+    private final Map<RunKey, Counter> runCounters = new ConcurrentHashMap<>();
+
+    private record RunKey(String platform, String probe, Outcome outcome, Reason reason) {
+    }
     private volatile MeterRegistry registry;
 
     public ProbeMeters(PlatformCatalog catalog) {
@@ -71,6 +76,7 @@ public class ProbeMeters implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
         shared.clear();
+        runCounters.clear();
         Gauge.builder(PLATFORMS, catalog, c -> c.all().size())
                 .description("Platforms in the configuration").register(registry);
         for (Platform platform : catalog.all()) {
@@ -134,9 +140,9 @@ public class ProbeMeters implements MeterBinder {
     }
 
     private Counter runs(String platform, String probe, Outcome outcome, Reason reason) {
-        return Counter.builder(RUNS).description("Probe runs by outcome and reason (reason none on success)")
+        return runCounters.computeIfAbsent(new RunKey(platform, probe, outcome, reason), k -> Counter.builder(RUNS).description("Probe runs by outcome and reason (reason none on success)")
                 .tags("platform", platform, "probe", probe, "outcome", outcome.label(), "reason", reason.label())
-                .register(registry);
+                .register(registry));
     }
 
     private Timer duration(String probe) {
