@@ -63,10 +63,10 @@ public class ProbeMeters implements MeterBinder {
     private final Map<String, Timer> shared = new ConcurrentHashMap<>();
     /** The run counters by platform, probe, outcome and reason, kept for the same reason. */
     private final Map<RunKey, Counter> runCounters = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
 
     private record RunKey(String platform, String probe, Outcome outcome, Reason reason) {
     }
-    private volatile MeterRegistry registry;
 
     public ProbeMeters(PlatformCatalog catalog) {
         this.catalog = catalog;
@@ -140,7 +140,8 @@ public class ProbeMeters implements MeterBinder {
     }
 
     private Counter runs(String platform, String probe, Outcome outcome, Reason reason) {
-        return runCounters.computeIfAbsent(new RunKey(platform, probe, outcome, reason), k -> Counter.builder(RUNS).description("Probe runs by outcome and reason (reason none on success)")
+        return runCounters.computeIfAbsent(new RunKey(platform, probe, outcome, reason), k -> Counter.builder(RUNS)
+                .description("Probe runs by outcome and reason (reason none on success)")
                 .tags("platform", platform, "probe", probe, "outcome", outcome.label(), "reason", reason.label())
                 .register(registry));
     }

@@ -215,7 +215,6 @@ class ProbeDispatcherTest {
         Instant fire = Instant.now().plusMillis(400).truncatedTo(ChronoUnit.MILLIS);
 
         dispatcher.fire("fast-one", GATED, fire);
-        assertThat(started).doesNotContain("fast-one");
         await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
 
         ProbeRun run = finished("fast-one").get(0);

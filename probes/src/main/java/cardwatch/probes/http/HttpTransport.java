@@ -378,7 +378,7 @@ public final class HttpTransport {
 
     /**
      * A URI as OkHttp parsed it, and that parse's own URI form, which an answer names when no redirect was followed:
-     * OkHttp builds it by encoding and parsing the URL again, which was a twentieth of a storefront check's CPU.
+     * OkHttp builds it by encoding and parsing the URL again, which was about 7 % of the storefront checks' threads.
      */
     private record Parsed(HttpUrl url, URI uri) {
     }
