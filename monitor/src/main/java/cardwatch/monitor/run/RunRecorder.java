@@ -1,5 +1,6 @@
 package cardwatch.monitor.run;
 
+import cardwatch.probes.Outcome;
 import cardwatch.probes.ProbeResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -77,8 +79,10 @@ public class RunRecorder {
                         name(run), e.toString());
             }
         }
-        log.info("{} {} run {}: {} {}{} ({} ms)", run.platform(), run.probe(), name(run),
-                result.outcome().label(), result.reason().label(),
+        // a large fleet succeeds at hundreds of checks a second: those go to DEBUG, purchases and the rest to INFO
+        boolean routine = result.outcome() == Outcome.SUCCESS && run.clientOrderId() == null;
+        log.atLevel(routine ? Level.DEBUG : Level.INFO).log("{} {} run {}: {} {}{} ({} ms)", run.platform(),
+                run.probe(), name(run), result.outcome().label(), result.reason().label(),
                 result.flags().isEmpty() ? "" : " " + result.flags(),
                 Duration.between(run.actualStart(), ended).toMillis());
     }

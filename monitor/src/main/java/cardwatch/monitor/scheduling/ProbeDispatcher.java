@@ -6,6 +6,7 @@ import cardwatch.monitor.purchase.PurchaseEngine;
 import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.platform.MaintenanceWindow;
 import cardwatch.probes.Outcome;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import cardwatch.monitor.run.RunRecorder;
@@ -36,10 +37,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes a trigger's fire from Quartz and runs the probe in its kind's bulkhead (its own pool, a limit per host), so
- * a slow platform never holds a scheduler thread or delays the others; a purchase is handed to the
- * {@link PurchaseEngine}, whose steps hold no thread while they wait. Each fire is delayed by a random share of the platform's jitter; a
- * fire that finds the previous run of the same platform and probe still going is skipped, never overlapped.
+ * Takes a trigger's fire from Quartz, or the checks a shard's tick found due ({@link CheckShards}), and runs each
+ * probe in its kind's bulkhead (its own pool, a limit per host), so a slow platform never holds a scheduler thread or
+ * delays the others; a purchase is handed to the {@link PurchaseEngine}, whose steps hold no thread while they wait.
+ * Each fire is delayed by a random share of the platform's jitter (a check's by its shard); a fire that finds the
+ * previous run of the same platform and probe still going is skipped, never overlapped.
  */
 @Component
 public class ProbeDispatcher implements DisposableBean {
@@ -81,18 +83,8 @@ public class ProbeDispatcher implements DisposableBean {
 
     /** A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}. */
     public void fire(String platformId, String probe, Instant scheduledFire) {
-        Optional<Platform> platform = catalog.find(platformId);
-        if (platform.isEmpty() || !platform.get().schedules().containsKey(probe)) {
-            log.warn("trigger for {} {} has no platform entry; ignored", platformId, probe);
-            return;
-        }
-        if (!guard.acquire(platformId, probe)) {
-            meters.skip(SchedulerMeters.OVERLAP);
-            long left = skipLog.pass(SchedulerMeters.OVERLAP);
-            if (left >= 0) {
-                log.warn("{} {}: the previous run is still going; the fire at {} is skipped{}", platformId, probe,
-                        scheduledFire, more(left));
-            }
+        Optional<Platform> platform = known(platformId, probe);
+        if (platform.isEmpty() || !acquire(platformId, probe, scheduledFire)) {
             return;
         }
         Duration jitter = platform.get().schedules().get(probe).jitter();
@@ -109,6 +101,57 @@ public class ProbeDispatcher implements DisposableBean {
         } catch (RejectedExecutionException e) {
             guard.release(platformId, probe);
         }
+    }
+
+    /**
+     * Starts the checks a shard's tick found planned for {@code tick} (epoch milliseconds), their jitter already
+     * applied. A tick that comes early (Quartz hands over triggers due within its fire-ahead window together) waits
+     * for its time on the timer, all its checks as one task.
+     */
+    void startAt(long tick, List<CheckShards.Due> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        long wait = tick - clock.millis();
+        if (wait <= 0) {
+            due.forEach(this::start);
+            return;
+        }
+        try {
+            jitterTimer.schedule(() -> due.forEach(this::start), wait, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("shutting down: {} checks planned for {} not started", due.size(), Instant.ofEpochMilli(tick));
+        }
+    }
+
+    private void start(CheckShards.Due due) {
+        Optional<Platform> platform = known(due.platform(), due.probe());
+        if (platform.isPresent() && acquire(due.platform(), due.probe(), due.fire())) {
+            submit(platform.get(), due.probe(), due.fire(), due.planned());
+        }
+    }
+
+    private Optional<Platform> known(String platformId, String probe) {
+        Optional<Platform> platform = catalog.find(platformId);
+        if (platform.isEmpty() || !platform.get().schedules().containsKey(probe)) {
+            log.warn("trigger for {} {} has no platform entry; ignored", platformId, probe);
+            return Optional.empty();
+        }
+        return platform;
+    }
+
+    /** Takes the platform's probe for this fire; false (and counted) when its previous run is still going. */
+    private boolean acquire(String platformId, String probe, Instant scheduledFire) {
+        if (guard.acquire(platformId, probe)) {
+            return true;
+        }
+        meters.skip(SchedulerMeters.OVERLAP);
+        long left = skipLog.pass(SchedulerMeters.OVERLAP);
+        if (left >= 0) {
+            log.warn("{} {}: the previous run is still going; the fire at {} is skipped{}", platformId, probe,
+                    scheduledFire, more(left));
+        }
+        return false;
     }
 
     private void submit(Platform platform, String probe, Instant scheduledFire, Instant planned) {

@@ -4,6 +4,7 @@ import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.platform.Schedule;
 import cardwatch.monitor.system.CardwatchProperties;
+import cardwatch.probes.purchase.PurchaseProbe;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Puts each platform's probes on the Quartz scheduler once the service is ready (its callback endpoint is up).
- * Interval schedules start at a random offset within the first interval, so platforms do not fire together.
+ * Purchases and cron schedules get a trigger each; an interval purchase starts at a random offset within its first
+ * interval, so platforms do not fire together. Interval probes that spend nothing go into {@link CheckShards}, whose
+ * shards' triggers fire every second: one trigger a second per shard instead of one per check.
  */
 @Component
 class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
@@ -38,9 +41,12 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
     private final PlatformCatalog catalog;
     private final Clock clock;
     private final TimeZone zone;
+    private final CheckShards shards;
 
-    ProbeScheduler(Scheduler scheduler, PlatformCatalog catalog, Clock clock, CardwatchProperties properties) {
+    ProbeScheduler(Scheduler scheduler, PlatformCatalog catalog, Clock clock, CardwatchProperties properties,
+            CheckShards shards) {
         this.scheduler = scheduler;
+        this.shards = shards;
         this.catalog = catalog;
         this.clock = clock;
         this.zone = TimeZone.getTimeZone(properties.schedule().timeZone());
@@ -52,13 +58,19 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
             for (Platform platform : catalog.all()) {
                 platform.schedules().forEach((probe, schedule) -> schedule(platform.id(), probe, schedule));
             }
+            shards.used().forEach(this::scheduleShard);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("cannot schedule the probes", e);
         }
-        log.info("scheduled {} platforms from {}", catalog.all().size(), catalog.source());
+        log.info("scheduled {} platforms from {} ({} interval checks in {} shards)", catalog.all().size(),
+                catalog.source(), shards.size(), shards.used().size());
     }
 
     private void schedule(String platform, String probe, Schedule schedule) {
+        if (!schedule.isCron() && !probe.equals(PurchaseProbe.KIND)) {
+            shards.add(platform, probe, schedule.every(), schedule.jitter());
+            return;
+        }
         JobKey key = JobKey.jobKey(platform + "." + probe, GROUP);
         JobDetail job = JobBuilder.newJob(ProbeJob.class).withIdentity(key)
                 .usingJobData(ProbeJob.PLATFORM, platform).usingJobData(ProbeJob.PROBE, probe)
@@ -82,5 +94,27 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
             throw new IllegalStateException("cannot schedule " + key, e);
         }
         log.debug("{} {}: {}", platform, probe, schedule);
+    }
+
+    /** The shard's trigger: every second at the shard's phase, from the next such instant on. */
+    private void scheduleShard(int shard) {
+        JobKey key = JobKey.jobKey("checks." + shard, GROUP);
+        JobDetail job = JobBuilder.newJob(ShardTickJob.class).withIdentity(key)
+                .usingJobData(ShardTickJob.SHARD, shard).storeDurably(false).build();
+        long now = clock.millis();
+        long first = Math.floorDiv(now, CheckShards.TICK) * CheckShards.TICK + CheckShards.phase(shard);
+        if (first <= now) {
+            first += CheckShards.TICK;
+        }
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(key.getName(), GROUP).forJob(key)
+                .startAt(new Date(first))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(CheckShards.TICK)
+                        .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        try {
+            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot schedule " + key, e);
+        }
     }
 }

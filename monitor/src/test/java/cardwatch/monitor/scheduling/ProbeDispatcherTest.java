@@ -223,6 +223,24 @@ class ProbeDispatcherTest {
     }
 
     @Test
+    void aShardTickThatComesEarlyStartsItsChecksNoSoonerThanPlanned() {
+        Instant tick = Instant.now().plusMillis(400).truncatedTo(ChronoUnit.MILLIS);
+
+        dispatcher.startAt(tick.toEpochMilli(), List.of(
+                new CheckShards.Due("fast-one", GATED, tick.minusSeconds(2), tick), // jittered by 2 s
+                new CheckShards.Due("jittery", GATED, tick, tick)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> finished("fast-one").size() == 1 && finished("jittery").size() == 1);
+
+        assertThat(List.of(finished("fast-one").get(0), finished("jittery").get(0))).allSatisfy(run -> {
+            assertThat(run.plannedStart()).isEqualTo(tick);
+            assertThat(run.actualStart()).isAfterOrEqualTo(tick);
+        });
+        assertThat(finished("fast-one").get(0).scheduledFire()).isEqualTo(tick.minusSeconds(2));
+        assertThat(meters.get("cardwatch.scheduler.lag").timer().count()).isEqualTo(2);
+    }
+
+    @Test
     void derivedOrderIdsDifferPerPlatformAndFire() {
         Instant fire = Instant.parse("2026-11-26T01:00:00Z");
         assertThat(ClientOrderIds.derive("a", GATED, fire))
