@@ -88,11 +88,7 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
                             .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
                     .build();
         }
-        try {
-            scheduler.scheduleJob(job, java.util.Set.of(built), true);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot schedule " + key, e);
-        }
+        put(job, built);
         log.debug("{} {}: {}", platform, probe, schedule);
     }
 
@@ -111,10 +107,15 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(CheckShards.TICK)
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
                 .build();
+        put(job, trigger);
+    }
+
+    /** Puts the job and its trigger on the scheduler, in place of any earlier one of the same key. */
+    private void put(JobDetail job, Trigger trigger) {
         try {
             scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
         } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot schedule " + key, e);
+            throw new IllegalStateException("cannot schedule " + job.getKey(), e);
         }
     }
 }
