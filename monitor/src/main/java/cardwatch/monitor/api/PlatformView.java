@@ -1,6 +1,5 @@
 package cardwatch.monitor.api;
 
-import cardwatch.monitor.run.ProbeRun;
 import java.util.Map;
 
 /**
@@ -11,17 +10,12 @@ import java.util.Map;
  * @param purchase             per window (1h, 24h, 7d): judged runs, successes and their ratio
  * @param deliveryP50Seconds   median delivery time over 24 h, or null
  * @param deliveryP95Seconds   95th percentile delivery time over 24 h, or null
- * @param budget               today's purchase budget: cap, used, remaining (yuan)
  * @param mode                 how purchases measure it: {@code purchase} (real purchases, money and delivery) or
  *                             {@code checkout} (the order and the gateway's page only: nothing paid, no delivery seen);
  *                             null when it is not purchase-probed
  */
-record PlatformView(String id, Map<String, String> names, String protocol, ProbeRun lastRun,
-        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, Budget budget,
-        String mode) {
-
-    record Budget(java.math.BigDecimal cap, java.math.BigDecimal used, java.math.BigDecimal remaining) {
-    }
+record PlatformView(String id, Map<String, String> names, String protocol, RunSummary lastRun,
+        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, String mode) {
 
     /**
      * @param runs          success and failure runs in the window; error runs (ours) count in neither

@@ -1,6 +1,5 @@
 package cardwatch.monitor.api;
 
-import cardwatch.monitor.budget.BudgetService;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.ProbeRun;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/platforms}: each platform with its last run, success ratios and delivery times. */
+/**
+ * {@code /api/v1/platforms}: each platform with its last finished run, success ratios and delivery times; a
+ * platform's finished runs as summaries. Public: no money, no order ids, no raw evidence.
+ */
 @RestController
 @RequestMapping("/api/v1/platforms")
 class PlatformsController {
@@ -33,13 +36,11 @@ class PlatformsController {
     private final PlatformCatalog catalog;
     private final RunRepository runs;
     private final Clock clock;
-    private final BudgetService budgets;
 
-    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock, BudgetService budgets) {
+    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock) {
         this.catalog = catalog;
         this.runs = runs;
         this.clock = clock;
-        this.budgets = budgets;
     }
 
     @GetMapping
@@ -62,6 +63,15 @@ class PlatformsController {
     ResponseEntity<?> runs(@PathVariable("id") String id,
             @RequestParam(name = "limit", defaultValue = "" + DEFAULT_LIMIT) int limit,
             @RequestParam(name = "probe", required = false) String probe) {
+        return recent(id, limit, probe, recent -> recent.stream().map(RunSummary::of).filter(r -> r != null)
+                .toList());
+    }
+
+    /**
+     * A platform's recent runs, newest first, as {@code shown} makes them: 404 for an unknown platform, 400 for a
+     * limit out of range.
+     */
+    ResponseEntity<?> recent(String id, int limit, String probe, Function<List<ProbeRun>, List<?>> shown) {
         if (catalog.find(id).isEmpty()) {
             return unknown(id);
         }
@@ -69,19 +79,7 @@ class PlatformsController {
             return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "limit must be between 1 and " + MAX_LIMIT + ", was " + limit));
         }
-        List<ProbeRun> recent = probe == null ? runs.recent(id, limit) : runs.recent(id, probe, limit);
-        return ResponseEntity.ok(recent.stream().map(PlatformsController::published).toList());
-    }
-
-    /**
-     * A run as the public API shows it: the client order id of a run still in flight is withheld (anyone who had it
-     * could aim a notify at a purchase while it waits); it is shown once the run has ended.
-     */
-    static ProbeRun published(ProbeRun run) {
-        return run.endedAt() != null ? run : new ProbeRun(run.id(), run.platform(), run.probe(), run.scheduledFire(),
-                run.plannedStart(), run.actualStart(), null, null, run.outcome(), run.reason(), run.flags(),
-                run.phasesMs(), run.deliveryMs(), null, run.amount(), run.evidence(), run.status(), run.refund(),
-                run.refundMs());
+        return ResponseEntity.ok(shown.apply(probe == null ? runs.recent(id, limit) : runs.recent(id, probe, limit)));
     }
 
     private static ResponseEntity<?> unknown(String id) {
@@ -97,10 +95,8 @@ class PlatformsController {
             windows.put(name, new PlatformView.Window(c.judged(), c.successes(),
                     c.judged() == 0 ? null : (double) c.successes() / c.judged()));
         });
-        return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), last, windows,
-                percentile(deliveries, 0.50), percentile(deliveries, 0.95),
-                new PlatformView.Budget(p.dailyBudget(), budgets.usedToday(p), budgets.remaining(p)),
-                p.purchaseMode());
+        return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), RunSummary.of(last),
+                windows, percentile(deliveries, 0.50), percentile(deliveries, 0.95), p.purchaseMode());
     }
 
     /** Nearest-rank percentile in seconds over ascending values; null without data. */

@@ -1,6 +1,8 @@
 package cardwatch.monitor.budget;
 
+import cardwatch.monitor.api.OpenApiConfiguration;
 import cardwatch.monitor.platform.PlatformCatalog;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -10,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /api/v1/budget}: today's caps, use and what is left, global and per platform. */
 @RestController
+@SecurityRequirement(name = OpenApiConfiguration.TOKEN)
 class BudgetController {
 
     private final PlatformCatalog catalog;

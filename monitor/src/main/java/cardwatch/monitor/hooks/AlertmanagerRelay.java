@@ -1,5 +1,7 @@
 package cardwatch.monitor.hooks;
 
+import cardwatch.monitor.api.OpenApiConfiguration;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,6 +20,7 @@ import tools.jackson.databind.JsonNode;
  * incidents, keyed by its fingerprint, status and start, so Alertmanager's repeats are not sent twice.
  */
 @RestController
+@SecurityRequirement(name = OpenApiConfiguration.RELAY)
 class AlertmanagerRelay {
 
     private final AlertHooks hooks;

@@ -1,9 +1,11 @@
 package cardwatch.monitor.hooks;
 
+import cardwatch.monitor.api.OpenApiConfiguration;
 import cardwatch.monitor.system.CardwatchProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * when the heartbeats come back. The last heartbeat is kept in the database: a restart does not disarm the switch.
  */
 @RestController
+@SecurityRequirement(name = OpenApiConfiguration.RELAY)
 class Heartbeat implements MeterBinder {
 
     static final String PLATFORM = "_monitor";

@@ -1,7 +1,9 @@
 package cardwatch.monitor.ledger;
 
+import cardwatch.monitor.api.OpenApiConfiguration;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.system.CardwatchProperties;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * or an instant; {@code to} is exclusive for instants and inclusive for dates.
  */
 @RestController
+@SecurityRequirement(name = OpenApiConfiguration.TOKEN)
 @RequestMapping("/api/v1/ledger")
 class LedgerController {
 

@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param refunds          how refunds are watched
  * @param reconcile        how interrupted runs are finished
  * @param testing          fault injection for crash tests; never set in production
+ * @param api              the tokens that open the private API
  */
 @Validated
 @ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
@@ -51,7 +52,8 @@ public record CardwatchProperties(
         @Valid @DefaultValue SelfCheck selfCheck,
         @Valid @DefaultValue Hooks hooks,
         @Valid @DefaultValue Incidents incidents,
-        @Valid @DefaultValue Site site) {
+        @Valid @DefaultValue Site site,
+        @DefaultValue cardwatch.monitor.access.ApiProperties api) {
 
     /**
      * The public pages.

@@ -1,5 +1,6 @@
 package cardwatch.monitor.system;
 
+import cardwatch.monitor.access.ApiTokens;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.CallbackUrls;
 import org.slf4j.Logger;
@@ -16,10 +17,12 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 
     private final PlatformCatalog catalog;
     private final CallbackUrls urls;
+    private final ApiTokens tokens;
 
-    StartupReport(PlatformCatalog catalog, CallbackUrls urls) {
+    StartupReport(PlatformCatalog catalog, CallbackUrls urls, ApiTokens tokens) {
         this.catalog = catalog;
         this.urls = urls;
+        this.tokens = tokens;
     }
 
     @Override
@@ -30,7 +33,10 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
                 .append("  public page    ").append(base).append("/\n")
                 .append("  platforms API  ").append(base).append("/api/v1/platforms\n")
                 .append("  metrics        ").append(base).append("/actuator/prometheus\n")
-                .append("  health         ").append(base).append("/actuator/health\n");
+                .append("  health         ").append(base).append("/actuator/health\n")
+                .append("  private API    ").append(base).append("/api/v1/ledger (")
+                .append(tokens.count() == 0 ? "no API token yet: `token read <name>`, README: Private data"
+                        : tokens.count() + " API token" + (tokens.count() == 1 ? "" : "s")).append(")\n");
         catalog.all().forEach(p -> text.append(String.format("  %-14s %s (%s) at %s%n", p.id(), p.nameZh(),
                 p.nameEn(), p.baseUrl())));
         log.info(text.toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cardwatch.monitor.system.ServiceClient;
+import cardwatch.monitor.system.TestTokens;
 import cardwatch.simulator.Profile;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.ShopOrder;
@@ -68,7 +69,7 @@ class KillAtPhaseIT {
 
             try (ServiceProcess service = new ServiceProcess(work, logs.resolve("again.log"),
                     arguments(work, "again.yml"))) {
-                ServiceClient client = new ServiceClient(service.port());
+                ServiceClient client = new ServiceClient(service.port()).withToken(TestTokens.READ);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                         runs(client).stream().allMatch(r -> r.path("status").asString().equals("done")));
                 List<JsonNode> runs = runs(client);
@@ -123,7 +124,7 @@ class KillAtPhaseIT {
 
             try (ServiceProcess service = new ServiceProcess(work, logs.resolve("again.log"),
                     arguments(work, "again.yml"))) {
-                ServiceClient client = new ServiceClient(service.port());
+                ServiceClient client = new ServiceClient(service.port()).withToken(TestTokens.READ);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                         runs(client, "store").stream().allMatch(r -> r.path("status").asString().equals("done")));
                 List<JsonNode> runs = runs(client, "store");
@@ -195,16 +196,18 @@ class KillAtPhaseIT {
 
     private static List<JsonNode> runs(ServiceClient client, String platform) {
         List<JsonNode> runs = new ArrayList<>();
-        JSON.readTree(client.get("/api/v1/platforms/" + platform + "/runs?limit=500").body()).forEach(runs::add);
+        JSON.readTree(client.get("/api/admin/v1/platforms/" + platform + "/runs?limit=500").body()).forEach(runs::add);
         return runs;
     }
 
     private static List<String> arguments(Path work, String platforms) {
-        return new ArrayList<>(List.of(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--cardwatch.platforms-file=" + work.resolve(platforms),
                 "--cardwatch.secrets-file=" + work.resolve("secrets.properties"),
                 "--server.port=0",
                 "--cardwatch.schedule.min-interval=1s"));
+        TestTokens.settings().forEach(setting -> arguments.add("--" + setting));
+        return arguments;
     }
 
     private static String config(SimulatedPlatform sim, String schedule) {

@@ -10,6 +10,7 @@ import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.scheduling.ProbeDispatcher;
 import cardwatch.monitor.system.MutableClock;
 import cardwatch.monitor.system.ServiceClient;
+import cardwatch.monitor.system.TestTokens;
 import cardwatch.simulator.Profile;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
@@ -113,6 +114,7 @@ class MoneyIT {
     static void files(DynamicPropertyRegistry registry) {
         registry.add("cardwatch.platforms-file", () -> DIR.resolve("platforms.yml").toString());
         registry.add("cardwatch.secrets-file", () -> DIR.resolve("secrets.properties").toString());
+        TestTokens.register(registry);
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -303,7 +305,7 @@ class MoneyIT {
         assertThat(refused.reason()).isEqualTo("budget");
         assertThat(refused.evidence()).contains("daily budget of 1.00 yuan for platform tight-budget");
         assertThat(SIMS.get("tight-budget").platform().orders()).hasSize(orders);
-        String budget = new ServiceClient(port).get("/api/v1/budget").body();
+        String budget = new ServiceClient(port).withToken(TestTokens.READ).get("/api/v1/budget").body();
         assertThat(budget).contains("{\"platform\":\"tight-budget\",\"cap\":1.00,\"used\":0.98,\"remaining\":0.02}");
         // a scrape reads the day's usage at most once a second
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics())
@@ -325,7 +327,7 @@ class MoneyIT {
     @Test
     void theLedgerIsListedSummedAndExported() {
         runOnce("prompt-refund");
-        ServiceClient client = new ServiceClient(port);
+        ServiceClient client = new ServiceClient(port).withToken(TestTokens.READ);
 
         String entries = client.get("/api/v1/ledger?platform=prompt-refund").body();
         assertThat(entries).contains("\"kind\":\"charge\"").contains("\"kind\":\"refund\"")
@@ -345,11 +347,12 @@ class MoneyIT {
     void secretsNeverLeaveTheProcess(CapturedOutput output) {
         runOnce("reliable");
         runOnce("double-charge");
-        ServiceClient client = new ServiceClient(port);
+        ServiceClient client = new ServiceClient(port).withToken(TestTokens.READ);
         List<String> answers = List.of(
                 client.get("/api/v1/platforms").body(),
                 client.get("/api/v1/platforms/reliable/runs?limit=500").body(),
-                client.get("/api/v1/platforms/double-charge/runs?limit=500").body(),
+                client.get("/api/admin/v1/platforms/reliable/runs?limit=500").body(),
+                client.get("/api/admin/v1/platforms/double-charge/runs?limit=500").body(),
                 client.get("/api/v1/ledger").body(),
                 client.get("/api/v1/ledger/summary").body(),
                 client.get("/api/v1/ledger/export.csv").body(),

@@ -309,7 +309,7 @@ class DemoServiceIT extends SharedDemoService {
 
     @Test
     void theDemosSimulatedMoneyHasADemoBudgetSoItNeverRunsDry() throws Exception {
-        JsonNode budget = JSON.readTree(client().get("/api/v1/budget").body());
+        JsonNode budget = JSON.readTree(reader().get("/api/v1/budget").body());
         assertThat(budget.path("global").path("cap").decimalValue()).isEqualByComparingTo("100000.00");
         assertThat(budget.path("platforms").valueStream().map(p -> p.path("cap").decimalValue()))
                 .hasSize(PLATFORMS.size()).allSatisfy(cap -> assertThat(cap).isEqualByComparingTo("100000.00"));
@@ -354,25 +354,39 @@ class DemoServiceIT extends SharedDemoService {
     void runsArePagedAndBadRequestsAreNamed() {
         await().atMost(Duration.ofSeconds(60)).until(() -> runs.recent("reliable", 5).size() >= 2);
 
+        // public: finished runs only, as summaries without order ids, amounts or evidence
         JsonNode two = JSON.readTree(client().get("/api/v1/platforms/reliable/runs?limit=2").body());
-        assertThat(two.size()).isEqualTo(2);
+        assertThat(two.size()).isBetween(1, 2);
         for (JsonNode run : two) {
-            // the newest may still be in flight: its client order id is withheld until it ends; a run that places
-            // no order (an ICP or storefront check) has none
-            boolean ended = !run.path("endedAt").isNull() && !run.path("endedAt").isMissingNode();
-            boolean orders = run.path("probe").asString().equals("purchase");
+            assertThat(run.path("endedAt").isNull() || run.path("endedAt").isMissingNode()).as(run.toString())
+                    .isFalse();
+            assertThat(run.propertyNames()).as(run.toString())
+                    .doesNotContain("clientOrderId", "platformOrderNo", "amount", "evidence");
+        }
+        // with the read token: the runs in full, those in flight too, each purchase with its client order id; a run
+        // that places no order (an ICP or storefront check) has none
+        JsonNode full = JSON.readTree(reader().get("/api/admin/v1/platforms/reliable/runs?limit=2").body());
+        assertThat(full.size()).isEqualTo(2);
+        for (JsonNode run : full) {
             JsonNode id = run.path("clientOrderId");
             String text = id.isNull() || id.isMissingNode() ? "" : id.asString();
-            assertThat(text).as(run.toString()).matches(ended && orders ? "CW[0-9A-F]{24}" : "");
+            assertThat(text).as(run.toString())
+                    .matches(run.path("probe").asString().equals("purchase") ? "CW[0-9A-F]{24}" : "");
+            assertThat(run.has("evidence")).isTrue();
         }
 
-        HttpResponse<String> badLimit = client().get("/api/v1/platforms/reliable/runs?limit=0");
-        assertThat(badLimit.statusCode()).isEqualTo(400);
-        assertThat(badLimit.body()).contains("limit must be between 1 and 500");
-
-        HttpResponse<String> unknown = client().get("/api/v1/platforms/no-such-shop/runs");
-        assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.body()).contains("no platform with id 'no-such-shop'");
+        Map<String, ServiceClient> bases = Map.of("/api/v1/platforms/", client(), "/api/admin/v1/platforms/",
+                reader());
+        for (Map.Entry<String, ServiceClient> each : bases.entrySet()) {
+            String base = each.getKey();
+            ServiceClient client = each.getValue();
+            HttpResponse<String> badLimit = client.get(base + "reliable/runs?limit=0");
+            assertThat(badLimit.statusCode()).isEqualTo(400);
+            assertThat(badLimit.body()).contains("limit must be between 1 and 500");
+            HttpResponse<String> unknown = client.get(base + "no-such-shop/runs");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("no platform with id 'no-such-shop'");
+        }
     }
 
     @Autowired
@@ -490,19 +504,43 @@ class DemoServiceIT extends SharedDemoService {
     }
 
     @Test
-    void theApiShowsNoOrderIdOfARunStillInFlight() {
+    void purchasesAndFailuresAreLoggedAtInfoButRoutineSuccessfulChecksAreNot(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        long before = runs.recent("reliable", "availability", 1).stream().mapToLong(r -> r.id()).max().orElse(0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                output.getAll().lines().anyMatch(l -> l.contains(" INFO ")
+                        && l.matches(".*reliable purchase run CW[0-9A-F]{24}: success none.*"))
+                && runs.recent("reliable", "availability", 5).stream().anyMatch(r -> r.id() > before
+                        && "success".equals(r.outcome()))
+                && output.getAll().lines().anyMatch(l -> l.contains(" INFO ") && l.matches(
+                        ".*down availability run .*: failure http_error.*")));
+        assertThat(output.getAll().lines().filter(l -> l.matches(".*reliable availability run .*: success.*")))
+                .as("a successful storefront check is logged at DEBUG only").isEmpty();
+    }
+
+    @Test
+    void aRunStillInFlightIsShownOnlyWithTheReadTokenAndWithItsOrderId() {
+        ServiceClient reader = reader();
         java.util.concurrent.atomic.AtomicReference<JsonNode> inFlight = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<JsonNode> shown = new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (JsonNode run : JSON.readTree(client().get("/api/v1/platforms/slow/runs?probe=purchase&limit=3")
+            for (JsonNode run : JSON.readTree(reader.get("/api/admin/v1/platforms/slow/runs?probe=purchase&limit=3")
                     .body())) {
                 if (run.path("endedAt").isNull()) {
                     inFlight.set(run);
+                    shown.set(JSON.readTree(client().get("/api/v1/platforms/slow/runs?probe=purchase&limit=3")
+                            .body()));
+                    return true;
                 }
             }
-            return inFlight.get() != null;
+            return false;
         });
-        assertThat(inFlight.get().path("clientOrderId").isNull()).as(inFlight.get().toString()).isTrue();
-        assertThat(inFlight.get().path("platformOrderNo").isNull()).isTrue();
+        assertThat(inFlight.get().path("clientOrderId").asString()).as(inFlight.get().toString())
+                .matches("CW[0-9A-F]{24}");
+        long id = inFlight.get().path("id").asLong();
+        assertThat(shown.get().valueStream().map(r -> r.path("id").asLong())).as(shown.get().toString())
+                .doesNotContain(id);
+        assertThat(shown.get().toString()).doesNotContain(inFlight.get().path("clientOrderId").asString());
     }
 
     @Test

@@ -12,31 +12,51 @@ public final class ServiceClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
     public ServiceClient(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port, null);
+    }
+
+    private ServiceClient(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same client presenting an API token on every request (unless one names its own Authorization). */
+    public ServiceClient withToken(String token) {
+        return new ServiceClient(base, token);
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(request(path).GET().build());
     }
 
     /** GET with request headers, given as name, value, name, value... */
     public HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = request(path);
         if (headers.length > 0) {
             request.headers(headers);
         }
         return send(request.GET().build());
     }
 
+    /** Any method, with a JSON body or none. */
+    public HttpResponse<String> send(String method, String path, String json) {
+        HttpRequest.Builder request = request(path);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     public HttpResponse<String> postForm(String path, String form) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
-    /** POSTs JSON, with an Authorization header when {@code authorization} is not null. */
+    /** POSTs JSON, with this Authorization header when {@code authorization} is not null. */
     public HttpResponse<String> postJson(String path, String json, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
@@ -44,6 +64,14 @@ public final class ServiceClient {
             request.header("Authorization", authorization);
         }
         return send(request.build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
     }
 
     private HttpResponse<String> send(HttpRequest request) {

@@ -42,6 +42,7 @@ public abstract class SharedDemoService {
         registry.add("cardwatch.hooks.webhook-url", () -> HOOK.baseUrl() + "/alerts");
         registry.add("cardwatch.hooks.webhook-secret", () -> "it-secret");
         registry.add("cardwatch.hooks.relay-token", () -> "relay-token-1");
+        TestTokens.register(registry);
     }
 
     @LocalServerPort
@@ -49,6 +50,11 @@ public abstract class SharedDemoService {
 
     protected ServiceClient client() {
         return new ServiceClient(port);
+    }
+
+    /** A client presenting the read token (private data). */
+    protected ServiceClient reader() {
+        return client().withToken(TestTokens.READ);
     }
 
     protected String metrics() {
