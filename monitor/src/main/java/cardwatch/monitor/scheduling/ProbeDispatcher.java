@@ -1,5 +1,6 @@
 package cardwatch.monitor.scheduling;
 
+import cardwatch.monitor.admin.Pauses;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.PurchaseEngine;
@@ -59,13 +60,14 @@ public class ProbeDispatcher implements DisposableBean {
     private final RunGuard guard;
     private final PurchaseEngine purchases;
     private final Bulkheads bulkheads;
+    private final Pauses pauses;
     private final ScheduledExecutorService jitterTimer;
     /** Skips are counted in a metric; the log gets the first of each kind and a count every 10 s, not a flood. */
     private final ThrottledLog skipLog;
 
     ProbeDispatcher(PlatformCatalog catalog, ProbeRegistry registry, RunRepository runs, RunRecorder recorder,
             SchedulerMeters meters, HttpTransport http, NotifyInbox inbox, Clock clock,
-            RunGuard guard, PurchaseEngine purchases, Bulkheads bulkheads) {
+            RunGuard guard, PurchaseEngine purchases, Bulkheads bulkheads, Pauses pauses) {
         this.catalog = catalog;
         this.registry = registry;
         this.runs = runs;
@@ -77,12 +79,19 @@ public class ProbeDispatcher implements DisposableBean {
         this.guard = guard;
         this.purchases = purchases;
         this.bulkheads = bulkheads;
+        this.pauses = pauses;
         this.jitterTimer = Executors.newSingleThreadScheduledExecutor(named("probe-jitter"));
         this.skipLog = new ThrottledLog(clock, Duration.ofSeconds(10));
     }
 
-    /** A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}. */
+    /**
+     * A trigger fired for {@code platformId}'s {@code probe} at {@code scheduledFire}; nothing is started while an
+     * operator has the platform paused.
+     */
     public void fire(String platformId, String probe, Instant scheduledFire) {
+        if (pauses.paused(platformId)) {
+            return;
+        }
         Optional<Platform> platform = known(platformId, probe);
         if (platform.isEmpty() || !acquire(platformId, probe, scheduledFire)) {
             return;
@@ -101,6 +110,34 @@ public class ProbeDispatcher implements DisposableBean {
         } catch (RejectedExecutionException e) {
             guard.release(platformId, probe);
         }
+    }
+
+    /** What came of an operator's "run now". */
+    public enum RunNow {
+        /** started: its fire time names the run */
+        STARTED,
+        /** the platform has no such probe configured */
+        NO_SUCH_PROBE,
+        /** the platform's previous run of that probe is still going: one at a time, as for scheduled runs */
+        BUSY
+    }
+
+    /**
+     * An operator's "run now": the platform's probe, started at once (no jitter), paused or not, through the same
+     * guard (one run of a platform's probe at a time) and, for a purchase, the same budget as a scheduled one.
+     *
+     * @param fire the time that names the run (its {@code scheduledFire})
+     */
+    public RunNow runNow(String platformId, String probe, Instant fire) {
+        Optional<Platform> platform = catalog.find(platformId).filter(p -> p.schedules().containsKey(probe));
+        if (platform.isEmpty()) {
+            return RunNow.NO_SUCH_PROBE;
+        }
+        if (!guard.acquire(platformId, probe)) {
+            return RunNow.BUSY;
+        }
+        submit(platform.get(), probe, fire, fire);
+        return RunNow.STARTED;
     }
 
     /**
@@ -125,6 +162,9 @@ public class ProbeDispatcher implements DisposableBean {
     }
 
     private void start(CheckShards.Due due) {
+        if (pauses.paused(due.platform())) {
+            return;
+        }
         Optional<Platform> platform = known(due.platform(), due.probe());
         if (platform.isPresent() && acquire(due.platform(), due.probe(), due.fire())) {
             submit(platform.get(), due.probe(), due.fire(), due.planned());

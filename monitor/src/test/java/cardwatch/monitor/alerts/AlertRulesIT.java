@@ -144,11 +144,19 @@ class AlertRulesIT extends SharedDemoService {
         used.remove("cardwatch_availability_slo"); // a recording rule's name, not a metric
         used.removeIf(name -> name.startsWith("cardwatch_") && name.contains("_per_judged"));
         assertThat(used).isNotEmpty();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            String exported = metrics();
-            for (String name : used) {
-                assertThat(exported).as(name).containsPattern("(?m)^# TYPE " + name + " ");
-            }
-        });
+        // cardwatch_platform_paused exists only while a platform is paused: pause one for the look
+        assertThat(admin().send("POST", "/api/admin/v1/platforms/captcha-shop/pause", null).statusCode())
+                .isEqualTo(200);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                String exported = metrics();
+                for (String name : used) {
+                    assertThat(exported).as(name).containsPattern("(?m)^# TYPE " + name + " ");
+                }
+            });
+        } finally {
+            assertThat(admin().send("POST", "/api/admin/v1/platforms/captcha-shop/resume", null).statusCode())
+                    .isEqualTo(200);
+        }
     }
 }

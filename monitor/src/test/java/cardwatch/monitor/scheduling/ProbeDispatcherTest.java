@@ -3,6 +3,8 @@ package cardwatch.monitor.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import cardwatch.monitor.admin.AuditLog;
+import cardwatch.monitor.admin.Pauses;
 import cardwatch.monitor.platform.MaintenanceWindow;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
@@ -44,6 +46,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -65,6 +68,7 @@ class ProbeDispatcherTest {
     private RunWriter writer;
     private ProbeDispatcher dispatcher;
     private Bulkheads bulkheads;
+    private Pauses pauses;
 
     /** Succeeds once its platform's gate opens. */
     private final Probe gatedProbe = new Probe() {
@@ -107,7 +111,9 @@ class ProbeDispatcherTest {
                 new ProbeRegistry(Map.of(GATED, gatedProbe), Probes.protocols()), runs,
                 new RunRecorder(runs, writer, probeMeters, Clock.systemUTC()), schedulerMeters,
                 new HttpTransport(HttpLimits.defaults()), new MemoryNotifyInbox(),
-                Clock.systemUTC(), new RunGuard(), null, bulkheads = new Bulkheads(properties));
+                Clock.systemUTC(), new RunGuard(), null, bulkheads = new Bulkheads(properties),
+                pauses = new Pauses(JdbcClient.create(db), new AuditLog(JdbcClient.create(db), Clock.systemUTC()),
+                        Clock.systemUTC(), meters));
     }
 
     @AfterEach
@@ -134,6 +140,39 @@ class ProbeDispatcherTest {
         } catch (java.text.ParseException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aPausedPlatformStartsNoScheduledRunButRunsWhenAskedAndAgainOnceResumed() {
+        Instant fire = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(pauses.pause("fast-one", "ops")).isTrue();
+        assertThat(pauses.pause("fast-one", "ops")).as("paused already: nothing written").isFalse();
+        pauses.refresh();
+        assertThat(meters.get("cardwatch.platform.paused").tag("platform", "fast-one").gauge().value()).isEqualTo(1);
+
+        dispatcher.fire("fast-one", GATED, fire);
+        dispatcher.startAt(fire.toEpochMilli(), List.of(new CheckShards.Due("fast-one", GATED, fire, fire)));
+        dispatcher.fire("slow-one", GATED, fire);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("slow-one").size() == 1);
+        assertThat(started).doesNotContain("fast-one");
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        gates.put("fast-one", new CountDownLatch(1));
+        assertThat(dispatcher.runNow("fast-one", GATED, now)).isEqualTo(ProbeDispatcher.RunNow.STARTED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.contains("fast-one"));
+        assertThat(dispatcher.runNow("fast-one", GATED, now.plusMillis(1)))
+                .as("one run of a platform's probe at a time").isEqualTo(ProbeDispatcher.RunNow.BUSY);
+        gates.get("fast-one").countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 1);
+        assertThat(finished("fast-one").get(0).scheduledFire()).isEqualTo(now);
+        assertThat(dispatcher.runNow("fast-one", "no-such-probe", now)).isEqualTo(ProbeDispatcher.RunNow.NO_SUCH_PROBE);
+
+        assertThat(pauses.resume("fast-one", "ops")).isTrue();
+        assertThat(pauses.resume("fast-one", "ops")).isFalse();
+        pauses.refresh();
+        assertThat(meters.find("cardwatch.platform.paused").gauges()).isEmpty();
+        dispatcher.fire("fast-one", GATED, now.plusMillis(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished("fast-one").size() == 2);
     }
 
     @Test

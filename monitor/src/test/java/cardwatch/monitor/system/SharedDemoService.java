@@ -52,9 +52,14 @@ public abstract class SharedDemoService {
         return new ServiceClient(port);
     }
 
-    /** A client presenting the read token (private data). */
+    /** A client presenting the read token (private data), held by {@code it-reader}. */
     protected ServiceClient reader() {
         return client().withToken(TestTokens.READ);
+    }
+
+    /** A client presenting the admin token, held by {@code it-admin}. */
+    protected ServiceClient admin() {
+        return client().withToken(TestTokens.ADMIN);
     }
 
     protected String metrics() {

@@ -1,0 +1,146 @@
+package cardwatch.monitor.admin;
+
+import cardwatch.monitor.api.OpenApiConfiguration;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.scheduling.ProbeDispatcher;
+import cardwatch.probes.purchase.PurchaseProbe;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The admin API's operations on running platforms: pause and resume (admin), run a probe now (read for a probe that
+ * spends nothing, admin for a purchase), and the audit of every change (read). Each change is written to the audit
+ * in the transaction that makes it, naming the token's holder.
+ */
+@RestController
+@RequestMapping("/api/admin/v1")
+@SecurityRequirement(name = OpenApiConfiguration.TOKEN)
+class AdminController {
+
+    static final int MAX_AUDIT = 500;
+
+    private final PlatformCatalog catalog;
+    private final Pauses pauses;
+    private final ProbeDispatcher dispatcher;
+    private final AuditLog audit;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    AdminController(PlatformCatalog catalog, Pauses pauses, ProbeDispatcher dispatcher, AuditLog audit,
+            TransactionTemplate transaction, Clock clock) {
+        this.clock = clock;
+        this.catalog = catalog;
+        this.pauses = pauses;
+        this.dispatcher = dispatcher;
+        this.audit = audit;
+        this.transaction = transaction;
+    }
+
+    /** {@code changed} is false when the platform was paused already. */
+    record PauseState(String platform, boolean paused, boolean changed) {
+    }
+
+    /** The run a "run now" started, named by its fire time. */
+    record Started(String platform, String probe, Instant scheduledFire) {
+    }
+
+    /** What to run now: {@code availability}, {@code icp}, {@code reviews} or {@code purchase}. */
+    record RunRequest(String probe) {
+    }
+
+    @PostMapping("/platforms/{id}/pause")
+    ResponseEntity<?> pause(@PathVariable("id") String id, Principal who) {
+        if (catalog.find(id).isEmpty()) {
+            return unknown(id);
+        }
+        boolean changed = pauses.pause(id, who.getName());
+        pauses.refresh();
+        return ResponseEntity.ok(new PauseState(id, true, changed));
+    }
+
+    @PostMapping("/platforms/{id}/resume")
+    ResponseEntity<?> resume(@PathVariable("id") String id, Principal who) {
+        if (catalog.find(id).isEmpty()) {
+            return unknown(id);
+        }
+        boolean changed = pauses.resume(id, who.getName());
+        pauses.refresh();
+        return ResponseEntity.ok(new PauseState(id, false, changed));
+    }
+
+    @PostMapping("/platforms/{id}/runs")
+    ResponseEntity<?> runNow(@PathVariable("id") String id, @RequestBody(required = false) RunRequest body,
+            Principal who, HttpServletRequest request) {
+        if (catalog.find(id).isEmpty()) {
+            return unknown(id);
+        }
+        String probe = body == null ? null : body.probe();
+        if (probe == null || probe.isBlank()) {
+            return problem(HttpStatus.BAD_REQUEST, "the body must name the probe to run: {\"probe\": \"availability\"}"
+                    + " (or icp, reviews, purchase)");
+        }
+        if (!catalog.find(id).get().schedules().containsKey(probe)) {
+            return problem(HttpStatus.BAD_REQUEST, "platform '" + id + "' has no " + safe(probe)
+                    + " probe configured; it has " + String.join(", ", catalog.find(id).get().schedules().keySet()));
+        }
+        if (probe.equals(PurchaseProbe.KIND) && !request.isUserInRole("ADMIN")) {
+            return problem(HttpStatus.FORBIDDEN, "a purchase now spends money and needs the admin role; token '"
+                    + who.getName() + "' has the read role");
+        }
+        Instant fire = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ProbeDispatcher.RunNow outcome = transaction.execute(status -> {
+            ProbeDispatcher.RunNow started = dispatcher.runNow(id, probe, fire);
+            if (started == ProbeDispatcher.RunNow.STARTED) {
+                audit.record(who.getName(), "run_now", id, null,
+                        "{\"probe\":\"" + probe + "\",\"scheduledFire\":\"" + fire + "\"}");
+            }
+            return started;
+        });
+        return switch (outcome) {
+            case STARTED -> ResponseEntity.accepted().body(new Started(id, probe, fire));
+            case BUSY -> problem(HttpStatus.CONFLICT, "platform '" + id + "': its previous " + probe
+                    + " run is still going; one runs at a time, so ask again when it has ended");
+            case NO_SUCH_PROBE -> problem(HttpStatus.BAD_REQUEST, "platform '" + id + "' has no such probe");
+        };
+    }
+
+    @GetMapping("/audit")
+    ResponseEntity<?> audit(@RequestParam(name = "platform", required = false) String platform,
+            @RequestParam(name = "limit", defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_AUDIT) {
+            return problem(HttpStatus.BAD_REQUEST, "limit must be between 1 and " + MAX_AUDIT + ", was " + limit);
+        }
+        List<AuditLog.Entry> entries = audit.recent(platform, limit);
+        return ResponseEntity.ok(entries);
+    }
+
+    /** A caller's probe name as an answer may repeat it: short, and nothing but letters, digits, - and _. */
+    private static String safe(String text) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return "'" + shown.replaceAll("[^A-Za-z0-9_…-]", "?") + "'";
+    }
+
+    private static ResponseEntity<?> unknown(String id) {
+        return problem(HttpStatus.NOT_FOUND, "no platform with id '" + id + "'");
+    }
+
+    private static ResponseEntity<?> problem(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+    }
+}
