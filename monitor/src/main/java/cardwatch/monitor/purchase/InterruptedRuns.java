@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -35,8 +36,12 @@ public class InterruptedRuns {
     private final PurchaseEngine engine;
     private final Clock clock;
     private final Instant processStart;
+    /** Under the cluster profile, other live instances may hold unfinished runs begun before this one started. */
+    private final boolean clustered;
 
-    InterruptedRuns(RunRepository runs, RunGuard guard, PlatformCatalog catalog, PurchaseEngine engine, Clock clock) {
+    InterruptedRuns(RunRepository runs, RunGuard guard, PlatformCatalog catalog, PurchaseEngine engine, Clock clock,
+            Environment environment) {
+        this.clustered = environment.matchesProfiles("cluster");
         this.runs = runs;
         this.guard = guard;
         this.catalog = catalog;
@@ -62,7 +67,8 @@ public class InterruptedRuns {
 
     /**
      * Takes over the unfinished runs this process does not own. At start-up those are the ones begun before it;
-     * later, the ones older than their confirm deadline (another instance may still be running younger ones).
+     * later, and at start-up under the cluster profile, the ones older than their confirm deadline and a minute
+     * (another instance may still be running younger ones).
      *
      * @return how many were handed to the engine
      */
@@ -73,7 +79,7 @@ public class InterruptedRuns {
             Optional<Platform> platform = catalog.find(row.platform());
             Duration confirm = platform.map(p -> p.purchase() == null ? Duration.ZERO : p.purchase().confirmDeadline())
                     .orElse(Duration.ZERO);
-            boolean stale = startup ? row.actualStart().isBefore(processStart)
+            boolean stale = startup && !clustered ? row.actualStart().isBefore(processStart)
                     : row.actualStart().plus(confirm).plus(Duration.ofMinutes(1)).isBefore(now);
             if (!stale || !guard.acquire(row.platform(), PurchaseProbe.KIND)) { // a run of this process holds its key
                 continue;

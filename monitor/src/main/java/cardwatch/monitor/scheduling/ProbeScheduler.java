@@ -8,17 +8,23 @@ import cardwatch.probes.purchase.PurchaseProbe;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ThreadLocalRandom;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -54,22 +60,32 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
+        Set<JobKey> wanted = new HashSet<>();
         try {
             for (Platform platform : catalog.all()) {
-                platform.schedules().forEach((probe, schedule) -> schedule(platform.id(), probe, schedule));
+                platform.schedules().forEach((probe, schedule) -> schedule(platform.id(), probe, schedule)
+                        .ifPresent(wanted::add));
             }
-            shards.used().forEach(this::scheduleShard);
-        } catch (IllegalStateException e) {
+            shards.used().forEach(shard -> wanted.add(scheduleShard(shard)));
+            // in a clustered job store, the jobs of platforms no longer in the file (or shards no longer used)
+            for (JobKey stale : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+                if (!wanted.contains(stale)) {
+                    scheduler.deleteJob(stale);
+                    log.info("{}: no longer in the configuration; its trigger is removed", stale.getName());
+                }
+            }
+        } catch (IllegalStateException | SchedulerException e) {
             throw new IllegalStateException("cannot schedule the probes", e);
         }
         log.info("scheduled {} platforms from {} ({} interval checks in {} shards)", catalog.all().size(),
                 catalog.source(), shards.size(), shards.used().size());
     }
 
-    private void schedule(String platform, String probe, Schedule schedule) {
+    /** Schedules one probe; the job that fires it, or empty when it sits in a shard. */
+    private Optional<JobKey> schedule(String platform, String probe, Schedule schedule) {
         if (!schedule.isCron() && !probe.equals(PurchaseProbe.KIND)) {
             shards.add(platform, probe, schedule.every(), schedule.jitter());
-            return;
+            return Optional.empty();
         }
         JobKey key = JobKey.jobKey(platform + "." + probe, GROUP);
         JobDetail job = JobBuilder.newJob(ProbeJob.class).withIdentity(key)
@@ -90,10 +106,11 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
         }
         put(job, built);
         log.debug("{} {}: {}", platform, probe, schedule);
+        return Optional.of(key);
     }
 
     /** The shard's trigger: every second at the shard's phase, from the next such instant on. */
-    private void scheduleShard(int shard) {
+    private JobKey scheduleShard(int shard) {
         JobKey key = JobKey.jobKey("checks." + shard, GROUP);
         JobDetail job = JobBuilder.newJob(ShardTickJob.class).withIdentity(key)
                 .usingJobData(ShardTickJob.SHARD, shard).storeDurably(false).build();
@@ -108,14 +125,32 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
                 .build();
         put(job, trigger);
+        return key;
     }
 
-    /** Puts the job and its trigger on the scheduler, in place of any earlier one of the same key. */
+    /**
+     * Puts the job and its trigger on the scheduler, in place of any earlier one of the same key, unless one with
+     * the same schedule is there already: in a clustered job store the trigger outlives an instance, and another
+     * instance starting keeps its place in time instead of drawing a new start.
+     */
     private void put(JobDetail job, Trigger trigger) {
         try {
-            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+            if (sameSchedule(scheduler.getTrigger(trigger.getKey()), trigger)) {
+                return;
+            }
+            scheduler.scheduleJob(job, Set.of(trigger), true);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule " + job.getKey(), e);
         }
+    }
+
+    static boolean sameSchedule(Trigger existing, Trigger wanted) {
+        if (existing instanceof SimpleTrigger a && wanted instanceof SimpleTrigger b) {
+            return a.getRepeatInterval() == b.getRepeatInterval() && a.getRepeatCount() == b.getRepeatCount();
+        }
+        if (existing instanceof CronTrigger a && wanted instanceof CronTrigger b) {
+            return a.getCronExpression().equals(b.getCronExpression()) && a.getTimeZone().equals(b.getTimeZone());
+        }
+        return false;
     }
 }

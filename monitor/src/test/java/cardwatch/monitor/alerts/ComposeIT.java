@@ -63,4 +63,30 @@ class ComposeIT {
                 "prometheus.yml");
         assertThat(checked.exit()).as(checked.output()).isZero();
     }
+
+    @Test
+    void theClusterFileValidatesWithTwoMonitorsOnPostgresBothScraped() throws Exception {
+        LocalBinary.Result config = LocalBinary.run(COMPOSE, "/usr/bin/docker-compose", "-f", "docker-compose.yml",
+                "-f", "docker-compose.cluster.yml", "config");
+        assertThat(config.exit()).as(config.output()).isZero();
+        JsonNode services = YAMLMapper.builder().build().readTree(config.output()).path("services");
+        for (String monitor : List.of("monitor", "monitor-2")) {
+            JsonNode environment = services.path(monitor).path("environment");
+            assertThat(environment.path("SPRING_PROFILES_ACTIVE").asString()).as(monitor).isEqualTo("cluster");
+            assertThat(environment.path("CARDWATCH_PLATFORMS_FILE").asString()).as(monitor)
+                    .isEqualTo("/etc/cardwatch/platforms.yml");
+            assertThat(services.path(monitor).path("volumes").toString()).as(monitor)
+                    .contains("platforms.yml:/etc/cardwatch/platforms.yml:ro");
+            assertThat(environment.path("SPRING_DATASOURCE_URL").asString()).as(monitor)
+                    .isEqualTo("jdbc:postgresql://postgres:5432/cardwatch");
+        }
+        assertThat(services.path("prometheus").path("volumes").toString())
+                .contains("prometheus-cluster.yml:/etc/prometheus/prometheus.yml");
+        assertThat(config.output()).doesNotContainPattern("(?i)password: [^\\s]+\\n");
+        LocalBinary.Result checked = LocalBinary.run(COMPOSE, "/usr/bin/promtool", "check", "config",
+                "prometheus-cluster.yml");
+        assertThat(checked.exit()).as(checked.output()).isZero();
+        assertThat(java.nio.file.Files.readString(COMPOSE.resolve("prometheus-cluster.yml")))
+                .contains("targets: [\"monitor:8080\", \"monitor-2:8080\"]");
+    }
 }

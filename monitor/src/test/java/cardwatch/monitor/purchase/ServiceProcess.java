@@ -17,14 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The monitor in a child JVM, as production runs it: its output kept, killable with SIGKILL. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Pattern API = Pattern.compile("platforms API\\s+http://localhost:(\\d+)/");
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    ServiceProcess(Path work, Path log, List<String> arguments) throws IOException {
+    public ServiceProcess(Path work, Path log, List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 CardwatchApplication.class.getName()));
@@ -49,7 +49,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits for a line containing {@code text}; fails with the output if the process dies or time runs out. */
-    String await(String text, Duration timeout) throws InterruptedException {
+    public String await(String text, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             for (String line : lines) {
@@ -66,7 +66,7 @@ final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + String.join("\n", lines));
     }
 
-    int port() throws InterruptedException {
+    public int port() throws InterruptedException {
         Matcher matcher = API.matcher(await("platforms API", Duration.ofSeconds(60)));
         if (!matcher.find()) {
             throw new AssertionError("no port in the start report");
@@ -74,12 +74,12 @@ final class ServiceProcess implements AutoCloseable {
         return Integer.parseInt(matcher.group(1));
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hooks, no finally blocks, nothing flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -1,0 +1,150 @@
+package cardwatch.monitor.scheduling;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import cardwatch.monitor.purchase.ServiceProcess;
+import cardwatch.monitor.system.ServiceClient;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Two instances under the cluster profile on one embedded PostgreSQL share Quartz's clustered job store: each
+ * storefront check fires on one of them, both do work, and when one is killed with SIGKILL the other carries on
+ * with at most one missed interval per platform; restarted, the killed one rejoins.
+ */
+class ClusterIT {
+
+    private static final int PLATFORMS = 30;
+    private static final int EVERY_SECONDS = 15;
+
+    @Test
+    void eachCheckFiresOnceAcrossInstancesAndTheSurvivorCarriesOnWhenOneIsKilled(@TempDir Path work)
+            throws Exception {
+        WireMockServer page = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        page.start();
+        page.stubFor(get(urlEqualTo("/")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html; charset=utf-8").withBody("<html><body>在线 自动发货</body></html>")));
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            Files.writeString(work.resolve("platforms.yml"), fleet(page.port()));
+            Files.writeString(work.resolve("secrets.properties"), "key=cluster-test-key\n");
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
+            List<String> arguments = List.of("--spring.profiles.active=cluster",
+                    "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+                    "--spring.datasource.password=postgres",
+                    "--cardwatch.platforms-file=" + work.resolve("platforms.yml"),
+                    "--cardwatch.secrets-file=" + work.resolve("secrets.properties"), "--server.port=0");
+            Path logs = Path.of("target", "cluster");
+            Instant start;
+            Instant killed;
+            try (ServiceProcess first = new ServiceProcess(work, logs.resolve("first.log"), arguments);
+                    ServiceProcess second = new ServiceProcess(work, logs.resolve("second.log"), arguments)) {
+                ServiceClient one = new ServiceClient(first.port());
+                ServiceClient two = new ServiceClient(second.port());
+                start = Instant.now();
+                Thread.sleep(2L * EVERY_SECONDS * 1000 + 2000);
+                assertThat(checks(one)).as("the first instance ran checks").isPositive();
+                assertThat(checks(two)).as("the second instance ran checks").isPositive();
+                assertThat(jdbc.sql("select count(*) from qrtz_scheduler_state").query(Long.class).single())
+                        .as("both instances checked in to one clustered job store").isEqualTo(2);
+                // each check ran on one instance: together they ran as many as there are rows (a second's worth
+                // may still be in a writer's batch); were each running all, they would have run twice as many
+                long rows = jdbc.sql("select count(*) from probe_run where probe = 'availability'")
+                        .query(Long.class).single();
+                assertThat(checks(one) + checks(two)).as("checks run by both, against %s rows", rows)
+                        .isBetween(rows - 1.0, rows + (double) PLATFORMS);
+                assertThat(fires(jdbc, start, Instant.now().minusSeconds(2)).values())
+                        .as("each platform's checks, once per interval, none twice (two instances, one store)")
+                        .allSatisfy(fires -> assertThat(fires).hasSizeBetween(2, 3).doesNotHaveDuplicates());
+
+                first.kill();
+                killed = Instant.now();
+                Thread.sleep(3L * EVERY_SECONDS * 1000);
+                double before = checks(two);
+                Thread.sleep(2000);
+                assertThat(checks(two)).as("the survivor runs every check now").isGreaterThan(before);
+
+                try (ServiceProcess again = new ServiceProcess(work, logs.resolve("again.log"), arguments)) {
+                    ServiceClient rejoined = new ServiceClient(again.port());
+                    await().atMost(Duration.ofSeconds(3L * EVERY_SECONDS)).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> checks(rejoined) > 0);
+                }
+            }
+            Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(3L * EVERY_SECONDS));
+            assertThat(fires).hasSize(PLATFORMS);
+            fires.forEach((platform, times) -> {
+                for (int i = 1; i < times.size(); i++) {
+                    assertThat(Duration.between(times.get(i - 1), times.get(i)).toSeconds())
+                            .as("%s: at most one interval missed across the kill: %s", platform, times)
+                            .isLessThanOrEqualTo(2L * EVERY_SECONDS);
+                }
+                assertThat(times).doesNotHaveDuplicates();
+            });
+        } finally {
+            page.stop();
+        }
+    }
+
+    /** Each platform's storefront check fire times in [from, to), from the shared database. */
+    private static Map<String, List<Instant>> fires(JdbcClient jdbc, Instant from, Instant to) {
+        return jdbc.sql("select platform_id, scheduled_fire from probe_run where probe = 'availability' "
+                        + "and scheduled_fire >= ? and scheduled_fire < ? order by scheduled_fire")
+                .params(OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
+                        OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
+                .list().stream().collect(Collectors.groupingBy(Map.Entry::getKey, TreeMap::new,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    }
+
+    /** The storefront checks this instance ran since its start. */
+    private static double checks(ServiceClient client) {
+        double sum = 0;
+        for (String line : client.get("/actuator/prometheus").body().lines().toList()) {
+            if (line.startsWith("cardwatch_probe_runs_total{") && line.contains("probe=\"availability\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static String fleet(int port) {
+        StringBuilder yaml = new StringBuilder("platforms:\n");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < PLATFORMS; i++) {
+            ids.add("shop-%02d".formatted(i));
+        }
+        for (String id : ids) {
+            yaml.append("""
+                      - id: %s
+                        names: { zh: %s, en: %s }
+                        base-url: http://127.0.0.1:%d/
+                        protocol: yrapi
+                        merchant-id: "10001"
+                        credentials: { api-key: "file:key" }
+                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
+                        account: "18866667777"
+                        availability: { urls: ["http://127.0.0.1:%d/"], keyword: 在线 }
+                        schedule: { availability: { every: %ds, jitter: 0s } }
+                    """.formatted(id, id, id, port, port, EVERY_SECONDS));
+        }
+        return yaml.toString();
+    }
+}
