@@ -77,7 +77,7 @@ class ClusterIT {
 
                 first.kill();
                 killed = Instant.now();
-                Thread.sleep(3L * EVERY_SECONDS * 1000);
+                Thread.sleep(2L * EVERY_SECONDS * 1000);
                 double before = checks(two);
                 Thread.sleep(2000);
                 assertThat(checks(two)).as("the survivor runs every check now").isGreaterThan(before);
@@ -88,7 +88,7 @@ class ClusterIT {
                             .until(() -> checks(rejoined) > 0);
                 }
             }
-            Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(3L * EVERY_SECONDS));
+            Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(2L * EVERY_SECONDS));
             assertThat(fires).hasSize(PLATFORMS);
             fires.forEach((platform, times) -> {
                 for (int i = 1; i < times.size(); i++) {

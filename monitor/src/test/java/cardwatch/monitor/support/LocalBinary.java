@@ -104,7 +104,7 @@ public final class LocalBinary implements AutoCloseable {
     public static Result run(Path dir, String... command) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(command[0]))) {
             throw new IllegalStateException(command[0] + " is not installed: run `apt-get install -y prometheus "
-                    + "prometheus-alertmanager docker-compose` (the CI script .ci/run does)");
+                    + "prometheus-alertmanager docker-compose postgresql-client` (the CI script .ci/run does)");
         }
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
