@@ -39,9 +39,12 @@ public class InterruptedRuns {
     /** Under the cluster profile, other live instances may hold unfinished runs begun before this one started. */
     private final boolean clustered;
 
+    private final RunLeases leases;
+
     InterruptedRuns(RunRepository runs, RunGuard guard, PlatformCatalog catalog, PurchaseEngine engine, Clock clock,
-            Environment environment) {
+            Environment environment, RunLeases leases) {
         this.clustered = environment.matchesProfiles("cluster");
+        this.leases = leases;
         this.runs = runs;
         this.guard = guard;
         this.catalog = catalog;
@@ -62,13 +65,19 @@ public class InterruptedRuns {
 
     @Scheduled(fixedDelayString = "${cardwatch.reconcile.every:1m}", initialDelayString = "${cardwatch.reconcile.every:1m}")
     public void periodically() {
-        reconcile(false);
+        int taken = reconcile(false);
+        if (taken > 0) {
+            log.info("took over {} unfinished purchase runs{}", taken, clustered
+                    ? " whose owner's lease ran out (" + leases.node() + " holds them now)"
+                    : " older than their confirm deadline");
+        }
     }
 
     /**
-     * Takes over the unfinished runs this process does not own. At start-up those are the ones begun before it;
-     * later, and at start-up under the cluster profile, the ones older than their confirm deadline and a minute
-     * (another instance may still be running younger ones).
+     * Takes over the unfinished runs this process does not own. Alone, at start-up, those are the ones begun before
+     * it, and later the ones older than their confirm deadline and a minute. Under the cluster profile, they are the
+     * ones whose lease has run out: their owner stopped renewing it. Each is claimed in the database before it is
+     * taken, so one instance takes each.
      *
      * @return how many were handed to the engine
      */
@@ -79,9 +88,14 @@ public class InterruptedRuns {
             Optional<Platform> platform = catalog.find(row.platform());
             Duration confirm = platform.map(p -> p.purchase() == null ? Duration.ZERO : p.purchase().confirmDeadline())
                     .orElse(Duration.ZERO);
-            boolean stale = startup && !clustered ? row.actualStart().isBefore(processStart)
-                    : row.actualStart().plus(confirm).plus(Duration.ofMinutes(1)).isBefore(now);
+            boolean stale = clustered || (startup ? row.actualStart().isBefore(processStart)
+                    : row.actualStart().plus(confirm).plus(Duration.ofMinutes(1)).isBefore(now));
             if (!stale || !guard.acquire(row.platform(), PurchaseProbe.KIND)) { // a run of this process holds its key
+                continue;
+            }
+            if (!runs.claim(row.id(), leases.node(), now.plus(leases.lease()), clustered, now,
+                    now.minus(leases.lease()))) { // another instance holds it, or took it first
+                guard.release(row.platform(), PurchaseProbe.KIND);
                 continue;
             }
             if (platform.isEmpty()) {

@@ -166,6 +166,11 @@ public class PurchaseEngine implements DisposableBean {
         arm(w);
     }
 
+    /** The rows of the runs in this engine's hands: this instance renews their leases. */
+    List<Long> runIds() {
+        return waiting.values().stream().map(w -> w.run.id()).toList();
+    }
+
     /** A notify for the run arrived: its next step runs now. */
     void wake(String clientOrderId) {
         Waiting w = waiting.get(clientOrderId);

@@ -176,6 +176,37 @@ public class RunRepository {
     }
 
     /** Runs that started and never finished (a crash, a restart), oldest first. */
+    /**
+     * Renews the lease of this instance's unfinished runs: they stay its own until {@code until}.
+     *
+     * @return how many rows were renewed
+     */
+    public int renew(List<Long> ids, String owner, Instant until) {
+        int renewed = 0;
+        for (int from = 0; from < ids.size(); from += 500) {
+            renewed += jdbc.sql("update probe_run set owner = :owner, lease_until = :until "
+                            + "where ended_at is null and id in (:ids)")
+                    .param("owner", owner).param("until", utc(until))
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + 500))).update();
+        }
+        return renewed;
+    }
+
+    /**
+     * Takes an unfinished run for {@code owner} until {@code until}. With {@code onlyExpired}, only when no other
+     * instance holds it: its lease ran out before {@code now}, or it has none and began before {@code now} less one
+     * lease period ({@code unleasedBefore}). One instance wins each run: the update is conditional.
+     */
+    public boolean claim(long id, String owner, Instant until, boolean onlyExpired, Instant now,
+            Instant unleasedBefore) {
+        return (onlyExpired
+                ? jdbc.sql("update probe_run set owner = ?, lease_until = ? where id = ? and ended_at is null and "
+                                + "((lease_until is null and actual_start < ?) or lease_until < ?)")
+                        .params(owner, utc(until), id, utc(unleasedBefore), utc(now))
+                : jdbc.sql("update probe_run set owner = ?, lease_until = ? where id = ? and ended_at is null")
+                        .params(owner, utc(until), id)).update() == 1;
+    }
+
     public List<ProbeRun> unfinished(String probe) {
         return jdbc.sql("select " + COLUMNS + " from probe_run where probe = ? and ended_at is null "
                 + "order by id").params(probe).query(RunRepository::row).list();

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param reconcile        how interrupted runs are finished
  * @param testing          fault injection for crash tests; never set in production
  * @param api              the tokens that open the private API
+ * @param cluster          this instance's name and the lease on the purchases it runs
  */
 @Validated
 @ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
@@ -53,7 +54,32 @@ public record CardwatchProperties(
         @Valid @DefaultValue Hooks hooks,
         @Valid @DefaultValue Incidents incidents,
         @Valid @DefaultValue Site site,
-        @DefaultValue cardwatch.monitor.access.ApiProperties api) {
+        @DefaultValue cardwatch.monitor.access.ApiProperties api,
+        @Valid @DefaultValue Cluster cluster) {
+
+    /**
+     * Instances sharing one database.
+     *
+     * @param node  this instance's name in the runs it owns; empty: the host name and the process id
+     * @param lease how long a purchase stays this instance's without a renewal; it is renewed every third of it, and
+     *              another instance takes the run over once it has run out
+     */
+    public record Cluster(@DefaultValue("") String node, @NotNull @DefaultValue("30s") Duration lease) {
+
+        /** The node name, chosen when none is set. */
+        public String nodeName() {
+            if (!node.isBlank()) {
+                return node;
+            }
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
+    }
 
     /**
      * The public pages.

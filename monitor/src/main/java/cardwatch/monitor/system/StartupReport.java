@@ -3,6 +3,7 @@ package cardwatch.monitor.system;
 import cardwatch.monitor.access.ApiTokens;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.purchase.CallbackUrls;
+import cardwatch.monitor.purchase.RunLeases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -18,8 +19,10 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
     private final PlatformCatalog catalog;
     private final CallbackUrls urls;
     private final ApiTokens tokens;
+    private final RunLeases leases;
 
-    StartupReport(PlatformCatalog catalog, CallbackUrls urls, ApiTokens tokens) {
+    StartupReport(PlatformCatalog catalog, CallbackUrls urls, ApiTokens tokens, RunLeases leases) {
+        this.leases = leases;
         this.catalog = catalog;
         this.urls = urls;
         this.tokens = tokens;
@@ -36,7 +39,8 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
                 .append("  health         ").append(base).append("/actuator/health\n")
                 .append("  private API    ").append(base).append("/api/v1/ledger (")
                 .append(tokens.count() == 0 ? "no API token yet: `token read <name>`, README: Private data"
-                        : tokens.count() + " API token" + (tokens.count() == 1 ? "" : "s")).append(")\n");
+                        : tokens.count() + " API token" + (tokens.count() == 1 ? "" : "s")).append(")\n")
+                .append("  instance       ").append(leases.node()).append('\n');
         catalog.all().forEach(p -> text.append(String.format("  %-14s %s (%s) at %s%n", p.id(), p.nameZh(),
                 p.nameEn(), p.baseUrl())));
         log.info(text.toString());

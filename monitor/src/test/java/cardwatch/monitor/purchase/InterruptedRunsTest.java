@@ -13,6 +13,7 @@ import cardwatch.monitor.platform.PlatformConfigLoader;
 import cardwatch.monitor.platform.SecretResolver;
 import cardwatch.monitor.run.RunGuard;
 import cardwatch.monitor.run.RunRepository;
+import cardwatch.monitor.system.CardwatchProperties;
 import cardwatch.probes.Probes;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -26,13 +27,15 @@ import java.util.Map;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.mock.env.MockEnvironment;
 
 class InterruptedRunsTest {
 
     @Test
-    void atStartAClusterInstanceLeavesYoungRunsToTheInstanceThatMayStillBeRunningThem() {
+    void aClusterInstanceTakesARunOnlyOnceItsOwnersLeaseHasRunOutAndOnlyOneInstanceTakesIt() {
         DriverManagerDataSource db = new DriverManagerDataSource(
                 "jdbc:h2:mem:interrupted-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
@@ -49,16 +52,36 @@ class InterruptedRunsTest {
         PurchaseEngine engine = mock(PurchaseEngine.class);
         MockEnvironment cluster = new MockEnvironment();
         cluster.setActiveProfiles("cluster");
-        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, engine, Clock.systemUTC(), cluster)
-                .reconcile(true)).as("another live instance may be running it").isZero();
+        Clock now = Clock.systemUTC();
+        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, engine, now, cluster, leases(runs, "b", now))
+                .reconcile(true)).as("begun 10 s ago and not yet renewed: its owner may be alive").isZero();
         verify(engine, never()).adopt(any(), any());
 
-        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, engine, Clock.systemUTC(),
-                new MockEnvironment()).reconcile(true)).as("alone, a run begun before the start is a crash's").isOne();
-        verify(engine, times(1)).adopt(any(), any());
+        // its owner renews the lease: however old the run, no other instance takes it while the lease holds
+        runs.renew(List.of(runs.unfinished("purchase").get(0).id()), "a", Instant.now().plusSeconds(60));
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(35)); // unrenewed, it would be free
+        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, engine, later, cluster,
+                leases(runs, "b", later)).reconcile(true)).isZero();
 
-        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(12));
-        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, mock(PurchaseEngine.class), later, cluster)
-                .reconcile(true)).as("past its confirm deadline (10 m) and a minute, any instance takes it").isOne();
+        // the owner stopped renewing (killed): once the lease has run out, one instance claims the run and takes it
+        Clock expired = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(70));
+        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, engine, expired, cluster,
+                leases(runs, "b", expired)).reconcile(false)).isOne();
+        verify(engine, times(1)).adopt(any(), any());
+        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, mock(PurchaseEngine.class), expired, cluster,
+                leases(runs, "c", expired)).reconcile(false)).as("b holds it now").isZero();
+
+        // alone, a run begun before the start is a crash's, whoever held it
+        assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, mock(PurchaseEngine.class), now,
+                new MockEnvironment(), leases(runs, "solo", now)).reconcile(true)).isOne();
+    }
+
+    private static RunLeases leases(RunRepository runs, String node, Clock clock) {
+        CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "cardwatch.cluster.node", node, "cardwatch.cluster.lease", "30s")))
+                .bindOrCreate("cardwatch", CardwatchProperties.class);
+        RunLeases leases = new RunLeases(runs, mock(PurchaseEngine.class), clock, properties);
+        leases.destroy();
+        return leases;
     }
 }

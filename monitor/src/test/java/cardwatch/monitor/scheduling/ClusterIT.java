@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cardwatch.monitor.purchase.ServiceProcess;
+import cardwatch.simulator.Profiles;
+import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.monitor.system.ServiceClient;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,8 @@ class ClusterIT {
 
     private static final int PLATFORMS = 30;
     private static final int EVERY_SECONDS = 15;
+    private static final int BUYERS = 4;
+    private static final String KEY = "cluster-test-key";
 
     @Test
     void eachCheckFiresOnceAcrossInstancesAndTheSurvivorCarriesOnWhenOneIsKilled(@TempDir Path work)
@@ -42,16 +47,23 @@ class ClusterIT {
         page.start();
         page.stubFor(get(urlEqualTo("/")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/html; charset=utf-8").withBody("<html><body>在线 自动发货</body></html>")));
+        List<SimulatedPlatform> buyers = new ArrayList<>();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            Files.writeString(work.resolve("platforms.yml"), fleet(page.port()));
-            Files.writeString(work.resolve("secrets.properties"), "key=cluster-test-key\n");
+            for (int i = 0; i < BUYERS; i++) { // each its own account: a shared balance would read as others' charges
+                buyers.add(SimulatedPlatform.start("reliable", Profiles.named("reliable")
+                        .withDelivery(Duration.ofSeconds(4), 0), KEY, 0, 100 + i));
+            }
+            Files.writeString(work.resolve("platforms.yml"), fleet(page.port(), buyers));
+            Files.writeString(work.resolve("secrets.properties"), "key=" + KEY + "\n");
             String url = postgres.getJdbcUrl("postgres", "postgres");
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
             List<String> arguments = List.of("--spring.profiles.active=cluster",
                     "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
                     "--spring.datasource.password=postgres",
                     "--cardwatch.platforms-file=" + work.resolve("platforms.yml"),
-                    "--cardwatch.secrets-file=" + work.resolve("secrets.properties"), "--server.port=0");
+                    "--cardwatch.secrets-file=" + work.resolve("secrets.properties"), "--server.port=0",
+                    "--cardwatch.schedule.min-interval=1s", "--cardwatch.budget.daily-global=100000",
+                    "--cardwatch.cluster.lease=6s", "--cardwatch.reconcile.every=2s");
             Path logs = Path.of("target", "cluster");
             Instant start;
             Instant killed;
@@ -75,18 +87,56 @@ class ClusterIT {
                         .as("each platform's checks, once per interval, none twice (two instances, one store)")
                         .allSatisfy(fires -> assertThat(fires).hasSizeBetween(2, 3).doesNotHaveDuplicates());
 
-                first.kill();
+                // kill the instance that holds a purchase in flight (its lease renewed, so surely its own)
+                java.util.concurrent.atomic.AtomicReference<String> owner = new java.util.concurrent.atomic.AtomicReference<>();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    owner.set(jdbc.sql("select max(owner) from probe_run where probe = 'purchase' and ended_at is null "
+                            + "and owner is not null").query(String.class).optional().orElse(null));
+                    return owner.get() != null;
+                });
+                boolean firstOwns = owner.get().equals(node(first));
+                ServiceProcess victim = firstOwns ? first : second;
+                ServiceClient survivor = firstOwns ? two : one;
+                ServiceProcess survivorProcess = firstOwns ? second : first;
+                victim.kill();
                 killed = Instant.now();
+                long orphaned = jdbc.sql("select count(*) from probe_run where probe = 'purchase' and ended_at is null "
+                        + "and owner = ?").param(owner.get()).query(Long.class).single();
+                assertThat(orphaned).as("purchases the killed instance held").isPositive();
                 Thread.sleep(2L * EVERY_SECONDS * 1000);
-                double before = checks(two);
+                double before = checks(survivor);
                 Thread.sleep(2000);
-                assertThat(checks(two)).as("the survivor runs every check now").isGreaterThan(before);
+                assertThat(checks(survivor)).as("the survivor runs every check now").isGreaterThan(before);
+                survivorProcess.await("took over", Duration.ofSeconds(5)); // once the killed one's leases ran out
+                // each ends within its deadlines (confirm: 20 s) from when it was taken over
+                OffsetDateTime kill = OffsetDateTime.ofInstant(killed, java.time.ZoneOffset.UTC);
+                await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        assertThat(jdbc.sql("select id, platform_id, owner, status, evidence from probe_run "
+                                + "where probe = 'purchase' and ended_at is null and actual_start < ?").param(kill)
+                                .query().listOfRows()).as("purchases in flight at the kill, not ended").isEmpty());
+                assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and actual_start < ? "
+                        + "and outcome = 'success'").param(kill).query(Long.class).single()).isPositive();
+                assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and owner = ?")
+                        .param(node(survivorProcess)).query(Long.class).single())
+                        .as("the survivor owns the runs it took over").isPositive();
 
                 try (ServiceProcess again = new ServiceProcess(work, logs.resolve("again.log"), arguments)) {
                     ServiceClient rejoined = new ServiceClient(again.port());
                     await().atMost(Duration.ofSeconds(3L * EVERY_SECONDS)).pollInterval(Duration.ofSeconds(1))
                             .until(() -> checks(rejoined) > 0);
                 }
+            }
+            for (SimulatedPlatform buyer : buyers) {
+                assertThat(buyer.platform().submissions()).as("orders at %s", buyer.baseUrl()).isNotEmpty()
+                        .allSatisfy((order, times) -> assertThat(times).as(order + " submitted").isEqualTo(1L));
+            }
+            for (int i = 0; i < BUYERS; i++) {
+                BigDecimal net = jdbc.sql("select coalesce(sum(case when kind = 'charge' then amount else -amount end),"
+                        + " 0) from ledger_entry where platform_id = ?").param("buyer-" + i).query(BigDecimal.class)
+                        .single();
+                assertThat(net).as("buyer-%d: the ledger against the simulator's balance, to the cent", i)
+                        .isEqualByComparingTo(SimulatedPlatform.OPENING_BALANCE.subtract(buyers.get(i).platform()
+                                .balance()));
             }
             Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(2L * EVERY_SECONDS));
             assertThat(fires).hasSize(PLATFORMS);
@@ -99,8 +149,16 @@ class ClusterIT {
                 assertThat(times).doesNotHaveDuplicates();
             });
         } finally {
+            buyers.forEach(SimulatedPlatform::close);
             page.stop();
         }
+    }
+
+
+    /** The instance's name in the runs it owns, from its start report. */
+    private static String node(ServiceProcess process) throws InterruptedException {
+        String line = process.await("  instance  ", Duration.ofSeconds(5));
+        return line.substring(line.indexOf("instance") + "instance".length()).strip();
     }
 
     /** Each platform's storefront check fire times in [from, to), from the shared database. */
@@ -125,8 +183,23 @@ class ClusterIT {
         return sum;
     }
 
-    private static String fleet(int port) {
+    private static String fleet(int port, List<SimulatedPlatform> buyers) {
         StringBuilder yaml = new StringBuilder("platforms:\n");
+        for (int i = 0; i < buyers.size(); i++) {
+            yaml.append("""
+                      - id: buyer-%d
+                        names: { zh: buyer-%d, en: buyer-%d }
+                        base-url: %s
+                        protocol: yrapi
+                        merchant-id: "10001"
+                        credentials: { api-key: "file:key" }
+                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
+                        account: "18866667777"
+                        budget: { daily: 1000.00 }
+                        schedule: { purchase: { every: 6s, jitter: 0s } }
+                        deadlines: { notify: 10s, confirm: 20s, poll-initial: 1s, poll-max: 2s }
+                    """.formatted(i, i, i, buyers.get(i).baseUrl()));
+        }
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < PLATFORMS; i++) {
             ids.add("shop-%02d".formatted(i));
