@@ -10,6 +10,7 @@ import cardwatch.monitor.purchase.ServiceProcess;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.monitor.system.ServiceClient;
+import cardwatch.monitor.system.TestTokens;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -39,6 +40,9 @@ class ClusterIT {
     private static final int EVERY_SECONDS = 15;
     private static final int BUYERS = 4;
     private static final String KEY = "cluster-test-key";
+    private static final String PAUSED = "shop-07";
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     @Test
     void eachCheckFiresOnceAcrossInstancesAndTheSurvivorCarriesOnWhenOneIsKilled(@TempDir Path work)
@@ -51,19 +55,20 @@ class ClusterIT {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             for (int i = 0; i < BUYERS; i++) { // each its own account: a shared balance would read as others' charges
                 buyers.add(SimulatedPlatform.start("reliable", Profiles.named("reliable")
-                        .withDelivery(Duration.ofSeconds(4), 0), KEY, 0, 100 + i));
+                        .withDelivery(Duration.ofSeconds(8), 0), KEY, 0, 100 + i));
             }
             Files.writeString(work.resolve("platforms.yml"), fleet(page.port(), buyers));
             Files.writeString(work.resolve("secrets.properties"), "key=" + KEY + "\n");
             String url = postgres.getJdbcUrl("postgres", "postgres");
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
-            List<String> arguments = List.of("--spring.profiles.active=cluster",
+            List<String> arguments = new ArrayList<>(List.of("--spring.profiles.active=cluster",
                     "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
                     "--spring.datasource.password=postgres",
                     "--cardwatch.platforms-file=" + work.resolve("platforms.yml"),
                     "--cardwatch.secrets-file=" + work.resolve("secrets.properties"), "--server.port=0",
                     "--cardwatch.schedule.min-interval=1s", "--cardwatch.budget.daily-global=100000",
-                    "--cardwatch.cluster.lease=6s", "--cardwatch.reconcile.every=2s");
+                    "--cardwatch.cluster.lease=6s", "--cardwatch.reconcile.every=2s"));
+            TestTokens.settings().forEach(setting -> arguments.add("--" + setting));
             Path logs = Path.of("target", "cluster");
             Instant start;
             Instant killed;
@@ -87,11 +92,30 @@ class ClusterIT {
                         .as("each platform's checks, once per interval, none twice (two instances, one store)")
                         .allSatisfy(fires -> assertThat(fires).hasSizeBetween(2, 3).doesNotHaveDuplicates());
 
-                // kill the instance that holds a purchase in flight (its lease renewed, so surely its own)
+                // an operator's pause through one instance reaches the other without a restart, and so does the resume
+                assertThat(one.withToken(TestTokens.ADMIN).send("POST", "/api/admin/v1/platforms/" + PAUSED + "/pause",
+                        null).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> two
+                        .get("/actuator/prometheus").body().contains("cardwatch_platform_paused{platform=\"" + PAUSED
+                                + "\"} 1"));
+                assertThat(two.withToken(TestTokens.ADMIN).send("POST", "/api/admin/v1/platforms/" + PAUSED
+                        + "/resume", null).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> !one
+                        .get("/actuator/prometheus").body().contains("cardwatch_platform_paused{platform="));
+                assertThat(JSON.readTree(two.withToken(TestTokens.READ).get("/api/admin/v1/audit?platform=" + PAUSED)
+                        .body()).valueStream().map(e -> e.path("action").asString() + " by "
+                        + e.path("actor").asString()).toList())
+                        .as("one audit, whichever instance took the change")
+                        .containsExactly("resume by it-admin", "pause by it-admin");
+
+                // kill the instance that holds a purchase in flight (its lease renewed, so surely its own) with seconds
+                // of its 8 s delivery still to go
                 java.util.concurrent.atomic.AtomicReference<String> owner = new java.util.concurrent.atomic.AtomicReference<>();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
                     owner.set(jdbc.sql("select max(owner) from probe_run where probe = 'purchase' and ended_at is null "
-                            + "and owner is not null").query(String.class).optional().orElse(null));
+                            + "and owner is not null and platform_id like 'buyer-%' and actual_start > ?")
+                            .param(OffsetDateTime.ofInstant(Instant.now().minusSeconds(4), java.time.ZoneOffset.UTC))
+                            .query(String.class).optional().orElse(null));
                     return owner.get() != null;
                 });
                 boolean firstOwns = owner.get().equals(node(first));
@@ -101,21 +125,24 @@ class ClusterIT {
                 victim.kill();
                 killed = Instant.now();
                 long orphaned = jdbc.sql("select count(*) from probe_run where probe = 'purchase' and ended_at is null "
-                        + "and owner = ?").param(owner.get()).query(Long.class).single();
+                        + "and owner = ? and platform_id like 'buyer-%'").param(owner.get()).query(Long.class).single();
                 assertThat(orphaned).as("purchases the killed instance held").isPositive();
                 Thread.sleep(2L * EVERY_SECONDS * 1000);
                 double before = checks(survivor);
                 Thread.sleep(2000);
                 assertThat(checks(survivor)).as("the survivor runs every check now").isGreaterThan(before);
                 survivorProcess.await("took over", Duration.ofSeconds(5)); // once the killed one's leases ran out
-                // each ends within its deadlines (confirm: 20 s) from when it was taken over
+                // each buyer's ends within its deadlines (confirm: 30 s) from when it was taken over (the shops buy
+                // too, by the default schedule, from a page that is no shop: theirs wait out a 10-minute deadline)
                 OffsetDateTime kill = OffsetDateTime.ofInstant(killed, java.time.ZoneOffset.UTC);
-                await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                await().atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                         assertThat(jdbc.sql("select id, platform_id, owner, status, evidence from probe_run "
-                                + "where probe = 'purchase' and ended_at is null and actual_start < ?").param(kill)
+                                + "where probe = 'purchase' and ended_at is null and actual_start < ? "
+                                + "and platform_id like 'buyer-%'").param(kill)
                                 .query().listOfRows()).as("purchases in flight at the kill, not ended").isEmpty());
                 assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and actual_start < ? "
-                        + "and outcome = 'success'").param(kill).query(Long.class).single()).isPositive();
+                        + "and outcome = 'success' and platform_id like 'buyer-%'").param(kill).query(Long.class)
+                        .single()).isPositive();
                 assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and owner = ?")
                         .param(node(survivorProcess)).query(Long.class).single())
                         .as("the survivor owns the runs it took over").isPositive();
@@ -140,6 +167,7 @@ class ClusterIT {
             }
             Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(2L * EVERY_SECONDS));
             assertThat(fires).hasSize(PLATFORMS);
+            fires.remove(PAUSED); // paused for a few seconds on purpose
             fires.forEach((platform, times) -> {
                 for (int i = 1; i < times.size(); i++) {
                     assertThat(Duration.between(times.get(i - 1), times.get(i)).toSeconds())
@@ -196,8 +224,8 @@ class ClusterIT {
                         product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
                         account: "18866667777"
                         budget: { daily: 1000.00 }
-                        schedule: { purchase: { every: 6s, jitter: 0s } }
-                        deadlines: { notify: 10s, confirm: 20s, poll-initial: 1s, poll-max: 2s }
+                        schedule: { purchase: { every: 10s, jitter: 0s } }
+                        deadlines: { notify: 12s, confirm: 30s, poll-initial: 1s, poll-max: 2s }
                     """.formatted(i, i, i, buyers.get(i).baseUrl()));
         }
         List<String> ids = new ArrayList<>();
