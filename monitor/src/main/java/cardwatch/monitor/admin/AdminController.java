@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -62,6 +63,32 @@ class AdminController {
 
     /** What to run now: {@code availability}, {@code icp}, {@code reviews} or {@code purchase}. */
     record RunRequest(String probe) {
+    }
+
+    /**
+     * A platform as the file configured it, with whether it is paused: no credentials, not even their references.
+     *
+     * @param schedules per probe: {@code every} and {@code jitter} (ISO-8601 durations), or {@code cron}
+     */
+    record Configured(String id, Map<String, String> names, String protocol, String baseUrl,
+            Map<String, Map<String, String>> schedules, java.math.BigDecimal dailyBudget, String mode,
+            boolean paused) {
+    }
+
+    /** Where the platforms come from, and each platform. */
+    record Platforms(String source, List<Configured> platforms) {
+    }
+
+    @GetMapping("/platforms")
+    Platforms platforms() {
+        return new Platforms(catalog.source(), catalog.all().stream().map(p -> {
+            Map<String, Map<String, String>> schedules = new java.util.TreeMap<>();
+            p.schedules().forEach((probe, schedule) -> schedules.put(probe, schedule.isCron()
+                    ? Map.of("cron", schedule.cron(), "jitter", schedule.jitter().toString())
+                    : Map.of("every", schedule.every().toString(), "jitter", schedule.jitter().toString())));
+            return new Configured(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(),
+                    p.baseUrl().toString(), schedules, p.dailyBudget(), p.purchaseMode(), pauses.paused(p.id()));
+        }).toList());
     }
 
     @PostMapping("/platforms/{id}/pause")

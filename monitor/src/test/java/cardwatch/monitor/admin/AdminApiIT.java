@@ -40,6 +40,17 @@ class AdminApiIT extends SharedDemoService {
             assertThat(JSON.readTree(admin().send("POST", "/api/admin/v1/platforms/" + PAUSED + "/pause", null)
                     .body()).path("changed").asBoolean()).as("paused already").isFalse();
             assertThat(metrics()).contains("cardwatch_platform_paused{platform=\"" + PAUSED + "\"} 1");
+            JsonNode listed = JSON.readTree(reader().get("/api/admin/v1/platforms").body());
+            assertThat(listed.path("source").asString()).isEqualTo("demo configuration");
+            assertThat(listed.path("platforms").size()).isEqualTo(15);
+            assertThat(listed.path("platforms").valueStream().filter(p -> p.path("paused").asBoolean())
+                    .map(p -> p.path("id").asString())).containsExactly(PAUSED);
+            JsonNode reliable = listed.path("platforms").valueStream()
+                    .filter(p -> p.path("id").asString().equals("reliable")).findFirst().orElseThrow();
+            assertThat(reliable.path("protocol").asString()).isEqualTo("yrapi");
+            assertThat(reliable.path("schedules").path("purchase").path("every").asString()).isEqualTo("PT2S");
+            assertThat(listed.toString()).as("no credentials, not even references")
+                    .doesNotContain("file:", "env:", "api-key", "demo-simulator-api-key");
 
             // runs already handed over may still end; after that, none starts while the demo fires every 2 s
             await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
