@@ -28,6 +28,7 @@ public class ApiTokens {
     static final String PREFIX = "cw_";
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    static final String NAME_RULE = "required, 1-64 letters, digits and . _ @ - (starting with a letter or digit)";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Who presented a token. */
@@ -66,6 +67,11 @@ public class ApiTokens {
         return byHash.size();
     }
 
+    /** Whether a token's holder may be called this (in settings, logs and the audit). */
+    static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** A fresh token: the prefix and 32 random bytes, base64url. */
     static String create() {
         byte[] bytes = new byte[32];
@@ -95,8 +101,8 @@ public class ApiTokens {
                 continue;
             }
             Role role = Role.of(token.role());
-            if (token.name() == null || !NAME.matcher(token.name()).matches()) {
-                problems.add(at + ".name: required, 1-64 letters, digits and . _ @ - (starting with a letter or digit)");
+            if (!validName(token.name())) {
+                problems.add(at + ".name: " + NAME_RULE);
             } else if (names.putIfAbsent(token.name(), i) != null) {
                 problems.add(at + ".name: '" + token.name() + "' is already the name of cardwatch.api.tokens["
                         + names.get(token.name()) + "]");

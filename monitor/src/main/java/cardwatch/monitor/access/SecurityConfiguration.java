@@ -13,9 +13,9 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Which requests need a token. Private: the admin API, the ledger and the budget (money, order ids, raw evidence);
- * reading, and running a probe now, need the read role, anything else the admin role. Everything else is public and passes no security
- * filter at all: the pages, the public JSON API (aggregates and finished-run summaries), badges, feeds, notifies and
- * the hooks (which check their own signatures and token).
+ * reading, and running a probe now, need the read role, anything else the admin role. Everything else is public and
+ * passes no security filter at all: the pages, the public JSON API (aggregates and finished-run summaries), badges,
+ * feeds, notifies and the hooks (which check their own signatures and token).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {

@@ -18,12 +18,8 @@ public final class TokenCommand {
             err.println("usage: token <read|admin> <name>   (read: private data; admin: that, and changes)");
             return 2;
         }
-        try {
-            // the same checks as at start, so a name the service would refuse is refused here
-            new ApiTokens(new ApiProperties(java.util.List.of(new ApiProperties.Token(args[1], role.label(),
-                    "0".repeat(64)))));
-        } catch (TokenConfigException e) {
-            err.println(e.getMessage().replace("cardwatch.api.tokens[0].name", "the name"));
+        if (!ApiTokens.validName(args[1])) { // the service would refuse it at start
+            err.println("the name: " + ApiTokens.NAME_RULE);
             return 2;
         }
         String token = ApiTokens.create();

@@ -20,6 +20,7 @@ public record RunSummary(long id, String platform, String probe, Instant schedul
     static RunSummary of(ProbeRun run) {
         return run == null || run.endedAt() == null ? null : new RunSummary(run.id(), run.platform(), run.probe(),
                 run.scheduledFire(), run.plannedStart(), run.actualStart(), run.endedAt(), run.outcome(),
-                run.reason(), run.flags(), run.phasesMs(), run.deliveryMs(), run.status(), run.refund(), run.refundMs());
+                run.reason(), run.flags(), run.phasesMs(), run.deliveryMs(), run.status(), run.refund(),
+                run.refundMs());
     }
 }

@@ -93,8 +93,8 @@ public class InterruptedRuns {
             if (!stale || !guard.acquire(row.platform(), PurchaseProbe.KIND)) { // a run of this process holds its key
                 continue;
             }
-            if (!runs.claim(row.id(), leases.node(), now.plus(leases.lease()), clustered, now,
-                    now.minus(leases.lease()))) { // another instance holds it, or took it first
+            // one instance wins each claim; a run another instance holds stays its own
+            if (!runs.claim(row.id(), leases.node(), now, leases.lease(), clustered)) {
                 guard.release(row.platform(), PurchaseProbe.KIND);
                 continue;
             }

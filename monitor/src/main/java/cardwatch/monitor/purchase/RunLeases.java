@@ -4,7 +4,6 @@ import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.system.CardwatchProperties;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,20 +54,15 @@ public class RunLeases implements DisposableBean {
         return lease;
     }
 
-    /** The lease end for a run taken or renewed now. */
-    Instant until() {
-        return clock.instant().plus(lease);
-    }
-
     void renew() {
+        List<Long> ids = engine.runIds();
+        if (ids.isEmpty()) {
+            return;
+        }
         try {
-            List<Long> ids = engine.runIds();
-            if (!ids.isEmpty()) {
-                runs.renew(ids, node, until());
-            }
+            runs.renew(ids, node, clock.instant().plus(lease));
         } catch (RuntimeException e) {
-            log.warn("the leases of this instance's {} purchases were not renewed: {}", engine.runIds().size(),
-                    e.toString());
+            log.warn("the leases of this instance's {} purchases were not renewed: {}", ids.size(), e.toString());
         }
     }
 

@@ -175,7 +175,6 @@ public class RunRepository {
                         Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
-    /** Runs that started and never finished (a crash, a restart), oldest first. */
     /**
      * Renews the lease of this instance's unfinished runs: they stay its own until {@code until}.
      *
@@ -193,20 +192,22 @@ public class RunRepository {
     }
 
     /**
-     * Takes an unfinished run for {@code owner} until {@code until}. With {@code onlyExpired}, only when no other
-     * instance holds it: its lease ran out before {@code now}, or it has none and began before {@code now} less one
-     * lease period ({@code unleasedBefore}). One instance wins each run: the update is conditional.
+     * Takes an unfinished run for {@code owner}, leased from {@code now} for {@code lease}. With {@code onlyExpired},
+     * only when no other instance holds it: its lease ran out, or it has none and began more than one lease ago (a
+     * run is leased from its start until its owner first renews it). One instance wins each run: the update is
+     * conditional.
      */
-    public boolean claim(long id, String owner, Instant until, boolean onlyExpired, Instant now,
-            Instant unleasedBefore) {
+    public boolean claim(long id, String owner, Instant now, Duration lease, boolean onlyExpired) {
+        Instant until = now.plus(lease);
         return (onlyExpired
                 ? jdbc.sql("update probe_run set owner = ?, lease_until = ? where id = ? and ended_at is null and "
                                 + "((lease_until is null and actual_start < ?) or lease_until < ?)")
-                        .params(owner, utc(until), id, utc(unleasedBefore), utc(now))
+                        .params(owner, utc(until), id, utc(now.minus(lease)), utc(now))
                 : jdbc.sql("update probe_run set owner = ?, lease_until = ? where id = ? and ended_at is null")
                         .params(owner, utc(until), id)).update() == 1;
     }
 
+    /** Runs that started and never finished (a crash, a restart), oldest first. */
     public List<ProbeRun> unfinished(String probe) {
         return jdbc.sql("select " + COLUMNS + " from probe_run where probe = ? and ended_at is null "
                 + "order by id").params(probe).query(RunRepository::row).list();

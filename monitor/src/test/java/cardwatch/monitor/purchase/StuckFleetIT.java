@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import cardwatch.monitor.support.Fleet;
 import cardwatch.monitor.system.ServiceClient;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
@@ -15,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -64,24 +63,25 @@ class StuckFleetIT {
                 String after = client.get("/actuator/prometheus").body();
                 Files.writeString(Path.of("target", "stuck-fleet", "metrics.txt"), after);
 
-                double healthyRuns = sum(after, "cardwatch_probe_runs_total", "probe=\"availability\"")
-                        - sum(before, "cardwatch_probe_runs_total", "probe=\"availability\"");
+                double healthyRuns = Fleet.sum(after, "cardwatch_probe_runs_total", "probe=\"availability\"")
+                        - Fleet.sum(before, "cardwatch_probe_runs_total", "probe=\"availability\"");
                 double planned = HEALTHY * 30.0 / 10;
                 assertThat(healthyRuns).as("availability runs in 30 s, of %s planned", planned)
                         .isGreaterThanOrEqualTo(0.99 * planned);
-                assertThat(sum(after, "cardwatch_probe_runs_total", "outcome=\"success\",platform=\"healthy-000\""))
+                assertThat(Fleet.sum(after, "cardwatch_probe_runs_total",
+                        "outcome=\"success\",platform=\"healthy-000\""))
                         .as("a healthy platform's runs all succeed")
-                        .isEqualTo(sum(after, "cardwatch_probe_runs_total", "platform=\"healthy-000\""));
-                double onTime = sum(after, "cardwatch_scheduler_lag_seconds_bucket", "le=\"1.0\"")
-                        - sum(before, "cardwatch_scheduler_lag_seconds_bucket", "le=\"1.0\"");
-                double started = sum(after, "cardwatch_scheduler_lag_seconds_count", "")
-                        - sum(before, "cardwatch_scheduler_lag_seconds_count", "");
+                        .isEqualTo(Fleet.sum(after, "cardwatch_probe_runs_total", "platform=\"healthy-000\""));
+                double onTime = Fleet.sum(after, "cardwatch_scheduler_lag_seconds_bucket", "le=\"1.0\"")
+                        - Fleet.sum(before, "cardwatch_scheduler_lag_seconds_bucket", "le=\"1.0\"");
+                double started = Fleet.sum(after, "cardwatch_scheduler_lag_seconds_count", "")
+                        - Fleet.sum(before, "cardwatch_scheduler_lag_seconds_count", "");
                 assertThat(onTime / started).as("runs started within 1 s of plan").isGreaterThanOrEqualTo(0.99);
-                assertThat(sum(after, "cardwatch_scheduler_skipped_total", "reason=\"queue_full\"")).isZero();
+                assertThat(Fleet.sum(after, "cardwatch_scheduler_skipped_total", "reason=\"queue_full\"")).isZero();
 
-                double bought = sum(after, "cardwatch_probe_runs_total", "outcome=\"success\",platform=\"buyer-")
-                        - sum(before, "cardwatch_probe_runs_total", "outcome=\"success\",platform=\"buyer-");
-                assertThat(sum(after, "cardwatch_probe_runs_total", "outcome=\"failure\",platform=\"buyer-"))
+                double bought = Fleet.sum(after, "cardwatch_probe_runs_total", "outcome=\"success\",platform=\"buyer-")
+                        - Fleet.sum(before, "cardwatch_probe_runs_total", "outcome=\"success\",platform=\"buyer-");
+                assertThat(Fleet.sum(after, "cardwatch_probe_runs_total", "outcome=\"failure\",platform=\"buyer-"))
                         .as("healthy purchases never fail").isZero();
                 assertThat(bought).as("healthy purchases in 30 s (each buys every 2 s)")
                         .isGreaterThanOrEqualTo(BUYERS * 30.0 / 2 * 0.9);
@@ -109,19 +109,6 @@ class StuckFleetIT {
         return done;
     }
 
-    /** The sum of a metric's samples whose labels contain {@code labels}. */
-    private static double sum(String exposition, String metric, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
-                .matcher(exposition);
-        double total = 0;
-        while (m.find()) {
-            if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
-                total += Double.parseDouble(m.group(2));
-            }
-        }
-        return total;
-    }
-
     private static String fleet(SimulatedPlatform stuck, List<SimulatedPlatform> buyers, int pagePort) {
         StringBuilder yaml = new StringBuilder("platforms:\n");
         for (int i = 0; i < STUCK; i++) {
@@ -131,36 +118,13 @@ class StuckFleetIT {
             yaml.append(buyer("buyer-%02d".formatted(i), buyers.get(i).baseUrl()));
         }
         for (int i = 0; i < HEALTHY; i++) {
-            String url = "http://127.0.1.%d:%d/".formatted(i % 10 + 1, pagePort);
-            yaml.append("""
-                      - id: healthy-%03d
-                        names: { zh: 健康%03d, en: Healthy %03d }
-                        base-url: %s
-                        protocol: yrapi
-                        merchant-id: "10001"
-                        credentials: { api-key: "file:key" }
-                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
-                        account: "18866667777"
-                        availability: { urls: ["%s"], keyword: 在线 }
-                        schedule: { availability: { every: 10s, jitter: 0s } }
-                    """.formatted(i, i, i, url, url));
+            yaml.append(Fleet.storefront("healthy-%03d".formatted(i),
+                    "http://127.0.1.%d:%d/".formatted(i % 10 + 1, pagePort), "10s"));
         }
         return yaml.toString();
     }
 
     private static String buyer(String id, String baseUrl) {
-        return """
-                  - id: %s
-                    names: { zh: %s, en: %s }
-                    base-url: %s
-                    protocol: yrapi
-                    merchant-id: "10001"
-                    credentials: { api-key: "file:key" }
-                    product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
-                    account: "18866667777"
-                    budget: { daily: 1000.00 }
-                    schedule: { purchase: { every: 2s, jitter: 0s } }
-                    deadlines: { notify: 10s, confirm: 20s, poll-initial: 1s, poll-max: 2s }
-                """.formatted(id, id, id, baseUrl);
+        return Fleet.buyer(id, baseUrl, "2s", "{ notify: 10s, confirm: 20s, poll-initial: 1s, poll-max: 2s }");
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cardwatch.monitor.purchase.ServiceProcess;
+import cardwatch.monitor.support.Fleet;
 import cardwatch.simulator.Profiles;
 import cardwatch.simulator.SimulatedPlatform;
 import cardwatch.monitor.system.ServiceClient;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,7 +112,7 @@ class ClusterIT {
 
                 // kill the instance that holds a purchase in flight (its lease renewed, so surely its own) with seconds
                 // of its 8 s delivery still to go
-                java.util.concurrent.atomic.AtomicReference<String> owner = new java.util.concurrent.atomic.AtomicReference<>();
+                AtomicReference<String> owner = new AtomicReference<>();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
                     owner.set(jdbc.sql("select max(owner) from probe_run where probe = 'purchase' and ended_at is null "
                             + "and owner is not null and platform_id like 'buyer-%' and actual_start > ?")
@@ -202,49 +204,19 @@ class ClusterIT {
 
     /** The storefront checks this instance ran since its start. */
     private static double checks(ServiceClient client) {
-        double sum = 0;
-        for (String line : client.get("/actuator/prometheus").body().lines().toList()) {
-            if (line.startsWith("cardwatch_probe_runs_total{") && line.contains("probe=\"availability\"")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return Fleet.sum(client.get("/actuator/prometheus").body(), "cardwatch_probe_runs_total",
+                "probe=\"availability\"");
     }
 
     private static String fleet(int port, List<SimulatedPlatform> buyers) {
         StringBuilder yaml = new StringBuilder("platforms:\n");
         for (int i = 0; i < buyers.size(); i++) {
-            yaml.append("""
-                      - id: buyer-%d
-                        names: { zh: buyer-%d, en: buyer-%d }
-                        base-url: %s
-                        protocol: yrapi
-                        merchant-id: "10001"
-                        credentials: { api-key: "file:key" }
-                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
-                        account: "18866667777"
-                        budget: { daily: 1000.00 }
-                        schedule: { purchase: { every: 10s, jitter: 0s } }
-                        deadlines: { notify: 12s, confirm: 30s, poll-initial: 1s, poll-max: 2s }
-                    """.formatted(i, i, i, buyers.get(i).baseUrl()));
+            yaml.append(Fleet.buyer("buyer-" + i, buyers.get(i).baseUrl(), "10s",
+                    "{ notify: 12s, confirm: 30s, poll-initial: 1s, poll-max: 2s }"));
         }
-        List<String> ids = new ArrayList<>();
         for (int i = 0; i < PLATFORMS; i++) {
-            ids.add("shop-%02d".formatted(i));
-        }
-        for (String id : ids) {
-            yaml.append("""
-                      - id: %s
-                        names: { zh: %s, en: %s }
-                        base-url: http://127.0.0.1:%d/
-                        protocol: yrapi
-                        merchant-id: "10001"
-                        credentials: { api-key: "file:key" }
-                        product: { id: "1001", face-value: 1.00, price-cap: 1.00 }
-                        account: "18866667777"
-                        availability: { urls: ["http://127.0.0.1:%d/"], keyword: 在线 }
-                        schedule: { availability: { every: %ds, jitter: 0s } }
-                    """.formatted(id, id, id, port, port, EVERY_SECONDS));
+            yaml.append(Fleet.storefront("shop-%02d".formatted(i), "http://127.0.0.1:%d/".formatted(port),
+                    EVERY_SECONDS + "s"));
         }
         return yaml.toString();
     }
