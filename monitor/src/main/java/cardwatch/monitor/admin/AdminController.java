@@ -1,7 +1,9 @@
 package cardwatch.monitor.admin;
 
 import cardwatch.monitor.api.OpenApiConfiguration;
+import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.PlatformConfigException;
 import cardwatch.monitor.scheduling.ProbeDispatcher;
 import cardwatch.probes.purchase.PurchaseProbe;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -11,11 +13,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -39,11 +44,13 @@ class AdminController {
     private final Pauses pauses;
     private final ProbeDispatcher dispatcher;
     private final AuditLog audit;
+    private final PlatformStore store;
     private final Clock clock;
 
     AdminController(PlatformCatalog catalog, Pauses pauses, ProbeDispatcher dispatcher, AuditLog audit,
-            Clock clock) {
+            PlatformStore store, Clock clock) {
         this.clock = clock;
+        this.store = store;
         this.catalog = catalog;
         this.pauses = pauses;
         this.dispatcher = dispatcher;
@@ -63,29 +70,100 @@ class AdminController {
     }
 
     /**
-     * A platform as the file configured it, with whether it is paused: no credentials, not even their references.
+     * A platform as configured, where from ({@code file} or {@code api}), and whether it is paused: no credentials,
+     * not even their references.
      *
      * @param schedules per probe: {@code every} and {@code jitter} (ISO-8601 durations), or {@code cron}
      */
-    record Configured(String id, Map<String, String> names, String protocol, String baseUrl,
+    record Configured(String id, String origin, Map<String, String> names, String protocol, String baseUrl,
             Map<String, Map<String, String>> schedules, java.math.BigDecimal dailyBudget, String mode,
             boolean paused) {
     }
 
-    /** Where the platforms come from, and each platform. */
-    record Platforms(String source, List<Configured> platforms) {
+    /**
+     * Where the file's platforms come from, each platform, and the API platforms set aside because the file defines
+     * the same id (the file wins).
+     */
+    record Platforms(String source, List<Configured> platforms, List<String> shadowed) {
     }
 
     @GetMapping("/platforms")
     Platforms platforms() {
-        return new Platforms(catalog.source(), catalog.all().stream().map(p -> {
-            Map<String, Map<String, String>> schedules = new java.util.TreeMap<>();
-            p.schedules().forEach((probe, schedule) -> schedules.put(probe, schedule.isCron()
-                    ? Map.of("cron", schedule.cron(), "jitter", schedule.jitter().toString())
-                    : Map.of("every", schedule.every().toString(), "jitter", schedule.jitter().toString())));
-            return new Configured(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(),
-                    p.baseUrl().toString(), schedules, p.dailyBudget(), p.purchaseMode(), pauses.paused(p.id()));
-        }).toList());
+        return new Platforms(catalog.source(), catalog.all().stream().map(this::configured).toList(),
+                catalog.shadowed());
+    }
+
+    private Configured configured(Platform p) {
+        Map<String, Map<String, String>> schedules = new java.util.TreeMap<>();
+        p.schedules().forEach((probe, schedule) -> schedules.put(probe, schedule.isCron()
+                ? Map.of("cron", schedule.cron(), "jitter", schedule.jitter().toString())
+                : Map.of("every", schedule.every().toString(), "jitter", schedule.jitter().toString())));
+        return new Configured(p.id(), catalog.origin(p.id()).map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null),
+                Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), p.baseUrl().toString(), schedules,
+                p.dailyBudget(), p.purchaseMode(), pauses.paused(p.id()));
+    }
+
+    /**
+     * Adds a platform: the body is one entry of the platforms file's {@code platforms:} list, as YAML or JSON, and is
+     * checked by the file's rules, with the file's messages. An id the file defines is the file's.
+     */
+    @PostMapping(path = "/platforms", consumes = {"application/json", "application/yaml", "text/plain"})
+    ResponseEntity<?> create(@RequestBody String entry, Principal who) {
+        return change(entry, () -> {
+            String id = store.create(entry, who.getName());
+            return ResponseEntity.created(java.net.URI.create("/api/admin/v1/platforms/" + id))
+                    .body(configured(catalog.find(id).orElseThrow()));
+        });
+    }
+
+    /** Replaces an API platform's entry (the whole entry: what it leaves out takes the file's defaults). */
+    @PutMapping(path = "/platforms/{id}", consumes = {"application/json", "application/yaml", "text/plain"})
+    ResponseEntity<?> update(@PathVariable("id") String id, @RequestBody String entry, Principal who) {
+        return change(entry, () -> {
+            store.update(id, entry, who.getName());
+            return ResponseEntity.ok(configured(catalog.find(id).orElseThrow()));
+        });
+    }
+
+    /** Deletes an API platform; its runs, ledger and incidents stay. */
+    @DeleteMapping("/platforms/{id}")
+    ResponseEntity<?> delete(@PathVariable("id") String id, Principal who) {
+        return change("", () -> {
+            store.delete(id, who.getName());
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    /** Reads the platforms file again, on every instance; a file with problems changes nothing. */
+    @PostMapping("/platforms/reread")
+    ResponseEntity<?> reread(Principal who) {
+        return change("", () -> ResponseEntity.ok(store.reread(who.getName())));
+    }
+
+    /** The most an entry may hold, in characters: a column's width. */
+    static final int MAX_ENTRY = 65536;
+
+    private ResponseEntity<?> change(String entry, java.util.function.Supplier<ResponseEntity<?>> action) {
+        if (entry.length() > MAX_ENTRY) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "a platform entry may hold at most " + MAX_ENTRY
+                    + " characters; this one has " + entry.length());
+        }
+        try {
+            return action.get();
+        } catch (PlatformConfigException e) {
+            ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                    e.problems().size() + " problem(s): the same as the platforms file would get");
+            detail.setProperty("problems", e.problems().stream().map(AdminController::withoutSource).toList());
+            return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(detail);
+        } catch (PlatformStore.Refused e) {
+            return problem(e.missing() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, e.getMessage());
+        }
+    }
+
+    /** An API entry's problem without its source (the file's name, for the file's): what both have in common. */
+    static String withoutSource(String problem) {
+        String prefix = PlatformStore.SOURCE + ": ";
+        return problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem;
     }
 
     @PostMapping("/platforms/{id}/pause")

@@ -6,7 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * cache is emptied by every purchase, and 20,000 gauges each reading the table again made a scrape take minutes.
  */
 @Component
-class BudgetMeters implements MeterBinder {
+class BudgetMeters implements PlatformMeters {
 
     private final PlatformCatalog catalog;
     private final BudgetService budgets;
@@ -39,10 +39,12 @@ class BudgetMeters implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("cardwatch.budget.global.remaining", budgets, b -> b.globalRemaining().doubleValue())
                 .baseUnit("yuan").description("What is left of today's global purchase budget").register(registry);
-        for (Platform platform : catalog.all()) {
-            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode())) {
-                continue;
-            }
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        if (Platform.MODE_PURCHASE.equals(platform.purchaseMode())) {
             Gauge.builder("cardwatch.budget.remaining", this, m -> m.remaining(platform))
                     .baseUnit("yuan").description("What is left of today's purchase budget for the platform")
                     .tag("platform", platform.id()).register(registry);

@@ -16,7 +16,7 @@ import cardwatch.probes.availability.AvailabilityProbe;
 import cardwatch.probes.purchase.PurchaseProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 @Order(50)
-public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
+public class IncidentService implements RunRecorder.FindingSink, PlatformMeters {
 
     private static final Logger log = LoggerFactory.getLogger(IncidentService.class);
     static final Set<String> PROBES = Set.of(PurchaseProbe.KIND, AvailabilityProbe.KIND);
@@ -70,14 +70,11 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
         this.hooks = hooks;
         this.transactions = new TransactionTemplate(transactions);
         this.tracker = new IncidentTracker(IncidentTracker.Settings.from(properties.incidents()));
-        for (Platform p : catalog.all()) {
-            for (String probe : PROBES) {
-                Schedule schedule = p.schedules().get(probe);
-                if (schedule != null && schedule.every() != null) {
-                    tracker.interval(p.id(), probe, schedule.every());
-                }
-            }
-        }
+        catalog.all().forEach(this::intervals);
+        catalog.listen(change -> {
+            change.added().forEach(this::intervals);
+            change.updated().forEach(this::intervals);
+        });
         restore();
     }
 
@@ -403,10 +400,24 @@ public class IncidentService implements RunRecorder.FindingSink, MeterBinder {
         return incidents.find(state, platform, limit);
     }
 
+    private void intervals(Platform p) {
+        for (String probe : PROBES) {
+            Schedule schedule = p.schedules().get(probe);
+            if (schedule != null && schedule.every() != null) {
+                tracker.interval(p.id(), probe, schedule.every());
+            }
+        }
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform p) {
+        Gauge.builder("cardwatch.incident.open", this, s -> s.open(p.id()) ? 1 : 0)
+                .description("1 while the platform has an open incident").tag("platform", p.id()).register(registry);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
-        catalog.all().forEach(p -> Gauge.builder("cardwatch.incident.open", this, s -> s.open(p.id()) ? 1 : 0)
-                .description("1 while the platform has an open incident").tag("platform", p.id()).register(registry));
+        catalog.all().forEach(p -> bind(registry, p));
         Gauge.builder("cardwatch.monitor.degraded", this, s -> s.degraded() ? 1 : 0)
                 .description("1 while no reference endpoint answers: Cardwatch's own connectivity is down")
                 .register(registry);

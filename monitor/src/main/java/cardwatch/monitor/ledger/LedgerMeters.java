@@ -5,7 +5,7 @@ import cardwatch.monitor.platform.PlatformCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /** Money meters: spend, refunds, refund latency and outcome, ledger discrepancies. */
 @Component
-public class LedgerMeters implements MeterBinder {
+public class LedgerMeters implements PlatformMeters {
 
     public static final String DUPLICATE_CHARGE = "duplicate_charge";
     public static final String UNEXPLAINED = "unexplained_balance_change";
@@ -35,16 +35,19 @@ public class LedgerMeters implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
         refundTime();
-        for (Platform platform : catalog.all()) {
-            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode())) {
-                continue;
-            }
-            // from the start, at 0: the money alerts fire on the first one
-            spent(platform.id());
-            refunds(platform.id(), NOT_REFUNDED);
-            for (String kind : List.of(DUPLICATE_CHARGE, UNEXPLAINED)) {
-                discrepancies(platform.id(), kind);
-            }
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode())) {
+            return;
+        }
+        // from the start, at 0: the money alerts fire on the first one
+        spent(platform.id());
+        refunds(platform.id(), NOT_REFUNDED);
+        for (String kind : List.of(DUPLICATE_CHARGE, UNEXPLAINED)) {
+            discrepancies(platform.id(), kind);
         }
     }
 

@@ -76,6 +76,10 @@ public class Connectivity implements RunRecorder.Judge, DisposableBean {
         this.reach = reach;
         this.selfCheck = selfCheck;
         this.catalog = catalog;
+        catalog.listen(change -> {
+            change.updated().forEach(p -> forget(p.id()));
+            change.removed().forEach(p -> forget(p.id()));
+        });
         this.clock = clock;
     }
 
@@ -148,6 +152,11 @@ public class Connectivity implements RunRecorder.Judge, DisposableBean {
             return false;
         }
         return true;
+    }
+
+    /** A platform changed or went: its hosts are looked up again. */
+    void forget(String platform) {
+        own.remove(platform);
     }
 
     private Set<String> own(String platform) {

@@ -4,7 +4,7 @@ import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * good (the first contact is stored; older runs that show an answer count too).
  */
 @Component
-public class FirstContact implements MeterBinder {
+public class FirstContact implements PlatformMeters {
 
     private static final Logger log = LoggerFactory.getLogger(FirstContact.class);
 
@@ -117,14 +117,22 @@ public class FirstContact implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
-        for (Platform platform : catalog.all()) {
-            if (!verified.contains(platform.id())) {
-                unverifiedGauges.computeIfAbsent(platform.id(), id -> Gauge.builder("cardwatch.platform.unverified",
-                        () -> 1).description("1 while the platform has never answered since it was added (shown as "
-                                + "unverified, no incidents, no grade); no series once it has")
-                        .tag("platform", id).register(registry));
-            }
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        if (!verified.contains(platform.id())) {
+            unverifiedGauges.computeIfAbsent(platform.id(), id -> Gauge.builder("cardwatch.platform.unverified",
+                    () -> 1).description("1 while the platform has never answered since it was added (shown as "
+                            + "unverified, no incidents, no grade); no series once it has")
+                    .tag("platform", id).register(registry));
         }
+    }
+
+    @Override
+    public void forget(String platform, boolean removed) {
+        unverifiedGauges.remove(platform);
     }
 
     /** A platform that answered loses its series: a verified platform (nearly all of them) costs none. */

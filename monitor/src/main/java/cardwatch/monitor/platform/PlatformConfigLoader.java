@@ -115,8 +115,17 @@ public final class PlatformConfigLoader {
         this.reviewSupport = reviewSupport;
     }
 
+    /** A validated platform and the entry it came from (its text: what tells a changed entry from the same). */
+    public record Loaded(Platform platform, String entry) {
+    }
+
     /** Reads and validates a platforms file. */
     public List<Platform> load(Path file) {
+        return read(file).stream().map(Loaded::platform).toList();
+    }
+
+    /** Reads and validates a platforms file; each platform with its entry. */
+    public List<Loaded> read(Path file) {
         String source = file.toString();
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
@@ -137,10 +146,34 @@ public final class PlatformConfigLoader {
                 problems.add(source + ": unknown top-level field '" + key + "'");
             }
         }
+        List<JsonNode> nodes = new ArrayList<>();
+        root.path("platforms").forEach(nodes::add);
+        return entries(source, nodes, problems);
+    }
+
+    /**
+     * Reads and validates one platform entry, as it would stand in the file's {@code platforms:} list (YAML, or
+     * JSON, which YAML reads too). Its problems are the ones the same entry gets in a file named {@code source}.
+     */
+    public Loaded readOne(String source, String text) {
+        JsonNode node;
+        try {
+            node = YAML.readTree(text);
+        } catch (JacksonException e) {
+            throw new PlatformConfigException(List.of(source + ": not valid YAML or JSON: " + e.getOriginalMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            throw new PlatformConfigException(List.of(source + ": expected one platform's fields ({\"id\": ..., "
+                    + "\"names\": ..., ...}), as one entry of the file's 'platforms:' list"));
+        }
+        return entries(source, List.of(node), new ArrayList<>()).get(0);
+    }
+
+    private List<Loaded> entries(String source, List<JsonNode> nodes, List<String> problems) {
         List<PlatformEntry> entries = new ArrayList<>();
         List<Map<String, String>> parseProblems = new ArrayList<>();
         int index = 0;
-        for (JsonNode node : root.path("platforms")) {
+        for (JsonNode node : nodes) {
             index++;
             String who = node.path("id").isString() ? "platform '" + node.path("id").asString() + "'"
                     : "platform #" + index;
@@ -157,7 +190,12 @@ public final class PlatformConfigLoader {
         try {
             List<Platform> platforms = validate(source, entries, parseProblems);
             if (problems.isEmpty()) {
-                return platforms;
+                // every entry was read and is valid: one platform per node, in order
+                List<Loaded> loaded = new ArrayList<>(platforms.size());
+                for (int i = 0; i < platforms.size(); i++) {
+                    loaded.add(new Loaded(platforms.get(i), nodes.get(i).toString()));
+                }
+                return loaded;
             }
         } catch (PlatformConfigException e) {
             problems.addAll(e.problems());

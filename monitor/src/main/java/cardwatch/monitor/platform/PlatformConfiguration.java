@@ -87,30 +87,37 @@ class PlatformConfiguration {
                 reviews.maxBackoff()));
     }
 
+    /**
+     * Validates platform entries, from the file at start and on a re-read, and from the admin API: one set of rules
+     * and messages for both. The demo's platforms may be probed more often than a real file allows.
+     */
     @Bean
-    PlatformCatalog platformCatalog(CardwatchProperties properties, SecretResolver secrets, ProbeRegistry registry,
-            ObjectProvider<DemoPlatforms> demo, IcpRegistry icpRegistry, PoliteFetcher fetcher,
+    PlatformConfigLoader platformConfigLoader(CardwatchProperties properties, SecretResolver secrets,
+            ProbeRegistry registry, IcpRegistry icpRegistry, PoliteFetcher fetcher,
             ObjectProvider<ComplaintStore> complaints) {
         PlatformConfigLoader.ReviewSupport reviews = new PlatformConfigLoader.ReviewSupport(fetcher,
                 new LazyComplaintStore(complaints));
         ZoneId zone = ZoneId.of(properties.schedule().timeZone());
+        java.time.Duration minInterval = properties.platformsFile().isBlank() ? properties.demo().minInterval()
+                : properties.schedule().minInterval();
+        return new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
+                new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), minInterval, zone,
+                        properties.budget().dailyPerPlatform()), secrets, icpRegistry, reviews);
+    }
+
+    @Bean
+    PlatformCatalog platformCatalog(CardwatchProperties properties, SecretResolver secrets,
+            PlatformConfigLoader loader, ObjectProvider<DemoPlatforms> demo) {
         if (properties.platformsFile().isBlank()) {
             DemoPlatforms platforms = demo.getObject();
-            PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
-                    new PlatformConfigLoader.Limits(properties.purchase().maxPrice(),
-                            properties.demo().minInterval(), zone, properties.budget().dailyPerPlatform()), secrets,
-                    icpRegistry, reviews);
             List<Platform> loaded = loader.validate(platforms.source(), platforms.entries(secrets));
             return new PlatformCatalog(platforms.source(), loaded, secrets);
         }
-        PlatformConfigLoader loader = new PlatformConfigLoader(registry.probes().keySet(), registry.protocols(),
-                new PlatformConfigLoader.Limits(properties.purchase().maxPrice(), properties.schedule().minInterval(),
-                        zone, properties.budget().dailyPerPlatform()), secrets, icpRegistry, reviews);
         Path file = Path.of(properties.platformsFile());
         long start = System.nanoTime();
-        List<Platform> loaded = loader.load(file);
+        List<PlatformConfigLoader.Loaded> loaded = loader.read(file);
         org.slf4j.LoggerFactory.getLogger(PlatformConfiguration.class).info("read and validated {} platforms from {} "
                 + "in {} ms", loaded.size(), file, (System.nanoTime() - start) / 1_000_000);
-        return new PlatformCatalog(file.toString(), loaded, secrets);
+        return PlatformCatalog.of(file.toString(), loaded, secrets);
     }
 }

@@ -8,7 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * {@code cardwatch_reviews_unresolved{platform}}. Read from the table, cached five seconds.
  */
 @Component
-class ReviewMeters implements MeterBinder {
+class ReviewMeters implements PlatformMeters {
 
     private final PlatformCatalog catalog;
     private final ComplaintRepository complaints;
@@ -36,17 +36,20 @@ class ReviewMeters implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (Platform platform : catalog.all()) {
-            if (!platform.schedules().containsKey(ReviewsProbe.KIND)) {
-                continue;
-            }
-            for (String category : ComplaintClassifier.standard().names()) {
-                Gauge.builder("cardwatch.reviews", recent, c -> c.get(platform.id()).getOrDefault(category, 0L))
-                        .description("Complaints first seen in the last 30 days, per category")
-                        .tags("platform", platform.id(), "category", category).register(registry);
-            }
-            Gauge.builder("cardwatch.reviews.unresolved", unresolved, c -> c.get(platform.id()))
-                    .description("Complaints not resolved").tag("platform", platform.id()).register(registry);
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        if (!platform.schedules().containsKey(ReviewsProbe.KIND)) {
+            return;
         }
+        for (String category : ComplaintClassifier.standard().names()) {
+            Gauge.builder("cardwatch.reviews", recent, c -> c.get(platform.id()).getOrDefault(category, 0L))
+                    .description("Complaints first seen in the last 30 days, per category")
+                    .tags("platform", platform.id(), "category", category).register(registry);
+        }
+        Gauge.builder("cardwatch.reviews.unresolved", unresolved, c -> c.get(platform.id()))
+                .description("Complaints not resolved").tag("platform", platform.id()).register(registry);
     }
 }

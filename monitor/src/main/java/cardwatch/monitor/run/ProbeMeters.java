@@ -2,6 +2,7 @@ package cardwatch.monitor.run;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.PlatformMeters;
 import cardwatch.probes.Outcome;
 import cardwatch.probes.ProbeResult;
 import cardwatch.probes.Reason;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
  * the platform label; a platform's own phases are in its runs (the API).
  */
 @Component
-public class ProbeMeters implements MeterBinder {
+public class ProbeMeters implements PlatformMeters {
 
     static final String RUNS = "cardwatch.probe.runs";
     static final String DURATION = "cardwatch.probe.duration";
@@ -79,22 +80,35 @@ public class ProbeMeters implements MeterBinder {
         runCounters.clear();
         Gauge.builder(PLATFORMS, catalog, c -> c.all().size())
                 .description("Platforms in the configuration").register(registry);
-        for (Platform platform : catalog.all()) {
-            for (String probe : platform.schedules().keySet()) {
-                runs(platform.id(), probe, Outcome.SUCCESS, Reason.NONE);
-                duration(probe);
-                AtomicLong seconds = lastRun.computeIfAbsent(key(platform.id(), probe), k -> new AtomicLong());
-                Gauge.builder(LAST_RUN, seconds, AtomicLong::get).baseUnit("seconds")
-                        .description("When the probe last finished, as a Unix time; 0 before the first run")
-                        .tags("platform", platform.id(), "probe", probe).register(registry);
-                if (probe.equals(PurchaseProbe.KIND)) {
-                    PURCHASE_PHASES.forEach(this::phase);
-                    delivery(platform.id());
-                }
-                if (probe.equals(AvailabilityProbe.KIND)) {
-                    AVAILABILITY_PHASES.forEach(this::availabilityPhase);
-                }
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        for (String probe : platform.schedules().keySet()) {
+            runs(platform.id(), probe, Outcome.SUCCESS, Reason.NONE);
+            duration(probe);
+            AtomicLong seconds = lastRun.computeIfAbsent(key(platform.id(), probe), k -> new AtomicLong());
+            Gauge.builder(LAST_RUN, seconds, AtomicLong::get).baseUnit("seconds")
+                    .description("When the probe last finished, as a Unix time; 0 before the first run")
+                    .tags("platform", platform.id(), "probe", probe).register(registry);
+            if (probe.equals(PurchaseProbe.KIND)) {
+                PURCHASE_PHASES.forEach(this::phase);
+                delivery(platform.id());
             }
+            if (probe.equals(AvailabilityProbe.KIND)) {
+                AVAILABILITY_PHASES.forEach(this::availabilityPhase);
+            }
+        }
+    }
+
+    /** A changed platform keeps its last runs; one removed starts again from 0 should it come back. */
+    @Override
+    public void forget(String platform, boolean removed) {
+        runCounters.keySet().removeIf(k -> k.platform().equals(platform));
+        certExpiry.remove(platform);
+        if (removed) {
+            lastRun.keySet().removeIf(k -> k.startsWith(platform + "\u0000"));
         }
     }
 

@@ -52,14 +52,27 @@ public final class CheckShards {
      * any earlier schedule of it.
      */
     void add(String platform, String probe, Duration every, Duration jitter) {
-        long seed = mix(platform.hashCode() * 31L + probe.hashCode());
-        int shard = (int) Long.remainderUnsigned(seed, COUNT);
+        long seed = seed(platform, probe);
+        int shard = shard(platform, probe);
         shards.get(shard).removeIf(c -> c.platform().equals(platform) && c.probe().equals(probe));
         long intervalTicks = Math.max(1, (every.toMillis() + TICK - 1) / TICK);
         long slot = Long.remainderUnsigned(mix(seed), intervalTicks);
         long jitterTicks = Math.min(jitter.toMillis() / TICK, intervalTicks - 1);
         shards.get(shard).add(new Check(platform, probe, intervalTicks * TICK, phase(shard) + slot * TICK,
                 jitterTicks, seed));
+    }
+
+    /** Removes {@code platform}'s {@code probe}, if it is here. */
+    void remove(String platform, String probe) {
+        shards.get(shard(platform, probe)).removeIf(c -> c.platform().equals(platform) && c.probe().equals(probe));
+    }
+
+    private static int shard(String platform, String probe) {
+        return (int) Long.remainderUnsigned(seed(platform, probe), COUNT);
+    }
+
+    private static long seed(String platform, String probe) {
+        return mix(platform.hashCode() * 31L + probe.hashCode());
     }
 
     /** The shards that hold any check. */

@@ -48,6 +48,8 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
     private final Clock clock;
     private final TimeZone zone;
     private final CheckShards shards;
+    /** Set once the platforms are first scheduled: changes before that are in what that reads. */
+    private volatile boolean started;
 
     ProbeScheduler(Scheduler scheduler, PlatformCatalog catalog, Clock clock, CardwatchProperties properties,
             CheckShards shards) {
@@ -56,6 +58,7 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
         this.catalog = catalog;
         this.clock = clock;
         this.zone = TimeZone.getTimeZone(properties.schedule().timeZone());
+        catalog.listen(this::apply);
     }
 
     @Override
@@ -77,13 +80,66 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
         } catch (IllegalStateException | SchedulerException e) {
             throw new IllegalStateException("cannot schedule the probes", e);
         }
+        started = true;
         log.info("scheduled {} platforms from {} ({} interval checks in {} shards)", catalog.all().size(),
                 catalog.source(), shards.size(), shards.used().size());
     }
 
+    /**
+     * A change of platforms while running: the triggers and checks of platforms gone, or of probes a changed
+     * platform no longer has, are removed; those of new and changed platforms are put in place (a trigger whose
+     * schedule stayed the same keeps its place in time).
+     */
+    synchronized void apply(PlatformCatalog.Change change) {
+        if (!started) {
+            return;
+        }
+        try {
+            for (Platform gone : change.removed()) {
+                unschedule(gone.id(), gone.schedules().keySet());
+            }
+            for (Platform changed : change.updated()) {
+                Platform before = change.before().get(changed.id());
+                Set<String> dropped = new HashSet<>(before.schedules().keySet());
+                // a probe that moved between a trigger and a shard, or left: its old place goes
+                before.schedules().forEach((probe, schedule) -> {
+                    Schedule now = changed.schedules().get(probe);
+                    if (now != null && inShard(probe, now) == inShard(probe, schedule)) {
+                        dropped.remove(probe);
+                    }
+                });
+                unschedule(changed.id(), dropped);
+            }
+            for (Platform platform : change.added()) {
+                platform.schedules().forEach((probe, schedule) -> schedule(platform.id(), probe, schedule));
+            }
+            for (Platform platform : change.updated()) {
+                platform.schedules().forEach((probe, schedule) -> schedule(platform.id(), probe, schedule));
+            }
+            shards.used().forEach(this::scheduleShard);
+        } catch (IllegalStateException | SchedulerException e) {
+            log.error("the platform change ({}) was not fully scheduled; a restart schedules everything again", change,
+                    e);
+            return;
+        }
+        log.info("platforms changed ({}): {} platforms, {} interval checks in {} shards", change, catalog.all().size(),
+                shards.size(), shards.used().size());
+    }
+
+    private void unschedule(String platform, Set<String> probes) throws SchedulerException {
+        for (String probe : probes) {
+            shards.remove(platform, probe);
+            scheduler.deleteJob(JobKey.jobKey(platform + "." + probe, GROUP));
+        }
+    }
+
+    private static boolean inShard(String probe, Schedule schedule) {
+        return !schedule.isCron() && !probe.equals(PurchaseProbe.KIND);
+    }
+
     /** Schedules one probe; the job that fires it, or empty when it sits in a shard. */
     private Optional<JobKey> schedule(String platform, String probe, Schedule schedule) {
-        if (!schedule.isCron() && !probe.equals(PurchaseProbe.KIND)) {
+        if (inShard(probe, schedule)) {
             shards.add(platform, probe, schedule.every(), schedule.jitter());
             return Optional.empty();
         }

@@ -4,7 +4,7 @@ import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import cardwatch.monitor.platform.PlatformMeters;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * than a made-up one.
  */
 @Component
-class ScoreMeters implements MeterBinder {
+class ScoreMeters implements PlatformMeters {
 
     static final List<String> COMPONENTS = List.of("reliability", "delivery", "refunds", "compliance", "complaints",
             "availability");
@@ -29,12 +29,15 @@ class ScoreMeters implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (Platform platform : catalog.all()) {
-            String id = platform.id();
-            Gauge.builder("cardwatch.trust.score", scores, s -> s.latest(id)
-                    .map(score -> score.score() == null ? Double.NaN : score.score()).orElse(Double.NaN))
-                    .description("Trust score 0-100; NaN while the grade is ? (too little evidence)")
-                    .tag("platform", id).register(registry);
-        }
+        catalog.all().forEach(p -> bind(registry, p));
+    }
+
+    @Override
+    public void bind(MeterRegistry registry, Platform platform) {
+        String id = platform.id();
+        Gauge.builder("cardwatch.trust.score", scores, s -> s.latest(id)
+                .map(score -> score.score() == null ? Double.NaN : score.score()).orElse(Double.NaN))
+                .description("Trust score 0-100; NaN while the grade is ? (too little evidence)")
+                .tag("platform", id).register(registry);
     }
 }

@@ -67,6 +67,31 @@ class PlatformConfigValidationTest {
                 .isInstanceOf(PlatformConfigException.class)
                 .satisfies(e -> assertThat(((PlatformConfigException) e).problems())
                         .containsExactly(path + ": " + message));
+        // the admin API gets each entry alone, as JSON, and answers with the file's message
+        tools.jackson.databind.JsonNode entries = YAML.readTree(path.toFile()).path("platforms");
+        if (entries.size() == 1) {
+            assertThatThrownBy(() -> loader().readOne("admin API", entries.get(0).toString()))
+                    .isInstanceOf(PlatformConfigException.class)
+                    .satisfies(e -> assertThat(((PlatformConfigException) e).problems())
+                            .containsExactly("admin API: " + message));
+        }
+    }
+
+    private static final tools.jackson.dataformat.yaml.YAMLMapper YAML = new tools.jackson.dataformat.yaml.YAMLMapper();
+
+    @Test
+    void anEntryForTheApiIsOneListItemOfTheFile() {
+        assertThatThrownBy(() -> loader().readOne("admin API", "[1, 2]"))
+                .hasMessage("admin API: expected one platform's fields ({\"id\": ..., \"names\": ..., ...}), as one "
+                        + "entry of the file's 'platforms:' list");
+        assertThatThrownBy(() -> loader().readOne("admin API", "{\"id\": "))
+                .hasMessageStartingWith("admin API: not valid YAML or JSON: ");
+        String valid = YAML.readTree(Path.of(DIR + "availability-valid.yml").toFile()).path("platforms").get(0)
+                .toString();
+        PlatformConfigLoader.Loaded loaded = loader().readOne("admin API", valid);
+        assertThat(loaded.platform()).isEqualTo(loader().load(Path.of(DIR + "availability-valid.yml")).get(0));
+        assertThat(loaded.entry()).as("the same entry, the same text").isEqualTo(loader().readOne("admin API",
+                valid).entry());
     }
 
     @Test

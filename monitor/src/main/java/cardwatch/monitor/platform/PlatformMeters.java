@@ -1,0 +1,22 @@
+package cardwatch.monitor.platform;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Meters with a {@code platform} label that are there from a platform's start. Bound for every platform at start;
+ * later, when the catalog changes, {@link CatalogMeters} removes a platform's meters and binds the new or changed
+ * platform again.
+ */
+public interface PlatformMeters extends MeterBinder {
+
+    /** Registers {@code platform}'s meters (again: registering an existing meter keeps it). */
+    void bind(MeterRegistry registry, Platform platform);
+
+    /**
+     * Drops what is kept about {@code platform}'s meters, which were just removed from the registry: all of them when
+     * the platform was {@code removed}, its gauges when it changed.
+     */
+    default void forget(String platform, boolean removed) {
+    }
+}
