@@ -113,6 +113,9 @@ public class ProbeMeters implements PlatformMeters {
     }
 
     void record(String platform, String probe, ProbeResult result, Duration took, Instant endedAt) {
+        if (catalog.find(platform).isEmpty()) {
+            return; // removed while its run went on: its series are gone and stay gone
+        }
         runs(platform, probe, result.outcome(), result.reason()).increment();
         duration(probe).record(took);
         if (probe.equals(PurchaseProbe.KIND)) {

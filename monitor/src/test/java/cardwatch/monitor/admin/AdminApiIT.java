@@ -3,12 +3,18 @@ package cardwatch.monitor.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import cardwatch.monitor.platform.Platform;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.PlatformConfigException;
+import cardwatch.monitor.platform.PlatformConfigLoader;
 import cardwatch.monitor.run.ProbeRun;
+import cardwatch.probes.availability.AvailabilitySpec;
 import cardwatch.monitor.run.RunRepository;
 import cardwatch.monitor.system.SharedDemoService;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +29,10 @@ class AdminApiIT extends SharedDemoService {
 
     @Autowired
     RunRepository runs;
+    @Autowired
+    PlatformCatalog catalog;
+    @Autowired
+    PlatformConfigLoader loader;
 
     private long newestRun(String platform, String probe) {
         return runs.recent(platform, probe, 1).stream().mapToLong(ProbeRun::id).max().orElse(0);
@@ -134,5 +144,127 @@ class AdminApiIT extends SharedDemoService {
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(wrong.body()).contains("has no '?script?' probe configured; it has").doesNotContain("<script>");
         assertThat(reader().get("/api/admin/v1/audit?limit=0").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * An entry in the file's shape for a storefront-checked platform at the demo's reliable simulator: checked every
+     * {@code every}, its purchase once a year on 1 January (never during a test), with reliable's credentials.
+     */
+    private String entry(String id, String every) {
+        Platform reliable = catalog.find("reliable").orElseThrow();
+        AvailabilitySpec availability = (AvailabilitySpec) reliable.options().get(AvailabilitySpec.OPTION);
+        return """
+                {"id": "%s", "names": {"zh": "接口添加的店", "en": "Shop added by API"},
+                 "base-url": "%s", "protocol": "yrapi", "merchant-id": "%s",
+                 "credentials": {"api-key": "%s"},
+                 "product": {"id": "%s", "face-value": %s, "price-cap": %s}, "account": "%s",
+                 "availability": {"keyword": "%s"},
+                 "schedule": {"purchase": {"cron": "0 0 4 1 1 ?"}, "availability": {"every": "%s"}}}
+                """.formatted(id, reliable.baseUrl(), reliable.merchantId(),
+                reliable.credentialRefs().get("api-key"), reliable.purchase().productId(),
+                reliable.purchase().faceValue(), reliable.purchase().priceCap(), reliable.purchase().account(),
+                availability.keyword(), every);
+    }
+
+    @Test
+    void aPlatformAddedThroughTheApiRunsIsChangedAndGoesAndEveryStepIsAudited() {
+        String id = "api-added-shop";
+        assertThat(reader().send("POST", "/api/admin/v1/platforms", entry(id, "10s")).statusCode())
+                .as("adding is a change: the read token may not").isEqualTo(403);
+        HttpResponse<String> created = admin().send("POST", "/api/admin/v1/platforms", entry(id, "10s"));
+        try {
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(created.headers().firstValue("Location")).contains("/api/admin/v1/platforms/" + id);
+            assertThat(JSON.readTree(created.body()).path("origin").asString()).isEqualTo("api");
+            assertThat(created.body()).doesNotContain("file:", "env:");
+            assertThat(admin().send("POST", "/api/admin/v1/platforms", entry(id, "10s")).statusCode())
+                    .as("the same id again").isEqualTo(409);
+
+            // it runs, and has its series, without a restart
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs.recent(id, "availability", 5).stream()
+                    .anyMatch(r -> r.endedAt() != null && r.outcome().equals("success")));
+            assertThat(metrics()).contains("cardwatch_probe_last_run_timestamp_seconds{platform=\"" + id
+                    + "\",probe=\"availability\"}");
+            JsonNode listed = JSON.readTree(reader().get("/api/admin/v1/platforms").body());
+            assertThat(listed.path("platforms").valueStream().filter(p -> p.path("id").asString().equals(id))
+                    .map(p -> p.path("origin").asString())).containsExactly("api");
+            assertThat(client().get("/api/v1/platforms/" + id).statusCode()).as("on the public API too")
+                    .isEqualTo(200);
+
+            // changed: the new schedule is used at once
+            HttpResponse<String> updated = admin().send("PUT", "/api/admin/v1/platforms/" + id, entry(id, "30s"));
+            assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+            assertThat(JSON.readTree(updated.body()).path("schedules").path("availability").path("every").asString())
+                    .isEqualTo("PT30S");
+            assertThat(catalog.find(id).orElseThrow().schedules().get("availability").every())
+                    .isEqualTo(Duration.ofSeconds(30));
+            HttpResponse<String> renamed = admin().send("PUT", "/api/admin/v1/platforms/" + id,
+                    entry("another-id", "30s"));
+            assertThat(renamed.statusCode()).isEqualTo(422);
+            assertThat(renamed.body()).contains("is not the id of the platform being changed");
+        } finally {
+            HttpResponse<String> deleted = admin().send("DELETE", "/api/admin/v1/platforms/" + id, null);
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        }
+        assertThat(catalog.find(id)).isEmpty();
+        assertThat(metrics()).as("its series went with it").doesNotContain("platform=\"" + id + "\"");
+        long last = runs.recent(id, "availability", 1).get(0).id();
+        await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(15)).until(() -> true);
+        assertThat(runs.recent(id, "availability", 1).get(0).id()).as("no run after its deletion").isEqualTo(last);
+        assertThat(admin().send("DELETE", "/api/admin/v1/platforms/" + id, null).statusCode()).isEqualTo(404);
+
+        JsonNode audit = JSON.readTree(reader().get("/api/admin/v1/audit?platform=" + id + "&limit=10").body());
+        assertThat(audit.valueStream().map(e -> e.path("action").asString())).containsExactly("delete", "update",
+                "create");
+        JsonNode create = audit.get(2);
+        JsonNode update = audit.get(1);
+        JsonNode delete = audit.get(0);
+        assertThat(create.path("actor").asString()).isEqualTo("it-admin");
+        assertThat(create.path("before").isNull()).isTrue();
+        assertThat(JSON.readTree(create.path("after").asString()).path("schedule").path("availability")
+                .path("every").asString()).isEqualTo("10s");
+        assertThat(update.path("before").asString()).isEqualTo(create.path("after").asString());
+        assertThat(JSON.readTree(update.path("after").asString()).path("schedule").path("availability")
+                .path("every").asString()).isEqualTo("30s");
+        assertThat(delete.path("before").asString()).isEqualTo(update.path("after").asString());
+        assertThat(delete.path("after").isNull()).isTrue();
+    }
+
+    @Test
+    void anEntryWithProblemsGetsTheFilesMessagesAndChangesNothing(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        String bad = entry("bad-entry", "5s").replace("\"protocol\": \"yrapi\"", "\"protocol\": \"paypal\"")
+                .replace("\"account\":", "\"colour\": \"red\", \"account\":");
+        java.nio.file.Path file = dir.resolve("platforms.yml");
+        java.nio.file.Files.writeString(file, "platforms:\n  - " + bad.strip().replace("\n", "\n    ") + "\n");
+        List<String> fromFile = new java.util.ArrayList<>();
+        try {
+            loader.read(file);
+        } catch (PlatformConfigException e) {
+            e.problems().forEach(p -> fromFile.add(p.substring((file + ": ").length())));
+        }
+        assertThat(fromFile).contains("platform 'bad-entry', field 'colour': unknown field",
+                "platform 'bad-entry', field 'protocol': unknown protocol 'paypal' (known: acg-faka, dujiaoka, "
+                        + "generic, sup, yrapi)");
+
+        HttpResponse<String> refused = admin().send("POST", "/api/admin/v1/platforms", bad);
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body()).path("problems").valueStream().map(JsonNode::asString))
+                .as("the file's messages, without the file's name").containsExactlyElementsOf(fromFile);
+        assertThat(catalog.find("bad-entry")).isEmpty();
+        assertThat(JSON.readTree(reader().get("/api/admin/v1/audit?platform=bad-entry").body()).size()).isZero();
+
+        HttpResponse<String> fileOwned = admin().send("PUT", "/api/admin/v1/platforms/reliable", entry("reliable",
+                "30s"));
+        assertThat(fileOwned.statusCode()).isEqualTo(409);
+        assertThat(fileOwned.body()).contains("platform 'reliable' comes from demo configuration: the file wins");
+        assertThat(admin().send("DELETE", "/api/admin/v1/platforms/reliable", null).statusCode()).isEqualTo(409);
+        HttpResponse<String> reread = admin().send("POST", "/api/admin/v1/platforms/reread", null);
+        assertThat(reread.statusCode()).isEqualTo(409);
+        assertThat(reread.body()).contains("no platforms file is configured");
+        HttpResponse<String> huge = admin().send("POST", "/api/admin/v1/platforms", "{\"id\": \""
+                + "x".repeat(70_000) + "\"}");
+        assertThat(huge.statusCode()).isEqualTo(413);
     }
 }
