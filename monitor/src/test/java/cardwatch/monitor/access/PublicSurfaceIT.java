@@ -91,6 +91,10 @@ class PublicSurfaceIT extends SharedDemoService {
                 Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/no-such-shop/runs"));
         s.put("GET /api/admin/v1/audit", Map.entry(Access.PRIVATE, "/api/admin/v1/audit"));
         s.put("GET /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
+        s.put("POST /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
+        s.put("PUT /api/admin/v1/platforms/{id}", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/reliable"));
+        s.put("DELETE /api/admin/v1/platforms/{id}", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/reliable"));
+        s.put("POST /api/admin/v1/platforms/reread", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/reread"));
         s.put("POST /hooks/alertmanager", Map.entry(Access.OWN_TOKEN, "/hooks/alertmanager"));
         s.put("POST /hooks/heartbeat", Map.entry(Access.OWN_TOKEN, "/hooks/heartbeat"));
         s.put("GET /callbacks/{platform}/notify", Map.entry(Access.SIGNED, "/callbacks/reliable/notify?x=1"));

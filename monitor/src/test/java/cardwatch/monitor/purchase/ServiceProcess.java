@@ -66,6 +66,11 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + String.join("\n", lines));
     }
 
+    /** Whether a line so far contains {@code text}. */
+    public boolean has(String text) {
+        return lines.stream().anyMatch(line -> line.contains(text));
+    }
+
     public int port() throws InterruptedException {
         Matcher matcher = API.matcher(await("platforms API", Duration.ofSeconds(60)));
         if (!matcher.find()) {

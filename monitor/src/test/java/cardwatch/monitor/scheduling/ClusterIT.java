@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two instances under the cluster profile on one embedded PostgreSQL share Quartz's clustered job store: each
@@ -43,6 +45,8 @@ class ClusterIT {
     private static final int BUYERS = 4;
     private static final String KEY = "cluster-test-key";
     private static final String PAUSED = "shop-07";
+    private static final String FROM_API = "added-by-api";
+    private static final String FROM_FILE = "added-to-file";
     private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
             .build();
 
@@ -75,26 +79,34 @@ class ClusterIT {
             Instant start;
             Instant killed;
             try (ServiceProcess first = new ServiceProcess(work, logs.resolve("first.log"), arguments);
-                    ServiceProcess second = new ServiceProcess(work, logs.resolve("second.log"), arguments)) {
-                ServiceClient one = new ServiceClient(first.port());
-                ServiceClient two = new ServiceClient(second.port());
+                    ServiceProcess second = new ServiceProcess(work, logs.resolve("second.log"), arguments);
+                    ServiceProcess third = new ServiceProcess(work, logs.resolve("third.log"), arguments)) {
+                List<ServiceProcess> processes = List.of(first, second, third);
+                List<ServiceClient> clients = new ArrayList<>();
+                for (ServiceProcess process : processes) {
+                    clients.add(new ServiceClient(process.port()));
+                }
+                ServiceClient one = clients.get(0);
+                ServiceClient two = clients.get(1);
+                ServiceClient three = clients.get(2);
                 start = Instant.now();
                 Thread.sleep(2L * EVERY_SECONDS * 1000 + 2000);
-                assertThat(checks(one)).as("the first instance ran checks").isPositive();
-                assertThat(checks(two)).as("the second instance ran checks").isPositive();
+                for (ServiceClient client : clients) {
+                    assertThat(checks(client)).as("every instance ran checks").isPositive();
+                }
                 assertThat(jdbc.sql("select count(*) from qrtz_scheduler_state").query(Long.class).single())
-                        .as("both instances checked in to one clustered job store").isEqualTo(2);
+                        .as("the instances checked in to one clustered job store").isEqualTo(3);
                 // each check ran on one instance: together they ran as many as there are rows (a second's worth
-                // may still be in a writer's batch); were each running all, they would have run twice as many
+                // may still be in a writer's batch); were each running all, they would have run three times as many
                 long rows = jdbc.sql("select count(*) from probe_run where probe = 'availability'")
                         .query(Long.class).single();
-                assertThat(checks(one) + checks(two)).as("checks run by both, against %s rows", rows)
+                assertThat(checks(one) + checks(two) + checks(three)).as("checks run by all, against %s rows", rows)
                         .isBetween(rows - 1.0, rows + (double) PLATFORMS);
                 assertThat(fires(jdbc, start, Instant.now().minusSeconds(2)).values())
-                        .as("each platform's checks, once per interval, none twice (two instances, one store)")
+                        .as("each platform's checks, once per interval, none twice (three instances, one store)")
                         .allSatisfy(fires -> assertThat(fires).hasSizeBetween(2, 3).doesNotHaveDuplicates());
 
-                // an operator's pause through one instance reaches the other without a restart, and so does the resume
+                // an operator's pause through one instance reaches the others without a restart, and so does the resume
                 assertThat(one.withToken(TestTokens.ADMIN).send("POST", "/api/admin/v1/platforms/" + PAUSED + "/pause",
                         null).statusCode()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> two
@@ -104,11 +116,45 @@ class ClusterIT {
                         + "/resume", null).statusCode()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> !one
                         .get("/actuator/prometheus").body().contains("cardwatch_platform_paused{platform="));
-                assertThat(JSON.readTree(two.withToken(TestTokens.READ).get("/api/admin/v1/audit?platform=" + PAUSED)
+                assertThat(JSON.readTree(three.withToken(TestTokens.READ).get("/api/admin/v1/audit?platform=" + PAUSED)
                         .body()).valueStream().map(e -> e.path("action").asString() + " by "
                         + e.path("actor").asString()).toList())
                         .as("one audit, whichever instance took the change")
                         .containsExactly("resume by it-admin", "pause by it-admin");
+
+                // a platform added through one instance is run and listed by all; one added to the file and re-read
+                // through another reaches all; the first, deleted through the third, leaves all
+                String added = Fleet.storefront(FROM_API, "http://127.0.0.1:%d/".formatted(page.port()),
+                        EVERY_SECONDS + "s").replaceFirst("^  - ", "").replace("\n    ", "\n");
+                HttpResponse<String> created = one.withToken(TestTokens.ADMIN).sendYaml("POST",
+                        "/api/admin/v1/platforms", added);
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                Files.writeString(work.resolve("platforms.yml"), Fleet.storefront(FROM_FILE,
+                        "http://127.0.0.1:%d/".formatted(page.port()), EVERY_SECONDS + "s"),
+                        java.nio.file.StandardOpenOption.APPEND);
+                HttpResponse<String> reread = two.withToken(TestTokens.ADMIN).send("POST",
+                        "/api/admin/v1/platforms/reread", null);
+                assertThat(reread.statusCode()).as(reread.body()).isEqualTo(200);
+                assertThat(JSON.readTree(reread.body()).path("added").valueStream().map(JsonNode::asString))
+                        .containsExactly(FROM_FILE);
+                for (ServiceClient client : clients) {
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                            .until(() -> listed(client).containsAll(List.of(FROM_API, FROM_FILE)));
+                }
+                await().atMost(Duration.ofSeconds(2L * EVERY_SECONDS)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> jdbc.sql("select count(distinct platform_id) from probe_run where platform_id in "
+                                + "(?, ?) and ended_at is not null").params(FROM_API, FROM_FILE).query(Long.class)
+                                .single() == 2);
+                assertThat(three.withToken(TestTokens.ADMIN).send("DELETE", "/api/admin/v1/platforms/" + FROM_API,
+                        null).statusCode()).isEqualTo(204);
+                for (ServiceClient client : clients) {
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                            .until(() -> !listed(client).contains(FROM_API) && !client.get("/actuator/prometheus")
+                                    .body().contains("platform=\"" + FROM_API + "\""));
+                }
+                assertThat(JSON.readTree(one.withToken(TestTokens.READ).get("/api/admin/v1/audit?limit=3").body())
+                        .valueStream().map(e -> e.path("action").asString()).toList())
+                        .containsExactly("delete", "reread", "create");
 
                 // kill the instance that holds a purchase in flight (its lease renewed, so surely its own) with seconds
                 // of its 8 s delivery still to go
@@ -120,20 +166,31 @@ class ClusterIT {
                             .query(String.class).optional().orElse(null));
                     return owner.get() != null;
                 });
-                boolean firstOwns = owner.get().equals(node(first));
-                ServiceProcess victim = firstOwns ? first : second;
-                ServiceClient survivor = firstOwns ? two : one;
-                ServiceProcess survivorProcess = firstOwns ? second : first;
+                int victimIndex = -1;
+                for (int i = 0; i < processes.size(); i++) {
+                    if (owner.get().equals(node(processes.get(i)))) {
+                        victimIndex = i;
+                    }
+                }
+                assertThat(victimIndex).as("the owner %s is one of the instances", owner.get()).isNotNegative();
+                ServiceProcess victim = processes.get(victimIndex);
+                List<ServiceClient> survivors = new ArrayList<>(clients);
+                survivors.remove(victimIndex);
+                List<ServiceProcess> survivorProcesses = new ArrayList<>(processes);
+                survivorProcesses.remove(victimIndex);
                 victim.kill();
                 killed = Instant.now();
-                long orphaned = jdbc.sql("select count(*) from probe_run where probe = 'purchase' and ended_at is null "
-                        + "and owner = ? and platform_id like 'buyer-%'").param(owner.get()).query(Long.class).single();
-                assertThat(orphaned).as("purchases the killed instance held").isPositive();
+                List<Long> orphaned = jdbc.sql("select id from probe_run where probe = 'purchase' and ended_at is null "
+                        + "and owner = ? and platform_id like 'buyer-%'").param(owner.get()).query(Long.class).list();
+                assertThat(orphaned).as("purchases the killed instance held").isNotEmpty();
                 Thread.sleep(2L * EVERY_SECONDS * 1000);
-                double before = checks(survivor);
+                double before = survivors.stream().mapToDouble(ClusterIT::checks).sum();
                 Thread.sleep(2000);
-                assertThat(checks(survivor)).as("the survivor runs every check now").isGreaterThan(before);
-                survivorProcess.await("took over", Duration.ofSeconds(5)); // once the killed one's leases ran out
+                assertThat(survivors.stream().mapToDouble(ClusterIT::checks).sum()).as("the survivors run every "
+                        + "check now").isGreaterThan(before);
+                // once the killed one's leases ran out, one survivor or the other took its runs over
+                await().atMost(Duration.ofSeconds(5)).until(() -> survivorProcesses.stream()
+                        .anyMatch(p -> p.has("took over")));
                 // each buyer's ends within its deadlines (confirm: 30 s) from when it was taken over (the shops buy
                 // too, by the default schedule, from a page that is no shop: theirs wait out a 10-minute deadline)
                 OffsetDateTime kill = OffsetDateTime.ofInstant(killed, java.time.ZoneOffset.UTC);
@@ -145,14 +202,22 @@ class ClusterIT {
                 assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and actual_start < ? "
                         + "and outcome = 'success' and platform_id like 'buyer-%'").param(kill).query(Long.class)
                         .single()).isPositive();
-                assertThat(jdbc.sql("select count(*) from probe_run where probe = 'purchase' and owner = ?")
-                        .param(node(survivorProcess)).query(Long.class).single())
-                        .as("the survivor owns the runs it took over").isPositive();
+                List<String> survivorNodes = new ArrayList<>();
+                for (ServiceProcess process : survivorProcesses) {
+                    survivorNodes.add(node(process));
+                }
+                for (long id : orphaned) {
+                    assertThat(jdbc.sql("select owner from probe_run where id = ? and ended_at is not null").param(id)
+                            .query(String.class).optional()).as("run %d, the killed instance's: ended by another", id)
+                            .hasValueSatisfying(by -> assertThat(survivorNodes).contains(by));
+                }
 
                 try (ServiceProcess again = new ServiceProcess(work, logs.resolve("again.log"), arguments)) {
                     ServiceClient rejoined = new ServiceClient(again.port());
                     await().atMost(Duration.ofSeconds(3L * EVERY_SECONDS)).pollInterval(Duration.ofSeconds(1))
                             .until(() -> checks(rejoined) > 0);
+                    assertThat(listed(rejoined)).as("it starts with the re-read file's platforms").contains(FROM_FILE)
+                            .doesNotContain(FROM_API);
                 }
             }
             for (SimulatedPlatform buyer : buyers) {
@@ -168,6 +233,8 @@ class ClusterIT {
                                 .balance()));
             }
             Map<String, List<Instant>> fires = fires(jdbc, start, killed.plusSeconds(2L * EVERY_SECONDS));
+            fires.remove(FROM_API); // added and removed on purpose
+            fires.remove(FROM_FILE);
             assertThat(fires).hasSize(PLATFORMS);
             fires.remove(PAUSED); // paused for a few seconds on purpose
             fires.forEach((platform, times) -> {
@@ -184,6 +251,12 @@ class ClusterIT {
         }
     }
 
+
+    /** The ids of the platforms the instance runs, from its admin API. */
+    private static List<String> listed(ServiceClient client) {
+        return JSON.readTree(client.withToken(TestTokens.READ).get("/api/admin/v1/platforms").body()).path("platforms")
+                .valueStream().map(p -> p.path("id").asString()).toList();
+    }
 
     /** The instance's name in the runs it owns, from its start report. */
     private static String node(ServiceProcess process) throws InterruptedException {

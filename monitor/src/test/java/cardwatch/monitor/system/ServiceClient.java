@@ -51,6 +51,12 @@ public final class ServiceClient {
                 : HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** Any method, with a YAML body. */
+    public HttpResponse<String> sendYaml(String method, String path, String yaml) {
+        return send(request(path).header("Content-Type", "application/yaml")
+                .method(method, HttpRequest.BodyPublishers.ofString(yaml)).build());
+    }
+
     public HttpResponse<String> postForm(String path, String form) {
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
