@@ -131,8 +131,8 @@ public class FirstContact implements PlatformMeters {
     }
 
     @Override
-    public void forget(String platform, boolean removed) {
-        unverifiedGauges.remove(platform);
+    public void forget(java.util.Set<String> platforms, boolean removed) {
+        unverifiedGauges.keySet().removeAll(platforms);
     }
 
     /** A platform that answered loses its series: a verified platform (nearly all of them) costs none. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -37,24 +38,28 @@ class CatalogMeters implements MeterBinder {
         if (meters == null) { // before the meters are first bound: that binds every platform there is
             return;
         }
-        change.removed().forEach(p -> remove(meters, p.id(), false));
-        change.updated().forEach(p -> remove(meters, p.id(), true));
+        Set<String> removed = new HashSet<>();
+        change.removed().forEach(p -> removed.add(p.id()));
+        Set<String> updated = new HashSet<>();
+        change.updated().forEach(p -> updated.add(p.id()));
+        // one pass over the registry, however many platforms changed (a fleet has hundreds of thousands of meters)
+        for (Meter meter : meters.getMeters()) {
+            Meter.Id id = meter.getId();
+            String platform = id.getTag("platform");
+            if (platform != null && id.getName().startsWith("cardwatch.") && !NOT_OURS.contains(id.getName())
+                    && (removed.contains(platform) || updated.contains(platform) && meter instanceof Gauge)) {
+                meters.remove(meter);
+            }
+        }
+        binders.forEach(b -> {
+            b.forget(removed, true);
+            b.forget(updated, false);
+        });
         for (Platform platform : change.added()) {
             binders.forEach(b -> b.bind(meters, platform));
         }
         for (Platform platform : change.updated()) {
             binders.forEach(b -> b.bind(meters, platform));
         }
-    }
-
-    private void remove(MeterRegistry meters, String platform, boolean gaugesOnly) {
-        for (Meter meter : meters.getMeters()) {
-            Meter.Id id = meter.getId();
-            if (platform.equals(id.getTag("platform")) && id.getName().startsWith("cardwatch.")
-                    && !NOT_OURS.contains(id.getName()) && (!gaugesOnly || meter instanceof Gauge)) {
-                meters.remove(meter);
-            }
-        }
-        binders.forEach(b -> b.forget(platform, !gaugesOnly));
     }
 }

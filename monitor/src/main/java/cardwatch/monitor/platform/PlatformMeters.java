@@ -14,9 +14,9 @@ public interface PlatformMeters extends MeterBinder {
     void bind(MeterRegistry registry, Platform platform);
 
     /**
-     * Drops what is kept about {@code platform}'s meters, which were just removed from the registry: all of them when
-     * the platform was {@code removed}, its gauges when it changed.
+     * Drops what is kept about these platforms' meters, which were just removed from the registry: all of them when
+     * the platforms were {@code removed}, their gauges when they changed.
      */
-    default void forget(String platform, boolean removed) {
+    default void forget(java.util.Set<String> platforms, boolean removed) {
     }
 }

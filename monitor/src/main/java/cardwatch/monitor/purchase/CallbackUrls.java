@@ -25,6 +25,11 @@ public class CallbackUrls implements ApplicationListener<WebServerInitializedEve
         port = event.getWebServer().getPort();
     }
 
+    /** This instance's own address, on localhost. */
+    public URI local() {
+        return URI.create("http://localhost:" + port);
+    }
+
     public URI base() {
         return URI.create(configured.isEmpty() ? "http://localhost:" + port : configured);
     }

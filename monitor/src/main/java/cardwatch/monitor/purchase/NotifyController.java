@@ -43,8 +43,11 @@ class NotifyController {
     private final ProbeRegistry registry;
     private final NotifyInbox inbox;
     private final NotifyRefusals refusals;
+    private final NotifyStore store;
 
-    NotifyController(PlatformCatalog catalog, ProbeRegistry registry, NotifyInbox inbox, NotifyRefusals refusals) {
+    NotifyController(PlatformCatalog catalog, ProbeRegistry registry, NotifyInbox inbox, NotifyRefusals refusals,
+            NotifyStore store) {
+        this.store = store;
         this.catalog = catalog;
         this.registry = registry;
         this.inbox = inbox;
@@ -73,6 +76,9 @@ class NotifyController {
             return ResponseEntity.badRequest().body("fail");
         }
         boolean waiting = inbox.deliver(notify);
+        if (!waiting) { // another instance's run, or one about to be taken over: kept for it
+            store.record(platformId, notify);
+        }
         log.debug("notify for platform {} order {}: {} (run waiting: {})", platformId,
                 LogText.quote(notify.clientOrderId()), notify.status().state(), waiting);
         return ResponseEntity.ok(protocol.notifyAcknowledgement());

@@ -132,6 +132,9 @@ public class PurchaseEngine implements DisposableBean {
                 finish(w, ProbeResult.error(Reason.BUDGET, refusal));
                 return;
             }
+            if (!held(w)) {
+                return;
+            }
             handle(w, probe.start(catalog.settings(platform), w.context));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,6 +167,26 @@ public class PurchaseEngine implements DisposableBean {
         w.state = state;
         w.until = state == null ? clock.instant() : saved.get().nextAction();
         arm(w);
+        if (inbox instanceof WakingInbox waking) { // notifies that came while nobody had the run
+            waking.deliverStored(row.clientOrderId());
+        }
+    }
+
+    /** Whether this instance still holds a run; in a cluster, asked before each step of it. */
+    private volatile java.util.function.LongPredicate fence = id -> true;
+
+    /** Checks, before each step of a run, that it is still this instance's (another may have taken it over). */
+    void fenceWith(java.util.function.LongPredicate fence) {
+        this.fence = fence;
+    }
+
+    /** Runs another instance took over: this engine lets go of them without writing anything more. */
+    void lost(List<Long> ids) {
+        for (Waiting w : List.copyOf(waiting.values())) {
+            if (ids.contains(w.run.id())) {
+                close(w);
+            }
+        }
     }
 
     /** The rows of the runs in this engine's hands: this instance renews their leases. */
@@ -236,7 +259,7 @@ public class PurchaseEngine implements DisposableBean {
     }
 
     private void step(Waiting w) {
-        if (waiting.get(w.run.clientOrderId()) != w) {
+        if (waiting.get(w.run.clientOrderId()) != w || !held(w)) {
             return;
         }
         try {
@@ -260,6 +283,9 @@ public class PurchaseEngine implements DisposableBean {
     }
 
     private void handle(Waiting w, PurchaseProbe.Step step) throws InterruptedException {
+        if (!held(w)) { // a stall during the step outlasted the lease: what it learnt is the new owner's to write
+            return;
+        }
         if (step instanceof PurchaseProbe.Step.Wait wait) {
             w.state = wait.state();
             w.until = wait.until();
@@ -272,6 +298,17 @@ public class PurchaseEngine implements DisposableBean {
         } else {
             unresolved(w, ((PurchaseProbe.Step.Unresolved) step).why());
         }
+    }
+
+    /** Whether the run is still this instance's; when another took it over, lets go of it and says so. */
+    private boolean held(Waiting w) {
+        if (fence.test(w.run.id())) {
+            return true;
+        }
+        log.warn("{} purchase run {} was taken over by another instance while this one stalled; it stops here, "
+                + "and the other continues it", w.platform.id(), w.run.clientOrderId());
+        close(w);
+        return false;
     }
 
     /** An interrupted run whose platform could not be asked: left open and asked again later, until given up. */

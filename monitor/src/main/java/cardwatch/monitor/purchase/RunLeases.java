@@ -34,12 +34,16 @@ public class RunLeases implements DisposableBean {
         return t;
     });
 
-    RunLeases(RunRepository runs, PurchaseEngine engine, Clock clock, CardwatchProperties properties) {
+    RunLeases(RunRepository runs, PurchaseEngine engine, Clock clock, CardwatchProperties properties,
+            org.springframework.core.env.Environment environment) {
         this.runs = runs;
         this.engine = engine;
         this.clock = clock;
         this.node = properties.cluster().nodeName();
         this.lease = properties.cluster().lease();
+        if (environment.matchesProfiles("cluster")) { // alone, no other instance can take a run: no check needed
+            engine.fenceWith(id -> runs.hold(id, node, clock.instant().plus(lease)));
+        }
         long every = Math.max(1, lease.toMillis() / 3);
         timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
@@ -60,7 +64,15 @@ public class RunLeases implements DisposableBean {
             return;
         }
         try {
-            runs.renew(ids, node, clock.instant().plus(lease));
+            if (runs.renew(ids, node, clock.instant().plus(lease)) < ids.size()) {
+                List<Long> taken = runs.takenFrom(ids, node);
+                if (!taken.isEmpty()) {
+                    log.warn("{} purchases this instance held were taken over by another instance while its lease "
+                            + "ran out (a stall of this instance?); it stops acting on them: runs {}", taken.size(),
+                            taken);
+                    engine.lost(taken);
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("the leases of this instance's {} purchases were not renewed: {}", ids.size(), e.toString());
         }

@@ -104,11 +104,14 @@ public class ProbeMeters implements PlatformMeters {
 
     /** A changed platform keeps its last runs; one removed starts again from 0 should it come back. */
     @Override
-    public void forget(String platform, boolean removed) {
-        runCounters.keySet().removeIf(k -> k.platform().equals(platform));
-        certExpiry.remove(platform);
+    public void forget(java.util.Set<String> platforms, boolean removed) {
+        if (platforms.isEmpty()) {
+            return;
+        }
+        runCounters.keySet().removeIf(k -> platforms.contains(k.platform()));
+        certExpiry.keySet().removeAll(platforms);
         if (removed) {
-            lastRun.keySet().removeIf(k -> k.startsWith(platform + "\u0000"));
+            lastRun.keySet().removeIf(k -> platforms.contains(k.substring(0, k.indexOf('\u0000'))));
         }
     }
 

@@ -184,11 +184,32 @@ public class RunRepository {
         int renewed = 0;
         for (int from = 0; from < ids.size(); from += 500) {
             renewed += jdbc.sql("update probe_run set owner = :owner, lease_until = :until "
-                            + "where ended_at is null and id in (:ids)")
+                            + "where ended_at is null and (owner = :owner or owner is null) and id in (:ids)")
                     .param("owner", owner).param("until", utc(until))
                     .param("ids", ids.subList(from, Math.min(ids.size(), from + 500))).update();
         }
         return renewed;
+    }
+
+    /** Of these runs, the unfinished ones another instance owns now: taken over while {@code owner} held them. */
+    public List<Long> takenFrom(List<Long> ids, String owner) {
+        List<Long> taken = new java.util.ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            taken.addAll(jdbc.sql("select id from probe_run where ended_at is null and owner <> :owner "
+                            + "and id in (:ids)").param("owner", owner)
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + 500))).query(Long.class).list());
+        }
+        return taken;
+    }
+
+    /**
+     * Renews one run's lease if it is still {@code owner}'s (or nobody's yet): the check an instance makes before
+     * each step, so that one that stalled past its lease does not act on a run another took over.
+     */
+    public boolean hold(long id, String owner, Instant until) {
+        return jdbc.sql("update probe_run set owner = :owner, lease_until = :until where id = :id "
+                        + "and ended_at is null and (owner = :owner or owner is null)")
+                .param("owner", owner).param("until", utc(until)).param("id", id).update() == 1;
     }
 
     /**

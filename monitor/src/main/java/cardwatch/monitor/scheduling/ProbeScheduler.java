@@ -190,13 +190,21 @@ class ProbeScheduler implements ApplicationListener<ApplicationReadyEvent> {
      * instance starting keeps its place in time instead of drawing a new start.
      */
     private void put(JobDetail job, Trigger trigger) {
-        try {
-            if (sameSchedule(scheduler.getTrigger(trigger.getKey()), trigger)) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (sameSchedule(scheduler.getTrigger(trigger.getKey()), trigger)) {
+                    return;
+                }
+                scheduler.scheduleJob(job, Set.of(trigger), true);
                 return;
+            } catch (SchedulerException e) {
+                // instances starting together on an empty store: another stored the same job between the look and
+                // the write (a duplicate key); the next look finds it
+                if (attempt == 3) {
+                    throw new IllegalStateException("cannot schedule " + job.getKey(), e);
+                }
+                log.debug("{}: stored by another instance meanwhile ({}); looking again", job.getKey(), e.toString());
             }
-            scheduler.scheduleJob(job, Set.of(trigger), true);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot schedule " + job.getKey(), e);
         }
     }
 

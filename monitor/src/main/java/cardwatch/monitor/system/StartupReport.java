@@ -30,7 +30,8 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        String base = urls.base().toString();
+        String base = urls.local().toString(); // this instance's; platforms may notify another address
+        String callbacks = urls.base().toString();
         StringBuilder text = new StringBuilder("\n\nCardwatch is running with ").append(catalog.all().size())
                 .append(" platforms from ").append(catalog.source()).append('\n')
                 .append("  public page    ").append(base).append("/\n")
@@ -41,6 +42,9 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
                 .append(tokens.count() == 0 ? "no API token yet: `token read <name>`, README: Private data"
                         : tokens.count() + " API token" + (tokens.count() == 1 ? "" : "s")).append(")\n")
                 .append("  instance       ").append(leases.node()).append('\n');
+        if (!callbacks.equals(base)) {
+            text.append("  notifies to    ").append(callbacks).append("/callbacks/{platform}/notify\n");
+        }
         catalog.all().forEach(p -> text.append(String.format("  %-14s %s (%s) at %s%n", p.id(), p.nameZh(),
                 p.nameEn(), p.baseUrl())));
         log.info(text.toString());

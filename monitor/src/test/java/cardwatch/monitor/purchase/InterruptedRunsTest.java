@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
@@ -71,16 +72,33 @@ class InterruptedRunsTest {
         assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, mock(PurchaseEngine.class), expired, cluster,
                 leases(runs, "c", expired)).reconcile(false)).as("b holds it now").isZero();
 
+        // a, stalled past its lease, wakes: its renewal does not take the run back, and its next step finds it gone
+        long id = runs.unfinished("purchase").get(0).id();
+        assertThat(runs.renew(List.of(id), "a", Instant.now().plusSeconds(60))).isZero();
+        assertThat(runs.takenFrom(List.of(id), "a")).containsExactly(id);
+        assertThat(runs.hold(id, "a", Instant.now().plusSeconds(60))).as("a may not step it").isFalse();
+        assertThat(runs.hold(id, "b", Instant.now().plusSeconds(60))).as("b may").isTrue();
+        assertThat(runs.takenFrom(List.of(id), "b")).isEmpty();
+        PurchaseEngine stalled = mock(PurchaseEngine.class);
+        when(stalled.runIds()).thenReturn(List.of(id));
+        RunLeases aLeases = leases(runs, "a", Clock.systemUTC(), stalled);
+        aLeases.renew();
+        verify(stalled).lost(List.of(id));
+
         // alone, a run begun before the start is a crash's, whoever held it
         assertThat(new InterruptedRuns(runs, new RunGuard(), catalog, mock(PurchaseEngine.class), now,
                 new MockEnvironment(), leases(runs, "solo", now)).reconcile(true)).isOne();
     }
 
     private static RunLeases leases(RunRepository runs, String node, Clock clock) {
+        return leases(runs, node, clock, mock(PurchaseEngine.class));
+    }
+
+    private static RunLeases leases(RunRepository runs, String node, Clock clock, PurchaseEngine engine) {
         CardwatchProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
                 "cardwatch.cluster.node", node, "cardwatch.cluster.lease", "30s")))
                 .bindOrCreate("cardwatch", CardwatchProperties.class);
-        RunLeases leases = new RunLeases(runs, mock(PurchaseEngine.class), clock, properties);
+        RunLeases leases = new RunLeases(runs, engine, clock, properties, new MockEnvironment());
         leases.destroy();
         return leases;
     }

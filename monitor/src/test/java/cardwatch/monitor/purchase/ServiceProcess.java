@@ -68,7 +68,19 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Whether a line so far contains {@code text}. */
     public boolean has(String text) {
-        return lines.stream().anyMatch(line -> line.contains(text));
+        return count(text) > 0;
+    }
+
+    /** How many lines so far contain {@code text}. */
+    public long count(String text) {
+        return lines.stream().filter(line -> line.contains(text)).count();
+    }
+
+    /** Sends the process a signal (STOP, CONT): a stall it cannot see coming. */
+    public void signal(String signal) throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+        }
     }
 
     public int port() throws InterruptedException {

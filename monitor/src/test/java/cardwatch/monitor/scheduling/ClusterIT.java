@@ -75,10 +75,19 @@ class ClusterIT {
                     "--cardwatch.schedule.min-interval=1s", "--cardwatch.budget.daily-global=100000",
                     "--cardwatch.cluster.lease=6s", "--cardwatch.reconcile.every=2s"));
             TestTokens.settings().forEach(setting -> arguments.add("--" + setting));
+            // every platform notifies the first instance, as it would a load balancer: the others' runs get their
+            // notifies through the database
+            int firstPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                firstPort = socket.getLocalPort();
+            }
+            arguments.add("--cardwatch.callback-base-url=http://localhost:" + firstPort);
+            List<String> firstArguments = new ArrayList<>(arguments);
+            firstArguments.set(firstArguments.indexOf("--server.port=0"), "--server.port=" + firstPort);
             Path logs = Path.of("target", "cluster");
             Instant start;
             Instant killed;
-            try (ServiceProcess first = new ServiceProcess(work, logs.resolve("first.log"), arguments);
+            try (ServiceProcess first = new ServiceProcess(work, logs.resolve("first.log"), firstArguments);
                     ServiceProcess second = new ServiceProcess(work, logs.resolve("second.log"), arguments);
                     ServiceProcess third = new ServiceProcess(work, logs.resolve("third.log"), arguments)) {
                 List<ServiceProcess> processes = List.of(first, second, third);
@@ -156,28 +165,37 @@ class ClusterIT {
                         .valueStream().map(e -> e.path("action").asString()).toList())
                         .containsExactly("delete", "reread", "create");
 
+                List<Map<String, Object>> notifiedElsewhere = jdbc.sql("select id, owner, flags from probe_run "
+                        + "where probe = 'purchase' and platform_id like 'buyer-%' and outcome = 'success' "
+                        + "and owner <> ?").param(node(first)).query().listOfRows();
+                assertThat(notifiedElsewhere).as("purchases of the second and third instances, notified through the "
+                        + "first").isNotEmpty().allSatisfy(run -> assertThat((String) run.get("flags"))
+                        .as("run %s: its notify reached it", run.get("id")).doesNotContain("notify_missing"));
+
+                // stall the instance that holds a purchase in flight (SIGSTOP) past its lease: another takes the run
+                // over; woken (SIGCONT), the stalled one finds it taken and lets go of it, acting on it no more
+                int stalledIndex = index(processes, ownerOfAFreshPurchase(jdbc));
+                ServiceProcess stalled = processes.get(stalledIndex);
+                long takeovers = processes.stream().mapToLong(p -> p.count("took over")).sum();
+                stalled.signal("STOP");
+                try {
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                            processes.stream().mapToLong(p -> p.count("took over")).sum() > takeovers);
+                } finally {
+                    stalled.signal("CONT");
+                }
+                stalled.await("taken over by another instance", Duration.ofSeconds(15));
+
                 // kill the instance that holds a purchase in flight (its lease renewed, so surely its own) with seconds
                 // of its 8 s delivery still to go
-                AtomicReference<String> owner = new AtomicReference<>();
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    owner.set(jdbc.sql("select max(owner) from probe_run where probe = 'purchase' and ended_at is null "
-                            + "and owner is not null and platform_id like 'buyer-%' and actual_start > ?")
-                            .param(OffsetDateTime.ofInstant(Instant.now().minusSeconds(4), java.time.ZoneOffset.UTC))
-                            .query(String.class).optional().orElse(null));
-                    return owner.get() != null;
-                });
-                int victimIndex = -1;
-                for (int i = 0; i < processes.size(); i++) {
-                    if (owner.get().equals(node(processes.get(i)))) {
-                        victimIndex = i;
-                    }
-                }
-                assertThat(victimIndex).as("the owner %s is one of the instances", owner.get()).isNotNegative();
+                AtomicReference<String> owner = new AtomicReference<>(ownerOfAFreshPurchase(jdbc));
+                int victimIndex = index(processes, owner.get());
                 ServiceProcess victim = processes.get(victimIndex);
                 List<ServiceClient> survivors = new ArrayList<>(clients);
                 survivors.remove(victimIndex);
                 List<ServiceProcess> survivorProcesses = new ArrayList<>(processes);
                 survivorProcesses.remove(victimIndex);
+                long takenBeforeKill = survivorProcesses.stream().mapToLong(p -> p.count("took over")).sum();
                 victim.kill();
                 killed = Instant.now();
                 List<Long> orphaned = jdbc.sql("select id from probe_run where probe = 'purchase' and ended_at is null "
@@ -185,12 +203,12 @@ class ClusterIT {
                 assertThat(orphaned).as("purchases the killed instance held").isNotEmpty();
                 Thread.sleep(2L * EVERY_SECONDS * 1000);
                 double before = survivors.stream().mapToDouble(ClusterIT::checks).sum();
-                Thread.sleep(2000);
+                Thread.sleep(5000); // 30 checks on 15 one-second slots: any 2 s may hold none, 5 s hardly
                 assertThat(survivors.stream().mapToDouble(ClusterIT::checks).sum()).as("the survivors run every "
                         + "check now").isGreaterThan(before);
                 // once the killed one's leases ran out, one survivor or the other took its runs over
                 await().atMost(Duration.ofSeconds(5)).until(() -> survivorProcesses.stream()
-                        .anyMatch(p -> p.has("took over")));
+                        .mapToLong(p -> p.count("took over")).sum() > takenBeforeKill);
                 // each buyer's ends within its deadlines (confirm: 30 s) from when it was taken over (the shops buy
                 // too, by the default schedule, from a page that is no shop: theirs wait out a 10-minute deadline)
                 OffsetDateTime kill = OffsetDateTime.ofInstant(killed, java.time.ZoneOffset.UTC);
@@ -251,6 +269,29 @@ class ClusterIT {
         }
     }
 
+
+    /** The instance whose name is {@code node}. */
+    private static int index(List<ServiceProcess> processes, String node) throws InterruptedException {
+        for (int i = 0; i < processes.size(); i++) {
+            if (node.equals(node(processes.get(i)))) {
+                return i;
+            }
+        }
+        throw new AssertionError("the owner " + node + " is none of the instances");
+    }
+
+    /** The owner of a buyer's purchase begun in the last 4 s (its lease renewed, so surely its own). */
+    private static String ownerOfAFreshPurchase(JdbcClient jdbc) {
+        AtomicReference<String> owner = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            owner.set(jdbc.sql("select max(owner) from probe_run where probe = 'purchase' and ended_at is null "
+                    + "and owner is not null and platform_id like 'buyer-%' and actual_start > ?")
+                    .param(OffsetDateTime.ofInstant(Instant.now().minusSeconds(4), java.time.ZoneOffset.UTC))
+                    .query(String.class).optional().orElse(null));
+            return owner.get() != null;
+        });
+        return owner.get();
+    }
 
     /** The ids of the platforms the instance runs, from its admin API. */
     private static List<String> listed(ServiceClient client) {
