@@ -77,6 +77,35 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
         return java.util.Set.copyOf(authorities);
     }
 
+    /**
+     * The domains a buyer knows the platform by, lower case and without {@code www.}: its ICP filing's domain, the
+     * hosts of its base URL, storefront and API URLs and footer pages, and its own domains from the availability
+     * block. Addresses (IP literals) and {@code localhost} are no domains and are left out.
+     */
+    public List<String> domains() {
+        java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+        if (options.get(cardwatch.probes.icp.IcpSpec.OPTION) instanceof cardwatch.probes.icp.IcpSpec icp) {
+            addDomain(domains, icp.domain());
+            icp.pages().forEach(page -> addDomain(domains, page.getHost()));
+        }
+        addDomain(domains, baseUrl.getHost());
+        if (options.get(cardwatch.probes.availability.AvailabilitySpec.OPTION)
+                instanceof cardwatch.probes.availability.AvailabilitySpec availability) {
+            availability.urls().forEach(url -> addDomain(domains, url.getHost()));
+            if (availability.domains() != null) {
+                availability.domains().forEach(domain -> addDomain(domains, domain));
+            }
+        }
+        return List.copyOf(domains);
+    }
+
+    private static void addDomain(java.util.Set<String> domains, String host) {
+        String domain = Domains.of(host);
+        if (domain != null) {
+            domains.add(domain);
+        }
+    }
+
     /** The maintenance window that covers {@code at}, if any. */
     public Optional<MaintenanceWindow> maintenanceAt(Instant at) {
         if (!(options.get(MaintenanceWindow.OPTION) instanceof List<?> windows)) {

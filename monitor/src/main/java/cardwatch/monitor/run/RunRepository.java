@@ -145,6 +145,29 @@ public class RunRepository {
                 .params(platform, probe, limit).query(RunRepository::row).list();
     }
 
+    /** A finished run as a buyer's timeline shows it: when it ended, and how. */
+    public record Outcome(String probe, Instant endedAt, String outcome, String reason) {
+    }
+
+    /** A platform's finished runs since a time, oldest first, at most {@code limit} (the newest of them). */
+    public List<Outcome> outcomesSince(String platform, Instant since, int limit) {
+        List<Outcome> newest = jdbc.sql("select probe, ended_at, outcome, reason from probe_run where platform_id = ? "
+                        + "and ended_at >= ? order by ended_at desc limit ?")
+                .params(platform, utc(since), limit)
+                .query((rs, n) -> new Outcome(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                        rs.getString(3), rs.getString(4))).list();
+        List<Outcome> oldestFirst = new java.util.ArrayList<>(newest);
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
+    }
+
+    /** How long the platform's refunds took (milliseconds from the failed order to the money back), since a time. */
+    public List<Long> refundTimes(String platform, Instant since) {
+        return jdbc.sql("select refund_ms from probe_run where platform_id = ? and ended_at >= ? "
+                        + "and refund_outcome = 'refunded' and refund_ms is not null order by refund_ms")
+                .params(platform, utc(since)).query(Long.class).list();
+    }
+
     /** The newest finished run of each platform and probe kind. */
     public Map<String, ProbeRun> lastFinished(String probe) {
         List<ProbeRun> runs = jdbc.sql("select " + COLUMNS + " from probe_run r where probe = ? and ended_at is not null "

@@ -1,5 +1,6 @@
 package cardwatch.monitor.site;
 
+import cardwatch.monitor.platform.Domains;
 import cardwatch.monitor.system.CardwatchProperties;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -44,13 +45,26 @@ class HomeController {
                     sort != null && SORTS.contains(sort) ? sort : "score", page == null || page < 1 ? 1 : page);
         }
 
+        /** The domain the reader typed or pasted (a URL's host without www.), or null when the search is none. */
+        public String domain() {
+            return Domains.fromInput(q);
+        }
+
+        /**
+         * A domain or pasted URL finds the platform with that domain, or whose domain it is a subdomain of
+         * (m.shop.example finds shop.example's platform), and no other: a look-alike domain must not find a platform
+         * it is not. Anything else is looked for in the id, both names and the domains.
+         */
         boolean matches(SiteSnapshot.Row row) {
             String needle = q.toLowerCase(Locale.ROOT);
-            return (needle.isEmpty() || row.id().toLowerCase(Locale.ROOT).contains(needle)
-                    || row.nameZh().toLowerCase(Locale.ROOT).contains(needle)
-                    || (row.nameEn() != null && row.nameEn().toLowerCase(Locale.ROOT).contains(needle)))
-                    && (grade.isEmpty() || grade.equals(row.grade()))
-                    && (!incident || row.incident() != null);
+            String domain = domain();
+            boolean found = needle.isEmpty() || (domain != null
+                    ? row.domains().stream().anyMatch(own -> Domains.within(domain, own))
+                    : row.id().toLowerCase(Locale.ROOT).contains(needle)
+                            || row.nameZh().toLowerCase(Locale.ROOT).contains(needle)
+                            || (row.nameEn() != null && row.nameEn().toLowerCase(Locale.ROOT).contains(needle))
+                            || row.domains().stream().anyMatch(own -> own.contains(needle)));
+            return found && (grade.isEmpty() || grade.equals(row.grade())) && (!incident || row.incident() != null);
         }
     }
 
@@ -75,12 +89,14 @@ class HomeController {
     private final SiteAggregator aggregator;
     private final SitePages pages;
     private final int pageSize;
+    private final String watchRequests;
     private final Cache<Key, Page> html = Caffeine.newBuilder().maximumSize(500).build();
 
     HomeController(SiteAggregator aggregator, SitePages pages, CardwatchProperties properties) {
         this.aggregator = aggregator;
         this.pages = pages;
         this.pageSize = properties.site().pageSize();
+        this.watchRequests = properties.site().watchRequests();
     }
 
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
@@ -128,6 +144,7 @@ class HomeController {
         model.put("sorts", List.of("score", "success24h", "success7d", "success30d", "delivery", "complaints", "name"));
         model.put("grades", List.of("A", "B", "C", "D", "F", "?"));
         model.put("openIncidents", snapshot.rows().stream().filter(r -> r.incident() != null).count());
+        model.put("watchRequests", watchRequests);
         return model;
     }
 

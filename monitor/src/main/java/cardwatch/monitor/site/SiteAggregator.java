@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * for it.
  */
 @Component
-public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.FindingSink {
+public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.FindingSink,
+        org.springframework.beans.factory.DisposableBean {
 
     static final int DAYS = 90;
     private static final Logger log = LoggerFactory.getLogger(SiteAggregator.class);
@@ -80,6 +81,20 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
         return rebuiltAll;
     }
 
+    /** Platforms' first results, onto the pages within seconds. */
+    private final java.util.concurrent.ScheduledExecutorService early =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "site-first-results");
+                t.setDaemon(true);
+                return t;
+            });
+    private final FirstResults firstResults = new FirstResults(early, this::scheduledRefresh);
+
+    @Override
+    public void destroy() {
+        early.shutdownNow();
+    }
+
     @Scheduled(fixedDelayString = "${cardwatch.site.refresh:30s}", initialDelay = 1000)
     public void scheduledRefresh() {
         try {
@@ -90,6 +105,15 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
     }
 
     public synchronized SiteSnapshot refresh() {
+        long started = System.nanoTime();
+        try {
+            return rebuild();
+        } finally {
+            firstResults.refreshed(started, System.nanoTime());
+        }
+    }
+
+    private SiteSnapshot rebuild() {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, zone);
         LocalDate first = today.minusDays(DAYS - 1);
@@ -136,7 +160,7 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
                     unverified ? null : open.get(platform.id()), score == null ? null : score.scoreHigh(),
                     score == null ? null : score.cap(), score != null && score.lostMoney(), unverified,
                     callbacks(own, today.minusDays(29)), 0, false, platform.purchaseMode(),
-                    untestable(lastPurchase.get(platform.id()))));
+                    untestable(lastPurchase.get(platform.id())), platform.domains()));
             details.put(platform.id(), detail(own, first, today));
         }
         rows = new ArrayList<>(Ranking.rank(rows));
@@ -163,6 +187,7 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
         if (cardwatch.probes.purchase.PurchaseProbe.KIND.equals(probe)) {
             lastPurchase.put(platform, result.reason().label());
         }
+        firstResults.ran(platform, System.nanoTime());
     }
 
     /** The ranking's order: see {@link Ranking}. */

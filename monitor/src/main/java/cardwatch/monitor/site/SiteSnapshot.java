@@ -99,11 +99,23 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
      * @param rank             its place, shared with every platform whose range its own overlaps (directly or through
      *                         others); 0 for a platform without a grade
      * @param tied             it shares its rank: the difference to its neighbours is not significant
+     * @param domains          the domains buyers know it by ({@link cardwatch.monitor.platform.Platform#domains()})
      */
     public record Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
             Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
             long complaints30d, OpenIncident incident, Double scoreHigh, String gradeCap, boolean lostMoney,
-            boolean unverified, Callbacks callbacks, int rank, boolean tied, String mode, String untestable) {
+            boolean unverified, Callbacks callbacks, int rank, boolean tied, String mode, String untestable,
+            List<String> domains) {
+
+        /** A line without domains (tests). */
+        public Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
+                Ratio success7d, Ratio success30d, Double deliveryMedianSeconds, Double refundRate, String icpStatus,
+                long complaints30d, OpenIncident incident, Double scoreHigh, String gradeCap, boolean lostMoney,
+                boolean unverified, Callbacks callbacks, int rank, boolean tied, String mode, String untestable) {
+            this(id, nameZh, nameEn, score, grade, success24h, success7d, success30d, deliveryMedianSeconds,
+                    refundRate, icpStatus, complaints30d, incident, scoreHigh, gradeCap, lostMoney, unverified,
+                    callbacks, rank, tied, mode, untestable, List.of());
+        }
 
         /** A line without a purchase mode or an untestable reason (tests, and platforms that buy nothing). */
         public Row(String id, String nameZh, String nameEn, Double score, String grade, Ratio success24h,
@@ -128,7 +140,7 @@ public record SiteSnapshot(long version, Instant changedAt, List<Row> rows, Map<
         Row ranked(int place, boolean shared) {
             return new Row(id, nameZh, nameEn, score, grade, success24h, success7d, success30d, deliveryMedianSeconds,
                     refundRate, icpStatus, complaints30d, incident, scoreHigh, gradeCap, lostMoney, unverified,
-                    callbacks, place, shared, mode, untestable);
+                    callbacks, place, shared, mode, untestable, domains);
         }
     }
 

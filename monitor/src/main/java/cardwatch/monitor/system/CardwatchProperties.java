@@ -88,10 +88,15 @@ public record CardwatchProperties(
      * @param pageSize  platforms per page of the ranking
      * @param writeEvery how often yesterday's and today's figures are written to {@code run_daily} (the pages read them
      *                  from memory; the score's week of storefront checks reads the table)
+     * @param watchRequests where readers ask for a platform to be watched, linked when a search finds no platform by
+     *                  its domain: an https:// or mailto: address; empty: they are asked to tell the site's operator
      */
     public record Site(@NotNull @DefaultValue("30s") Duration refresh,
             @Min(10) @jakarta.validation.constraints.Max(1000) @DefaultValue("50") int pageSize,
-            @NotNull @DefaultValue("5m") Duration writeEvery) {
+            @NotNull @DefaultValue("5m") Duration writeEvery,
+            @NotNull @jakarta.validation.constraints.Pattern(regexp = "|https?://\\S+|mailto:\\S+",
+                    message = "must be an http(s):// or mailto: address, or empty") @DefaultValue("")
+            String watchRequests) {
     }
 
     /**

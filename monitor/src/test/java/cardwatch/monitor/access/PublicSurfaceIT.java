@@ -58,6 +58,7 @@ class PublicSurfaceIT extends SharedDemoService {
         Map<String, Map.Entry<Access, String>> s = new TreeMap<>();
         s.put("GET /", Map.entry(Access.PUBLIC, "/"));
         s.put("GET /platforms/{id}", Map.entry(Access.PUBLIC, "/platforms/reliable"));
+        s.put("GET /platforms/{id}/now", Map.entry(Access.PUBLIC, "/platforms/reliable/now"));
         s.put("GET /methodology", Map.entry(Access.PUBLIC, "/methodology"));
         s.put("GET /incidents", Map.entry(Access.PUBLIC, "/incidents"));
         s.put("GET /feed.atom", Map.entry(Access.PUBLIC, "/feed.atom"));

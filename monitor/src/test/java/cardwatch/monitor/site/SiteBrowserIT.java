@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -69,10 +70,15 @@ class SiteBrowserIT extends SharedDemoService {
     @ParameterizedTest
     @CsvSource({
         "home-desktop,     /,                           1280, 900",
+        "home-desktop-en,  /?lang=en,                   1280, 900",
+        "search-by-url,    /?q=https%3A%2F%2Fwww.acg-shop.example%2Fbuy, 1280, 900",
+        "search-by-url-phone, /?q=acg-shop.example,     390,  844",
         "home-phone,       /,                           390,  844",
         "platform-desktop, /platforms/reliable,         1280, 900",
         "platform-phone,   /platforms/down?lang=en,     390,  844",
-        "incidents-phone,  /incidents,                  390,  844"})
+        "incidents-phone,  /incidents,                  390,  844",
+        "now-desktop,      /platforms/down/now,         1280, 900",
+        "now-phone,        /platforms/reliable/now?lang=en, 390, 844"})
     void pagesLoadWithoutConsoleErrorsAtDesktopAndPhoneWidths(String name, String path, int width, int height)
             throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> aggregator.ready());
@@ -89,6 +95,18 @@ class SiteBrowserIT extends SharedDemoService {
         long overflow = (Long) browser.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(overflow).as("no sideways scrolling of the whole page").isLessThanOrEqualTo(0);
+        if (width >= 1280 && (path.equals("/") || path.startsWith("/?"))) {
+            long hidden = (Long) browser.executeScript("const w = document.querySelector('.table-wrap');"
+                    + " return w.scrollWidth - w.clientWidth;");
+            Object widths = browser.executeScript("return Array.from(document.querySelectorAll('.ranking thead th'))"
+                    + ".map(th => th.textContent.trim() + '=' + Math.round(th.getBoundingClientRect().width)).join(', ');");
+            assertThat(hidden).as("every column of the ranking in view, none behind a scrollbar (%s)", widths)
+                    .isLessThanOrEqualTo(0);
+        }
+        if (path.contains("acg-shop")) {
+            assertThat(browser.findElements(By.cssSelector("tbody th .id"))).extracting(WebElement::getText)
+                    .containsExactly("acg-shop");
+        }
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();

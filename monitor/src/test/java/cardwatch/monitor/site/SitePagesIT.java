@@ -80,8 +80,10 @@ class SitePagesIT extends SharedDemoService {
     @Test
     void searchFilterAndSortNarrowTheRanking() {
         awaitFigures();
-        assertThat(page("/?q=%E7%A8%B3%E5%AE%9A").select("tbody th a").eachText()).containsExactly("稳定卡盟");
-        assertThat(page("/?q=down&lang=en").select("tbody th a").eachText()).containsExactly("Down For Good");
+        assertThat(page("/?q=%E7%A8%B3%E5%AE%9A").select("tbody th a:not(.now-link)").eachText())
+                .containsExactly("稳定卡盟");
+        assertThat(page("/?q=down&lang=en").select("tbody th a:not(.now-link)").eachText())
+                .containsExactly("Down For Good");
         assertThat(page("/?q=no-such-platform").select("tbody td").text()).contains("没有符合条件的平台");
         List<String> byName = page("/?sort=name").select("tbody th .id").eachText();
         assertThat(byName).hasSize(15).isSorted();
@@ -94,6 +96,61 @@ class SitePagesIT extends SharedDemoService {
             assertThat(open.selectFirst("#incident").hasAttr("checked")).isTrue();
         });
         assertThat(page("/?sort=bogus&page=-3").select("tbody tr")).as("bad values fall back to defaults").hasSize(15);
+    }
+
+    @Test
+    void aBuyerFindsAPlatformByThePastedUrlOfItsShopAndIsToldWhenNoneHasIt() {
+        awaitFigures();
+        Document found = page("/?q=" + java.net.URLEncoder.encode("https://www.acg-shop.example/buy?id=3",
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(found.select("tbody th .id").eachText()).containsExactly("acg-shop");
+        assertThat(found.selectFirst("tbody th .domains").text()).isEqualTo("acg-shop.example");
+        assertThat(page("/platforms/acg-shop").selectFirst(".domains").text()).contains("acg-shop.example");
+
+        Document missing = page("/?q=" + java.net.URLEncoder.encode("http://acg-shop.example.evil.test/x",
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(missing.select("tbody th")).as("a look-alike finds nothing").isEmpty();
+        assertThat(missing.selectFirst(".not-watched").text()).startsWith("Cardwatch 还没有监测 "
+                + "acg-shop.example.evil.test：");
+        assertThat(missing.select("tbody td").text()).contains("请把它的网址发给本站运营者");
+        assertThat(page("/?lang=en&q=unwatched.example").selectFirst(".not-watched").text())
+                .startsWith("Cardwatch does not watch unwatched.example:");
+        assertThat(page("/?q=no-such-platform").select(".not-watched")).as("not a domain: no such line").isEmpty();
+    }
+
+    @Test
+    void isItJustMeShowsEachProbesLastRunsADayOfHalfHoursAndWhatToDoInOrder() {
+        awaitFigures();
+        HttpResponse<String> response = client().get("/platforms/down/now");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control").orElse("")).contains("max-age=15", "public");
+        Document now = Jsoup.parse(response.body());
+        assertThat(now.selectFirst("h1").text()).startsWith("是不是只有我？");
+        // down never answers: its last runs are failures in words, minutes ago, and its incident is named
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Document fresh = Jsoup.parse(client().get("/platforms/down/now").body());
+            assertThat(fresh.select(".now-probe[data-probe=purchase] .last").text())
+                    .matches("(刚刚|\\d+ 分钟前)：.+").doesNotContain("success", "failure", "_");
+            assertThat(fresh.select(".incident").text()).contains("故障中");
+        });
+        assertThat(now.select(".lane")).isNotEmpty().allSatisfy(lane ->
+                assertThat(lane.select("ol.timeline > li")).hasSize(48));
+        assertThat(now.select(".lane li.state-outage, .lane li.state-degraded")).as("its failures on the timeline")
+                .isNotEmpty();
+        assertThat(now.select("ol.todo > li").eachAttr("data-step")).containsExactly("record", "status", "bank",
+                "support", "refund", "alternatives");
+        assertThat(now.select(".alternatives a").eachText()).doesNotContain("宕机卡盟");
+        assertThat(now.select(".alternatives a").eachAttr("href")).allMatch(h -> h.startsWith("/platforms/"))
+                .noneMatch(h -> h.startsWith("/platforms/down"));
+        assertThat(page("/platforms/down").select(".now-link a").attr("href")).startsWith("/platforms/down/now");
+        assertThat(page("/?q=down").select(".now-link").attr("href")).startsWith("/platforms/down/now");
+
+        Document english = page("/platforms/reliable/now?lang=en");
+        assertThat(english.selectFirst("h1").text()).startsWith("Is it just me?");
+        assertThat(english.select(".now-probe[data-probe=purchase] .last").text())
+                .matches("(just now|1 minute ago|\\d+ minutes ago): .+");
+        assertThat(english.select("[data-step=refund]").text()).isNotBlank();
+        assertThat(client().get("/platforms/no-such-shop/now").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -316,5 +373,10 @@ class SitePagesIT extends SharedDemoService {
         assertThat(doc.path("openapi").asString()).startsWith("3.");
         assertThat(doc.path("paths").propertyNames()).contains("/api/v1/platforms", "/api/v1/platforms/{id}/score",
                 "/api/v1/incidents", "/hooks/alertmanager").doesNotContain("/", "/platforms/{id}");
+        JsonNode info = doc.path("info");
+        assertThat(info.path("title").asString()).isEqualTo("Cardwatch API");
+        assertThat(info.path("version").asString()).as("the build's version, filtered in").matches("\\d+\\.\\d+.*");
+        assertThat(info.path("description").asString()).contains("API token");
+        assertThat(info.path("contact").path("name").asString()).isNotEmpty();
     }
 }

@@ -299,6 +299,25 @@ class SiteUnitsTest {
                 .as("no open incident").isFalse();
     }
 
+    @Test
+    void aSearchFindsAPlatformByItsDomainOrAPastedUrlAndSaysWhichDomainItLookedFor() {
+        SiteSnapshot.Ratio none = new SiteSnapshot.Ratio(0, 0);
+        SiteSnapshot.Row shop = new SiteSnapshot.Row("acg-shop", "发卡店", "ACG Shop", null, "?", none, none, none,
+                null, null, null, 0, null, null, null, false, false, SiteSnapshot.Callbacks.NONE, 0, false, null, null,
+                List.of("acg-shop.example"));
+        for (String found : List.of("acg-shop.example", "https://www.acg-shop.example/goods?id=1",
+                "m.acg-shop.example", "发卡", "acg-shop", "ACG Shop")) {
+            assertThat(HomeController.Query.of(found, null, null, null, null).matches(shop)).as(found).isTrue();
+        }
+        // a look-alike is not the platform: shop.example is another domain, acg-shop.exa no domain it has
+        for (String missed : List.of("https://other.example/", "shop.example", "acg-shop.exa", "稳定")) {
+            assertThat(HomeController.Query.of(missed, null, null, null, null).matches(shop)).as(missed).isFalse();
+        }
+        assertThat(HomeController.Query.of("https://www.other.example/x", null, null, null, null).domain())
+                .isEqualTo("other.example");
+        assertThat(HomeController.Query.of("稳定卡盟", null, null, null, null).domain()).isNull();
+    }
+
     private static SiteSnapshot.Row row(String id, Double score, String grade, int successes, int runs) {
         SiteSnapshot.Ratio ratio = new SiteSnapshot.Ratio(successes, runs);
         return row(id, score, score, grade, ratio, false, false);
