@@ -150,15 +150,14 @@ class NowPageController {
 
     /** The last 24 hours of each probe, in half hours, oldest first; errors (ours) count for nothing. */
     private List<Lane> lanes(Platform platform, Instant now, SiteFormat fmt) {
-        Instant end = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         long slots = TIMELINE.dividedBy(SLOT);
-        Instant start = end.minus(TIMELINE);
+        Instant start = now.minus(TIMELINE); // the last slot ends now, and holds the runs that ended this minute
         Map<String, int[][]> counts = new LinkedHashMap<>();
         platform.schedules().keySet().forEach(probe -> counts.put(probe, new int[(int) slots][2]));
         for (RunRepository.Outcome run : runs.outcomesSince(platform.id(), start, MAX_RUNS)) {
             int[][] lane = counts.get(run.probe());
-            long slot = Duration.between(start, run.endedAt()).dividedBy(SLOT);
-            if (lane == null || slot < 0 || slot >= slots) {
+            long slot = Math.min(slots - 1, Duration.between(start, run.endedAt()).dividedBy(SLOT));
+            if (lane == null || slot < 0) {
                 continue;
             }
             if ("success".equals(run.outcome())) {

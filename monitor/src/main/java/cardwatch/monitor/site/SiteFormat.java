@@ -69,6 +69,29 @@ public final class SiteFormat {
         return String.valueOf(value);
     }
 
+    /**
+     * A score input's value in words a buyer reads: an ICP status by its label, a yes/no as 是/否, a share as a
+     * percentage, seconds as seconds or minutes; never a raw code or {@code true}/{@code false}.
+     */
+    public String input(String key, Object value) {
+        if (value == null) {
+            return "—";
+        }
+        if (key.equals("icp_status")) {
+            return icp(String.valueOf(value));
+        }
+        if (value instanceof Boolean yes) {
+            return msg(yes ? "value.yes" : "value.no");
+        }
+        if (key.endsWith("_ratio") || key.startsWith("wilson_")) {
+            return value instanceof Number n ? percent(n.doubleValue()) : String.valueOf(value);
+        }
+        if (key.endsWith("_seconds") && value instanceof Number n) {
+            return seconds(n.doubleValue());
+        }
+        return number(value);
+    }
+
     public String time(Instant at) {
         return at == null ? "—" : TIME.format(at.atZone(zone));
     }

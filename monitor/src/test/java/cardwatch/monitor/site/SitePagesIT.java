@@ -133,6 +133,7 @@ class SitePagesIT extends SharedDemoService {
                     .matches("(刚刚|\\d+ 分钟前)：.+").doesNotContain("success", "failure", "_");
             assertThat(fresh.select(".incident").text()).contains("故障中");
         });
+        now = Jsoup.parse(client().get("/platforms/down/now").body()); // rendered once its runs were in
         assertThat(now.select(".lane")).isNotEmpty().allSatisfy(lane ->
                 assertThat(lane.select("ol.timeline > li")).hasSize(48));
         assertThat(now.select(".lane li.state-outage, .lane li.state-degraded")).as("its failures on the timeline")
@@ -151,6 +152,25 @@ class SitePagesIT extends SharedDemoService {
                 .matches("(just now|1 minute ago|\\d+ minutes ago): .+");
         assertThat(english.select("[data-step=refund]").text()).isNotBlank();
         assertThat(client().get("/platforms/no-such-shop/now").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theChinesePagesShowNoRawCodesOrBooleansAndTheScoreInputsSayTheirWindow() {
+        awaitFigures();
+        List<String> inputs = new java.util.ArrayList<>();
+        for (SiteSnapshot.Row row : aggregator.snapshot().rows()) {
+            Document platform = page("/platforms/" + row.id());
+            String text = platform.select("main").text();
+            assertThat(text).as(row.id()).doesNotContainPattern("\\b[a-z]+_[a-z_]+\\b")
+                    .doesNotContain("true", "false", "Wilson", "null");
+            inputs.addAll(platform.select(".inputs li").eachText());
+        }
+        assertThat(inputs).anyMatch(i -> i.startsWith("测试购买次数（60 天"))
+                .anyMatch(i -> i.matches("成功率的保守估计.*：\\d+\\.\\d%"))
+                .anyMatch(i -> i.matches("是否个人备案：[是否]"))
+                .anyMatch(i -> i.startsWith("备案状态：") && !i.endsWith("valid"));
+        assertThat(page("/platforms/reliable").select("#reasons-heading, h2").eachText())
+                .anyMatch(h -> h.startsWith("失败原因（30 天，测试购买和店铺检查合计）"));
     }
 
     @Test
