@@ -60,6 +60,7 @@ class PublicSurfaceIT extends SharedDemoService {
         s.put("GET /platforms/{id}", Map.entry(Access.PUBLIC, "/platforms/reliable"));
         s.put("GET /platforms/{id}/now", Map.entry(Access.PUBLIC, "/platforms/reliable/now"));
         s.put("GET /methodology", Map.entry(Access.PUBLIC, "/methodology"));
+        s.put("GET /compare", Map.entry(Access.PUBLIC, "/compare?p=reliable,slow"));
         s.put("GET /incidents", Map.entry(Access.PUBLIC, "/incidents"));
         s.put("GET /feed.atom", Map.entry(Access.PUBLIC, "/feed.atom"));
         s.put("GET /badge/{platform}/grade.svg", Map.entry(Access.PUBLIC, "/badge/reliable/grade.svg"));

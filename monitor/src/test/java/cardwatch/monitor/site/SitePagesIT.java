@@ -174,6 +174,34 @@ class SitePagesIT extends SharedDemoService {
     }
 
     @Test
+    void compareShowsTwoToFourPlatformsSideBySideAndNamesWhatItCannotCompare() {
+        awaitFigures();
+        Document two = page("/compare?p=reliable,down");
+        assertThat(two.select("table.compare thead th a").eachText()).containsExactly("稳定卡盟", "宕机卡盟");
+        assertThat(two.select("table.compare tbody tr").eachAttr("data-measure")).containsExactly("grade", "score",
+                "success24h", "success7d", "success30d", "delivery", "refunds", "icp", "complaints", "incident",
+                "lostMoney");
+        assertThat(two.select("tr[data-measure=success24h] td").eachText()).allMatch(t -> t.matches(".*\\(\\d+/\\d+\\)")
+                || t.equals("—"));
+        assertThat(two.select("tr[data-measure=incident] td").get(1).text()).contains("故障中");
+        Document repeated = page("/compare?p=reliable&p=slow&p=sup-direct&lang=en");
+        assertThat(repeated.select("table.compare thead th a").eachText()).hasSize(3).contains("Steady Cards");
+        assertThat(repeated.select("select[name=p] option[selected]").eachAttr("value"))
+                .containsExactly("reliable", "slow", "sup-direct");
+
+        Document one = page("/compare?p=reliable");
+        assertThat(one.select(".notice").text()).isEqualTo("请选 2 到 4 个平台来比较。");
+        assertThat(one.select("table.compare")).isEmpty();
+        assertThat(page("/platforms/reliable").select("a.compare-link").attr("href")).startsWith("/compare?p=reliable");
+        HttpResponse<String> unknown = client().get("/compare?p=reliable,%3Cscript%3E");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(Jsoup.parse(unknown.body()).select(".notice").text()).isEqualTo("没有这些平台：<script>。请从下面的列表里选。");
+        assertThat(unknown.body()).doesNotContain("<script>");
+        assertThat(client().get("/compare?p=reliable,slow,down,stuck,risk").statusCode()).isEqualTo(400);
+        assertThat(page("/compare").select(".notice")).as("the bare page only asks").isEmpty();
+    }
+
+    @Test
     void theRankingAnswersConditionalRequestsWith304() {
         awaitFigures();
         // The figures refresh every 2 s here, so a page may really change between two requests: then the answer is
