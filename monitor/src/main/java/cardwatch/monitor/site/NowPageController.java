@@ -65,6 +65,10 @@ class NowPageController {
     record Lane(String probe, String name, List<Slot> slots) {
     }
 
+    /** An hour of buyers' reports: when it began, how many. */
+    record ReportHour(Instant from, long count) {
+    }
+
     /** What the platform's refunds took, measured: their count and median, in minutes. */
     record Refunds(int count, Long medianMinutes) {
     }
@@ -73,13 +77,15 @@ class NowPageController {
     private final SitePages pages;
     private final PlatformCatalog catalog;
     private final RunRepository runs;
+    private final cardwatch.monitor.crowd.ReportDesk reports;
     private final Clock clock;
     private final ZoneId zone;
     private final Cache<String, String> rendered = Caffeine.newBuilder().expireAfterWrite(FRESH).maximumSize(2000)
             .build();
 
     NowPageController(SiteAggregator aggregator, SitePages pages, PlatformCatalog catalog, RunRepository runs,
-            Clock clock, CardwatchProperties properties) {
+            cardwatch.monitor.crowd.ReportDesk reports, Clock clock, CardwatchProperties properties) {
+        this.reports = reports;
         this.aggregator = aggregator;
         this.pages = pages;
         this.catalog = catalog;
@@ -130,6 +136,16 @@ class NowPageController {
                 .filter(r -> "A".equals(r.grade()) && !r.unverified() && !r.id().equals(row.id())
                         && r.incident() == null)
                 .limit(ALTERNATIVES).toList());
+        long[] hourly = reports.perHour(platform.id(), 24);
+        List<ReportHour> reportHours = new ArrayList<>();
+        Instant from = now.minus(Duration.ofHours(24));
+        for (int i = 0; i < hourly.length; i++) {
+            reportHours.add(new ReportHour(from.plus(Duration.ofHours(i)), hourly[i]));
+        }
+        model.put("reportHours", reportHours);
+        model.put("reportTotal", java.util.Arrays.stream(hourly).sum());
+        model.put("reportMax", Math.max(1, java.util.Arrays.stream(hourly).max().orElse(0)));
+        model.put("reportSpike", reports.spike(platform.id()));
         model.put("updated", now);
         return model;
     }

@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param testing          fault injection for crash tests; never set in production
  * @param api              the tokens that open the private API
  * @param cluster          this instance's name and the lease on the purchases it runs
+ * @param reports          the limits on buyers' reports
  */
 @Validated
 @ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
@@ -55,7 +56,15 @@ public record CardwatchProperties(
         @Valid @DefaultValue Incidents incidents,
         @Valid @DefaultValue Site site,
         @DefaultValue cardwatch.monitor.access.ApiProperties api,
-        @Valid @DefaultValue Cluster cluster) {
+        @Valid @DefaultValue Cluster cluster,
+        @Valid @DefaultValue Reports reports) {
+
+    /**
+     * Buyers' reports through the public form: how many one address, and one /24 (IPv4) or /48 (IPv6) network, may
+     * send in ten minutes.
+     */
+    public record Reports(@Min(1) @DefaultValue("3") int perAddress, @Min(1) @DefaultValue("10") int perNetwork) {
+    }
 
     /**
      * Instances sharing one database.

@@ -59,6 +59,9 @@ class PublicSurfaceIT extends SharedDemoService {
         s.put("GET /", Map.entry(Access.PUBLIC, "/"));
         s.put("GET /platforms/{id}", Map.entry(Access.PUBLIC, "/platforms/reliable"));
         s.put("GET /platforms/{id}/now", Map.entry(Access.PUBLIC, "/platforms/reliable/now"));
+        s.put("GET /platforms/{id}/report", Map.entry(Access.PUBLIC, "/platforms/reliable/report"));
+        // anyone may post a report: one without its fields is refused 400, never 401
+        s.put("POST /platforms/{id}/report", Map.entry(Access.PUBLIC, "/platforms/reliable/report"));
         s.put("GET /methodology", Map.entry(Access.PUBLIC, "/methodology"));
         s.put("GET /compare", Map.entry(Access.PUBLIC, "/compare?p=reliable,slow"));
         s.put("GET /incidents", Map.entry(Access.PUBLIC, "/incidents"));
@@ -92,6 +95,8 @@ class PublicSurfaceIT extends SharedDemoService {
         s.put("POST /api/admin/v1/platforms/{id}/runs",
                 Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/no-such-shop/runs"));
         s.put("GET /api/admin/v1/audit", Map.entry(Access.PRIVATE, "/api/admin/v1/audit"));
+        s.put("GET /api/admin/v1/reports", Map.entry(Access.PRIVATE, "/api/admin/v1/reports"));
+        s.put("POST /api/admin/v1/reports/{id}/hide", Map.entry(Access.PRIVATE, "/api/admin/v1/reports/1/hide"));
         s.put("GET /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
         s.put("POST /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
         s.put("PUT /api/admin/v1/platforms/{id}", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/reliable"));

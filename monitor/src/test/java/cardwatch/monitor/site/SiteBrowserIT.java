@@ -78,6 +78,8 @@ class SiteBrowserIT extends SharedDemoService {
         "platform-phone,   /platforms/down?lang=en,     390,  844",
         "incidents-phone,  /incidents,                  390,  844",
         "now-desktop,      /platforms/down/now,         1280, 900",
+        "report-desktop,   /platforms/risk/report,      1280, 900",
+        "report-phone,     /platforms/risk/report?lang=en, 390, 844",
         "compare-desktop,  /compare?p=reliable%2Cdown%2Cslow, 1280, 900",
         "compare-phone,    /compare?p=reliable%2Cdown&lang=en, 390, 844",
         "now-phone,        /platforms/reliable/now?lang=en, 390, 844"})

@@ -24,7 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "cardwatch.demo.notify-deadline=2500ms",
         "cardwatch.demo.confirm-deadline=4s",
         "cardwatch.reviews.per-host=200ms",
-        "cardwatch.site.refresh=2s"})
+        "cardwatch.site.refresh=2s",
+        // every test posts from 127.0.0.1: room for all of them, and CrowdReportsIT finds where it ends
+        "cardwatch.reports.per-address=12",
+        "cardwatch.reports.per-network=12"})
 public abstract class SharedDemoService {
 
     /** Receives the service's alert webhook; it lives as long as the shared service (the test JVM). */

@@ -1,0 +1,228 @@
+package cardwatch.monitor.crowd;
+
+import cardwatch.monitor.admin.AuditLog;
+import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.system.CardwatchProperties;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Takes buyers' reports: checks each field, the challenge, the limits per address and network, and duplicates, and
+ * stores what passes; counts each outcome in {@code cardwatch_crowd_reports_total{result}}. Reads them back as
+ * counts per hour, and says whether the last hour is a spike. Reports are never read by the score or the incidents.
+ */
+@Component
+public class ReportDesk {
+
+    static final String METER = "cardwatch.crowd.reports";
+    /** The same reporter, platform and symptom within this is the same report. */
+    static final Duration SAME_REPORT = Duration.ofHours(1);
+    /** The same order number against the same platform within this is the same report. */
+    static final Duration SAME_ORDER = Duration.ofDays(7);
+    static final Duration BASELINE = Duration.ofDays(7);
+
+    /** What came of a report. */
+    public enum Outcome {
+        STORED, DUPLICATE, LIMITED, CHALLENGE_FAILED, INVALID, UNKNOWN_PLATFORM;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What came of a report, and its field problems when it was invalid. */
+    public record Received(Outcome outcome, Map<String, ReportForm.Problem> problems) {
+    }
+
+    /** A stored report as the admin API lists it: never its hashes. */
+    public record Listed(long id, String platform, String symptom, Instant happenedAt, java.math.BigDecimal amount,
+            boolean orderGiven, Instant receivedAt, boolean hidden) {
+    }
+
+    private final JdbcClient jdbc;
+    private final PlatformCatalog catalog;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final byte[] key;
+    private final Challenge challenge;
+    private final ReportLimits limits;
+    private final Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
+
+    public ReportDesk(JdbcClient jdbc, PlatformCatalog catalog, AuditLog audit, Clock clock,
+            CardwatchProperties properties, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.catalog = catalog;
+        this.audit = audit;
+        this.clock = clock;
+        this.zone = ZoneId.of(properties.schedule().timeZone());
+        this.key = HexFormat.of().parseHex(sharedKey(jdbc));
+        this.challenge = new Challenge(key, clock);
+        this.limits = new ReportLimits(Ticker.systemTicker(), properties.reports().perAddress(),
+                properties.reports().perNetwork());
+        for (Outcome outcome : Outcome.values()) {
+            counters.put(outcome, Counter.builder(METER).description("Buyers' reports by what came of them: stored, "
+                    + "duplicate, limited (too many from one address or network), challenge_failed, invalid, "
+                    + "unknown_platform").tag("result", outcome.label()).register(registry));
+        }
+    }
+
+    /** The key every instance shares: made by the first to start, read by the others. */
+    private static String sharedKey(JdbcClient jdbc) {
+        List<String> existing = jdbc.sql("select secret from crowd_secret where id = 1").query(String.class).list();
+        if (!existing.isEmpty()) {
+            return existing.get(0);
+        }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        try {
+            jdbc.sql("insert into crowd_secret (id, secret) values (1, ?)").param(HexFormat.of().formatHex(fresh))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            // another instance made it first: theirs
+        }
+        return jdbc.sql("select secret from crowd_secret where id = 1").query(String.class).single();
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public Challenge.Issued challenge() {
+        return challenge.issue();
+    }
+
+    /** Takes a report from {@code address}; stores it only when every check passes. */
+    public Received receive(String platform, ReportForm form, String token, String answer, String address) {
+        Instant now = clock.instant();
+        if (catalog.find(platform).isEmpty()) {
+            return counted(Outcome.UNKNOWN_PLATFORM, Map.of());
+        }
+        ReportForm.Result checked = form.check(now, zone);
+        if (checked.report().isEmpty()) {
+            return counted(Outcome.INVALID, checked.problems());
+        }
+        if (!challenge.passes(token, answer)) {
+            return counted(Outcome.CHALLENGE_FAILED, Map.of());
+        }
+        if (!limits.take(address)) {
+            return counted(Outcome.LIMITED, Map.of());
+        }
+        ReportForm.Checked report = checked.report().get();
+        String reporter = hash("reporter:" + address);
+        String order = report.order() == null ? null : hash("order:" + platform + ":" + report.order());
+        return counted(store(platform, report, reporter, order, now) ? Outcome.STORED : Outcome.DUPLICATE, Map.of());
+    }
+
+    /** Stores a report unless it is one already stored; one at a time, so that two alike are not both stored. */
+    private synchronized boolean store(String platform, ReportForm.Checked report, String reporter, String order, Instant now) {
+        boolean duplicate = jdbc.sql("select count(*) from crowd_report where platform_id = ? and ((reporter_hash = ? "
+                        + "and symptom = ? and received_at >= ?) or (order_hash = ? and received_at >= ?))")
+                .params(platform, reporter, report.symptom().code(), utc(now.minus(SAME_REPORT)), order,
+                        utc(now.minus(SAME_ORDER)))
+                .query(Long.class).single() > 0;
+        if (duplicate) {
+            return false;
+        }
+        jdbc.sql("insert into crowd_report (platform_id, symptom, happened_at, amount, order_hash, reporter_hash, "
+                        + "received_at) values (?, ?, ?, ?, ?, ?, ?)")
+                .params(platform, report.symptom().code(), utc(report.happenedAt()), report.amount(), order,
+                        reporter, utc(now))
+                .update();
+        return true;
+    }
+
+    private Received counted(Outcome outcome, Map<String, ReportForm.Problem> problems) {
+        counters.get(outcome).increment();
+        return new Received(outcome, problems);
+    }
+
+    /** The visible reports received in each of the last {@code hours} hours, oldest first. */
+    public long[] perHour(String platform, int hours) {
+        Instant now = clock.instant();
+        long[] counts = new long[hours];
+        Instant from = now.minus(Duration.ofHours(hours));
+        for (Instant at : jdbc.sql("select received_at from crowd_report where platform_id = ? and not hidden "
+                        + "and received_at > ?").params(platform, utc(from))
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant()).list()) {
+            int slot = (int) Math.min(hours - 1, Duration.between(from, at).toHours());
+            counts[slot]++;
+        }
+        return counts;
+    }
+
+    /** Whether the last hour's visible reports are a spike against the week before. */
+    public boolean spike(String platform) {
+        Instant now = clock.instant();
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        long last = count(platform, hourAgo, now);
+        long before = count(platform, hourAgo.minus(BASELINE), hourAgo);
+        return SpikeDetector.spike(last, before / (double) BASELINE.toHours());
+    }
+
+    private long count(String platform, Instant from, Instant to) {
+        return jdbc.sql("select count(*) from crowd_report where platform_id = ? and not hidden and received_at > ? "
+                + "and received_at <= ?").params(platform, utc(from), utc(to)).query(Long.class).single();
+    }
+
+    /** The newest reports, all platforms' or one's, hidden ones too. */
+    public List<Listed> recent(String platform, int limit) {
+        return jdbc.sql("select id, platform_id, symptom, happened_at, amount, order_hash, received_at, hidden "
+                        + "from crowd_report " + (platform == null ? "" : "where platform_id = :platform ")
+                        + "order by id desc limit :limit")
+                .paramSource(platform == null ? Map.of("limit", limit) : Map.of("platform", platform, "limit", limit))
+                .query((rs, n) -> new Listed(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getBigDecimal(5), rs.getString(6) != null,
+                        rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getBoolean(8)))
+                .list();
+    }
+
+    /** Hides a report from the pages and the counts (it stays, marked); false when there is none or it was hidden. */
+    @Transactional
+    public boolean hide(long id, String actor) {
+        List<String> platform = jdbc.sql("select platform_id from crowd_report where id = ? and not hidden").param(id)
+                .query(String.class).list();
+        if (platform.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("update crowd_report set hidden = true, hidden_by = ? where id = ?").params(actor, id).update();
+        audit.record(actor, "hide_report", platform.get(0), "{\"report\":" + id + ",\"hidden\":false}",
+                "{\"report\":" + id + ",\"hidden\":true}");
+        return true;
+    }
+
+    private String hash(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}
