@@ -62,6 +62,9 @@ public record Notice(String key, long incidentId, String event, String platform,
 
     /** A title and the lines of the message, in its language. */
     public String title() {
+        if ("reports".equals(probe)) { // buyers' reports, not a measured failure: never called an incident
+            return "en".equals(language) ? "[Cardwatch] User reports surging: " + name : "【Cardwatch】用户报告激增：" + name;
+        }
         if ("en".equals(language)) {
             return (resolved() ? "[Cardwatch] Resolved: " : reminder() ? "[Cardwatch] Still failing: "
                     : "[Cardwatch] Incident: ") + name + " " + probe;
@@ -93,6 +96,7 @@ public record Notice(String key, long incidentId, String event, String platform,
             case "self-check" -> "监控自检";
             case "alert" -> "告警";
             case "alerting" -> "告警链路";
+            case "reports" -> "用户报告激增";
             default -> probe;
         };
     }

@@ -61,9 +61,11 @@ public record CardwatchProperties(
 
     /**
      * Buyers' reports through the public form: how many one address, and one /24 (IPv4) or /48 (IPv6) network, may
-     * send in ten minutes.
+     * send in ten minutes; and whether a surge of them is sent to the alert hooks (off by default: reports are
+     * unchecked, and a crowd can be made).
      */
-    public record Reports(@Min(1) @DefaultValue("3") int perAddress, @Min(1) @DefaultValue("10") int perNetwork) {
+    public record Reports(@Min(1) @DefaultValue("3") int perAddress, @Min(1) @DefaultValue("10") int perNetwork,
+            @DefaultValue("false") boolean spikeAlerts) {
     }
 
     /**
