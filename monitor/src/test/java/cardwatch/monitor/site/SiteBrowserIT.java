@@ -42,6 +42,9 @@ class SiteBrowserIT extends SharedDemoService {
     @Autowired
     SiteAggregator aggregator;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @BeforeAll
     static void startBrowser() {
         for (String binary : List.of(CHROMIUM, CHROMEDRIVER)) {
@@ -154,6 +157,34 @@ class SiteBrowserIT extends SharedDemoService {
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).isEmpty();
+    }
+
+    /** A buyer reports a failed order in the browser: a wrong sum is refused with its message, a right one counted. */
+    @org.junit.jupiter.api.Test
+    void aBuyerSendsAReportAndAWrongAnswerIsRefusedWithItsMessage() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        long before = count();
+        browser.get("http://localhost:" + port + "/platforms/risk/report?lang=zh");
+        browser.findElement(By.cssSelector("input[name=symptom][value=not_received]")).click();
+        browser.findElement(By.id("answer")).sendKeys("99");
+        browser.findElement(By.cssSelector(".report-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.cssSelector(".field-error")).getText()).startsWith("算术题的答案不对");
+        assertThat(count()).isEqualTo(before);
+
+        browser.findElement(By.cssSelector("input[name=symptom][value=not_received]")).click();
+        java.util.regex.Matcher sum = java.util.regex.Pattern.compile("(\\d) 加 (\\d)")
+                .matcher(browser.findElement(By.cssSelector("label[for=answer]")).getText());
+        assertThat(sum.find()).isTrue();
+        browser.findElement(By.id("answer")).sendKeys(Integer.toString(Integer.parseInt(sum.group(1))
+                + Integer.parseInt(sum.group(2))));
+        browser.findElement(By.cssSelector(".report-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.cssSelector(".thanks")).getText()).startsWith("已记录");
+        assertThat(count()).isEqualTo(before + 1);
+        shoot("report-sent");
+    }
+
+    private long count() {
+        return jdbc.sql("select count(*) from crowd_report where platform_id = 'risk'").query(Long.class).single();
     }
 
     private static void shoot(String name) throws Exception {

@@ -62,6 +62,12 @@ public final class ServiceClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
+    /** POSTs a form as if from {@code address}, through a proxy on this host that says so (X-Forwarded-For). */
+    public HttpResponse<String> postFormFrom(String address, String path, String form) {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", address).POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
     /** POSTs JSON, with this Authorization header when {@code authorization} is not null. */
     public HttpResponse<String> postJson(String path, String json, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))

@@ -25,9 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "cardwatch.demo.confirm-deadline=4s",
         "cardwatch.reviews.per-host=200ms",
         "cardwatch.site.refresh=2s",
-        // every test posts from 127.0.0.1: room for all of them, and CrowdReportsIT finds where it ends
-        "cardwatch.reports.per-address=12",
-        "cardwatch.reports.per-network=12"})
+        // as behind a reverse proxy on this host: a test may post as another address (X-Forwarded-For), so that
+        // CrowdReportsIT's limits are its own and not every test's that posts from 127.0.0.1
+        "server.forward-headers-strategy=native"})
 public abstract class SharedDemoService {
 
     /** Receives the service's alert webhook; it lives as long as the shared service (the test JVM). */
