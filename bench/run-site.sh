@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The ranking page under load: wrk at 64 connections against Cardwatch's home page with 1,000 platforms (30 days of
 # hourly purchase runs each), and against nginx serving the same HTML as a static file (the ceiling), in one run.
-# Needs the Debian packages wrk and nginx (apt-get install -y wrk nginx).
+# Needs the Debian packages wrk and nginx (apt-get install -y wrk nginx). PAGE picks another page than the ranking
+# (PAGE=/platforms/shop-0001/now, PAGE="/compare?p=shop-0001,shop-0002"); nginx serves the same HTML of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000}"
 DURATION="${2:-30s}"
+PAGE="${PAGE:-/}"
 ./mvnw -q -B -ntp -Pbench -pl monitor,bench -am package -DskipTests
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
@@ -26,8 +28,8 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 echo "figures ready $(( $(date +%s) - started )) s after the start"
-curl -sf http://127.0.0.1:18080/ > "$work/index.html"
-echo "home page: $(wc -c < "$work/index.html") bytes, $(grep -c '<tr' "$work/index.html") table rows"
+curl -sf "http://127.0.0.1:18080$PAGE" > "$work/index.html"
+echo "page $PAGE: $(wc -c < "$work/index.html") bytes, $(grep -c '<tr' "$work/index.html" || true) table rows"
 
 mkdir -p "$work/www" && cp "$work/index.html" "$work/www/index.html"
 chmod 755 "$work" "$work/www" && chmod 644 "$work/www/index.html"   # nginx workers run as nobody
@@ -53,7 +55,7 @@ run() { # name url
   printf '%-10s %12s req/s   p99 %s\n' "$1" "$rps" "$p99"
 }
 echo "wrk -t2 -c64 -d$DURATION, $N platforms, $(date -u +%F)"
-run cardwatch http://127.0.0.1:18080/
+run cardwatch "http://127.0.0.1:18080$PAGE"
 run nginx http://127.0.0.1:18781/index.html
 if grep -h "Non-2xx\|Socket errors" "$work"/cardwatch.txt "$work"/nginx.txt; then
   echo "errors during the run: the figures above are not valid" >&2; exit 1

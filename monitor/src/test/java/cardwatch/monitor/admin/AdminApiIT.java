@@ -192,14 +192,14 @@ class AdminApiIT extends SharedDemoService {
                     .isEqualTo(200);
 
             // changed: the new schedule is used at once
-            HttpResponse<String> updated = admin().send("PUT", "/api/admin/v1/platforms/" + id, entry(id, "30s"));
+            HttpResponse<String> updated = admin().send("PUT", "/api/admin/v1/platforms/" + id, entry(id, "11s"));
             assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
             assertThat(JSON.readTree(updated.body()).path("schedules").path("availability").path("every").asString())
-                    .isEqualTo("PT30S");
+                    .isEqualTo("PT11S");
             assertThat(catalog.find(id).orElseThrow().schedules().get("availability").every())
-                    .isEqualTo(Duration.ofSeconds(30));
+                    .isEqualTo(Duration.ofSeconds(11));
             HttpResponse<String> renamed = admin().send("PUT", "/api/admin/v1/platforms/" + id,
-                    entry("another-id", "30s"));
+                    entry("another-id", "11s"));
             assertThat(renamed.statusCode()).isEqualTo(422);
             assertThat(renamed.body()).contains("is not the id of the platform being changed");
         } finally {
@@ -210,7 +210,8 @@ class AdminApiIT extends SharedDemoService {
         assertThat(metrics()).as("its series went with it").doesNotContain("platform=\"" + id + "\"");
         long last = runs.recent(id, "availability", 1).get(0).id();
         await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(15)).until(() -> true);
-        assertThat(runs.recent(id, "availability", 1).get(0).id()).as("no run after its deletion").isEqualTo(last);
+        assertThat(runs.recent(id, "availability", 1).get(0).id()).as("no run in an interval (11 s) and more after its "
+                + "deletion").isEqualTo(last);
         assertThat(admin().send("DELETE", "/api/admin/v1/platforms/" + id, null).statusCode()).isEqualTo(404);
 
         JsonNode audit = JSON.readTree(reader().get("/api/admin/v1/audit?platform=" + id + "&limit=10").body());
@@ -225,7 +226,7 @@ class AdminApiIT extends SharedDemoService {
                 .path("every").asString()).isEqualTo("10s");
         assertThat(update.path("before").asString()).isEqualTo(create.path("after").asString());
         assertThat(JSON.readTree(update.path("after").asString()).path("schedule").path("availability")
-                .path("every").asString()).isEqualTo("30s");
+                .path("every").asString()).isEqualTo("11s");
         assertThat(delete.path("before").asString()).isEqualTo(update.path("after").asString());
         assertThat(delete.path("after").isNull()).isTrue();
     }

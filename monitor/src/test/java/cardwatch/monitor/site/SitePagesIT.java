@@ -158,12 +158,16 @@ class SitePagesIT extends SharedDemoService {
     void theChinesePagesShowNoRawCodesOrBooleansAndTheScoreInputsSayTheirWindow() {
         awaitFigures();
         List<String> inputs = new java.util.ArrayList<>();
+        List<String> paths = new java.util.ArrayList<>(List.of("/", "/incidents", "/compare?p=reliable,down,slow,risk"));
         for (SiteSnapshot.Row row : aggregator.snapshot().rows()) {
             Document platform = page("/platforms/" + row.id());
-            String text = platform.select("main").text();
-            assertThat(text).as(row.id()).doesNotContainPattern("\\b[a-z]+_[a-z_]+\\b")
-                    .doesNotContain("true", "false", "Wilson", "null");
             inputs.addAll(platform.select(".inputs li").eachText());
+            paths.add("/platforms/" + row.id());
+            paths.add("/platforms/" + row.id() + "/now");
+        }
+        for (String path : paths) {
+            assertThat(page(path).select("main").text()).as(path).doesNotContainPattern("\\b[a-z]+_[a-z_]+\\b")
+                    .doesNotContain("true", "false", "Wilson", "null");
         }
         assertThat(inputs).anyMatch(i -> i.startsWith("测试购买次数（60 天"))
                 .anyMatch(i -> i.matches("成功率的保守估计.*：\\d+\\.\\d%"))
