@@ -15,14 +15,18 @@ java -cp bench/target/cardwatch-bench-0.1.0-SNAPSHOT.jar -Dloader.main=cardwatch
   org.springframework.boot.loader.launch.PropertiesLauncher \
   "$work/db/cardwatch" monitor/src/main/resources/db/migration "$work/platforms.yml" "$N" 30
 
+# the seed ran the SQL migrations from the source tree; the Java ones (V16, Quartz's tables: nothing on H2) run here
 started=$(date +%s)
 BENCH_API_KEY=bench java -Xmx1g -jar monitor/target/cardwatch-monitor-0.1.0-SNAPSHOT.jar --server.port=18080 \
   --cardwatch.platforms-file="$work/platforms.yml" \
   --spring.datasource.url="jdbc:h2:file:$work/db/cardwatch;DB_CLOSE_ON_EXIT=FALSE" \
+  --spring.flyway.out-of-order=true \
   --logging.level.root=warn ${MONITOR_ARGS:-} > "$work/monitor.log" 2>&1 &
+monitor_pid=$!
 echo "waiting for the monitor to roll up the runs"
 if curl -s -o /dev/null http://127.0.0.1:18080/; then echo "port 18080 is taken" >&2; exit 1; fi
 for _ in $(seq 1 300); do
+  if ! kill -0 "$monitor_pid" 2>/dev/null; then echo "the monitor stopped; its log:" >&2; tail -20 "$work/monitor.log" >&2; exit 1; fi
   if curl -sf http://127.0.0.1:18080/ 2>/dev/null | grep -q 'class="ranking"' \
      && ! curl -sf http://127.0.0.1:18080/ | grep -q 'class="notice" role="status"'; then break; fi
   sleep 1

@@ -181,7 +181,8 @@ public class PlatformStore {
                 PlatformCatalog.Change change = catalog.replaceFile(loader.read(file));
                 log.info("re-read {} as another instance did: {}", file, change);
             } catch (PlatformConfigException e) {
-                log.error("re-read {} as another instance did, and it has problems; the platforms read before stay:\n{}",
+                log.error("re-read {} as another instance did, and it has problems; the platforms read before "
+                        + "stay:\n{}",
                         file, String.join("\n", e.problems()));
             }
         }

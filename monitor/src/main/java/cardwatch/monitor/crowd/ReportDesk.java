@@ -136,7 +136,8 @@ public class ReportDesk {
     }
 
     /** Stores a report unless it is one already stored; one at a time, so that two alike are not both stored. */
-    private synchronized boolean store(String platform, ReportForm.Checked report, String reporter, String order, Instant now) {
+    private synchronized boolean store(String platform, ReportForm.Checked report, String reporter, String order,
+            Instant now) {
         boolean duplicate = jdbc.sql("select count(*) from crowd_report where platform_id = ? and ((reporter_hash = ? "
                         + "and symptom = ? and received_at >= ?) or (order_hash = ? and received_at >= ?))")
                 .params(platform, reporter, report.symptom().code(), utc(now.minus(SAME_REPORT)), order,

@@ -34,6 +34,9 @@ public class RunRepository {
             + "ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, platform_order_no, amount, "
             + "evidence, status, refund_outcome, refund_ms";
 
+    /** The same columns of a table aliased {@code r}. */
+    private static final String COLUMNS_OF_R = COLUMNS.replaceAll("(^|, )", "$1r.");
+
     private static final String INSERT_FINISHED = "insert into probe_run (platform_id, probe, scheduled_fire, "
             + "planned_start, actual_start, ended_at, client_order_id, outcome, reason, flags, phases_ms, delivery_ms, "
             + "platform_order_no, amount, evidence, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'done')";
@@ -168,11 +171,14 @@ public class RunRepository {
                 .params(platform, utc(since)).query(Long.class).list();
     }
 
-    /** The newest finished run of each platform and probe kind. */
+    /**
+     * The newest finished run of each platform and probe kind. One grouped pass, then one row per platform by its
+     * key: a subquery per row (as this was) took minutes on H2 with 720,000 runs (BENCHMARKS.md, the ranking page).
+     */
     public Map<String, ProbeRun> lastFinished(String probe) {
-        List<ProbeRun> runs = jdbc.sql("select " + COLUMNS + " from probe_run r where probe = ? and ended_at is not null "
-                        + "and id = (select max(id) from probe_run x where x.platform_id = r.platform_id "
-                        + "and x.probe = r.probe and x.ended_at is not null)")
+        List<ProbeRun> runs = jdbc.sql("select " + COLUMNS_OF_R + " from probe_run r join "
+                        + "(select max(id) as last_id from probe_run where probe = ? and ended_at is not null "
+                        + "group by platform_id) m on r.id = m.last_id")
                 .params(probe).query(RunRepository::row).list();
         return runs.stream().collect(Collectors.toMap(ProbeRun::platform, r -> r));
     }

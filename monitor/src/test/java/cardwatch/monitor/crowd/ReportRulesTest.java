@@ -2,7 +2,6 @@ package cardwatch.monitor.crowd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

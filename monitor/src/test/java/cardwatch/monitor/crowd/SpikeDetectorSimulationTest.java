@@ -86,7 +86,8 @@ class SpikeDetectorSimulationTest {
     @Test
     void theTailIsPoissons() {
         assertThat(SpikeDetector.upperTail(0, 3)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(SpikeDetector.upperTail(1, 1)).isCloseTo(1 - Math.exp(-1), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(SpikeDetector.upperTail(1, 1)).isCloseTo(1 - Math.exp(-1),
+                org.assertj.core.data.Offset.offset(1e-12));
         // P(X ≥ 3 | λ = 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125)
         assertThat(SpikeDetector.upperTail(3, 0.5)).isCloseTo(1 - Math.exp(-0.5) * 1.625,
                 org.assertj.core.data.Offset.offset(1e-12));

@@ -106,7 +106,8 @@ class SiteBrowserIT extends SharedDemoService {
             long hidden = (Long) browser.executeScript("const w = document.querySelector('.table-wrap');"
                     + " return w.scrollWidth - w.clientWidth;");
             Object widths = browser.executeScript("return Array.from(document.querySelectorAll('.ranking thead th'))"
-                    + ".map(th => th.textContent.trim() + '=' + Math.round(th.getBoundingClientRect().width)).join(', ');");
+                    + ".map(th => th.textContent.trim() + '=' + Math.round(th.getBoundingClientRect().width))"
+                    + ".join(', ');");
             assertThat(hidden).as("every column of the ranking in view, none behind a scrollbar (%s)", widths)
                     .isLessThanOrEqualTo(0);
         }

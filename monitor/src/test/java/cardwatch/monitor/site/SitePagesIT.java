@@ -158,7 +158,8 @@ class SitePagesIT extends SharedDemoService {
     void theChinesePagesShowNoRawCodesOrBooleansAndTheScoreInputsSayTheirWindow() {
         awaitFigures();
         List<String> inputs = new java.util.ArrayList<>();
-        List<String> paths = new java.util.ArrayList<>(List.of("/", "/incidents", "/compare?p=reliable,down,slow,risk"));
+        List<String> paths = new java.util.ArrayList<>(List.of("/", "/incidents",
+                "/compare?p=reliable,down,slow,risk"));
         for (SiteSnapshot.Row row : aggregator.snapshot().rows()) {
             Document platform = page("/platforms/" + row.id());
             inputs.addAll(platform.select(".inputs li").eachText());
