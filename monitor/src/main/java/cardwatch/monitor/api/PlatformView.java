@@ -13,9 +13,12 @@ import java.util.Map;
  * @param mode                 how purchases measure it: {@code purchase} (real purchases, money and delivery) or
  *                             {@code checkout} (the order and the gateway's page only: nothing paid, no delivery seen);
  *                             null when it is not purchase-probed
+ * @param userReports24h       buyers' reports of the last 24 hours (我也遇到了问题): unchecked, apart from the measured
+ *                             figures, never in the score
  */
 record PlatformView(String id, Map<String, String> names, String protocol, RunSummary lastRun,
-        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, String mode) {
+        Map<String, Window> purchase, Double deliveryP50Seconds, Double deliveryP95Seconds, String mode,
+        long userReports24h) {
 
     /**
      * @param runs          success and failure runs in the window; error runs (ours) count in neither

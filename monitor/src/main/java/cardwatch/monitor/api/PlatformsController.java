@@ -36,8 +36,11 @@ class PlatformsController {
     private final PlatformCatalog catalog;
     private final RunRepository runs;
     private final Clock clock;
+    private final cardwatch.monitor.crowd.ReportDesk reports;
 
-    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock) {
+    PlatformsController(PlatformCatalog catalog, RunRepository runs, Clock clock,
+            cardwatch.monitor.crowd.ReportDesk reports) {
+        this.reports = reports;
         this.catalog = catalog;
         this.runs = runs;
         this.clock = clock;
@@ -50,7 +53,9 @@ class PlatformsController {
         Map<String, Map<String, RunRepository.Counts>> counts = new LinkedHashMap<>();
         WINDOWS.forEach((name, window) -> counts.put(name, runs.counts(PurchaseProbe.KIND, now.minus(window))));
         Map<String, List<Long>> deliveries = runs.deliveries(now.minus(Duration.ofHours(24)));
-        return catalog.all().stream().map(p -> view(p, last.get(p.id()), counts, deliveries.get(p.id()))).toList();
+        Map<String, Long> reported = reports.countsSince(now.minus(Duration.ofHours(24)));
+        return catalog.all().stream().map(p -> view(p, last.get(p.id()), counts, deliveries.get(p.id()),
+                reported.getOrDefault(p.id(), 0L))).toList();
     }
 
     @GetMapping("/{id}")
@@ -88,7 +93,7 @@ class PlatformsController {
     }
 
     private PlatformView view(Platform p, ProbeRun last, Map<String, Map<String, RunRepository.Counts>> counts,
-            List<Long> deliveries) {
+            List<Long> deliveries, long reported) {
         Map<String, PlatformView.Window> windows = new LinkedHashMap<>();
         counts.forEach((name, byPlatform) -> {
             RunRepository.Counts c = byPlatform.getOrDefault(p.id(), new RunRepository.Counts(0, 0));
@@ -96,7 +101,7 @@ class PlatformsController {
                     c.judged() == 0 ? null : (double) c.successes() / c.judged()));
         });
         return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), RunSummary.of(last),
-                windows, percentile(deliveries, 0.50), percentile(deliveries, 0.95), p.purchaseMode());
+                windows, percentile(deliveries, 0.50), percentile(deliveries, 0.95), p.purchaseMode(), reported);
     }
 
     /** Nearest-rank percentile in seconds over ascending values; null without data. */

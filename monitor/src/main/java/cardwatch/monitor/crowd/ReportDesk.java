@@ -173,6 +173,17 @@ public class ReportDesk {
         return counts;
     }
 
+    /** Each platform's visible reports received since a time (platforms with none are absent). */
+    public Map<String, Long> countsSince(Instant since) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.sql("select platform_id, count(*) from crowd_report where not hidden and received_at > ? "
+                        + "group by platform_id").param(utc(since))
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
     /** Whether the last hour's visible reports are a spike against the week before. */
     public boolean spike(String platform) {
         Instant now = clock.instant();

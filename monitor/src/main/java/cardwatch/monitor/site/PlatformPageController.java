@@ -42,9 +42,11 @@ class PlatformPageController {
     private final IcpStatusRepository icp;
     private final ComplaintRepository complaints;
     private final IncidentRepository incidents;
+    private final cardwatch.monitor.crowd.ReportDesk reports;
 
     PlatformPageController(SiteAggregator aggregator, SitePages pages, ScoreService scores, IcpStatusRepository icp,
-            ComplaintRepository complaints, IncidentRepository incidents) {
+            ComplaintRepository complaints, IncidentRepository incidents, cardwatch.monitor.crowd.ReportDesk reports) {
+        this.reports = reports;
         this.aggregator = aggregator;
         this.pages = pages;
         this.scores = scores;
@@ -83,6 +85,8 @@ class PlatformPageController {
         model.put("incidents", history);
         model.put("openWhy", history.stream().filter(i -> "open".equals(i.state())).findFirst()
                 .map(i -> i.why(fmt.english())).orElse(null));
+        model.put("reports24h", java.util.Arrays.stream(reports.perHour(id, 24)).sum());
+        model.put("reportSpike", reports.spike(id));
         model.put("updated", snapshot.changedAt());
         return html(HttpStatus.OK, pages.render("site/platform", request, response, locale, model));
     }

@@ -97,6 +97,11 @@ class CrowdReportsIT extends SharedDemoService {
             assertThat(now.select(".report-bars li")).hasSize(24);
             assertThat(now.select(".report-bars li:not(.state-none)")).isNotEmpty();
         });
+        long shown = Long.parseLong(Jsoup.parse(client().get("/platforms/" + PLATFORM).body())
+                .selectFirst(".user-reports dd a").text());
+        assertThat(shown).as("on the platform page, linked to the now page").isPositive();
+        assertThat(JsonMapper.builder().build().readTree(client().get("/api/v1/platforms/" + PLATFORM).body())
+                .path("userReports24h").asLong()).as("in the public JSON").isEqualTo(shown);
         assertThat(metrics()).containsPattern("cardwatch_crowd_reports_total\\{result=\"stored\"} [1-9]")
                 .containsPattern("cardwatch_crowd_reports_total\\{result=\"invalid\"} [1-9]")
                 .containsPattern("cardwatch_crowd_reports_total\\{result=\"challenge_failed\"} [1-9]")
@@ -113,6 +118,8 @@ class CrowdReportsIT extends SharedDemoService {
         assertThat(admin().send("POST", "/api/admin/v1/reports/" + id + "/hide", null).statusCode()).isEqualTo(404);
         assertThat(jdbc.sql("select count(*) from crowd_report where platform_id = ? and not hidden").param(PLATFORM)
                 .query(Long.class).single()).isEqualTo(before);
+        assertThat(JsonMapper.builder().build().readTree(client().get("/api/v1/platforms/" + PLATFORM).body())
+                .path("userReports24h").asLong()).as("a hidden report counts no more").isEqualTo(shown - 1);
         assertThat(reader().get("/api/admin/v1/audit?platform=" + PLATFORM).body()).contains("hide_report");
     }
 
