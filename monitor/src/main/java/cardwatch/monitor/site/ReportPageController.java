@@ -6,7 +6,6 @@ import cardwatch.monitor.crowd.Symptom;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -38,8 +37,10 @@ class ReportPageController {
     private final SiteAggregator aggregator;
     private final SitePages pages;
     private final ReportDesk desk;
+    private final java.time.Clock clock;
 
-    ReportPageController(SiteAggregator aggregator, SitePages pages, ReportDesk desk) {
+    ReportPageController(SiteAggregator aggregator, SitePages pages, ReportDesk desk, java.time.Clock clock) {
+        this.clock = clock;
         this.aggregator = aggregator;
         this.pages = pages;
         this.desk = desk;
@@ -107,7 +108,7 @@ class ReportPageController {
         model.put("symptoms", Arrays.stream(Symptom.values()).map(Symptom::code).toList());
         var challenge = desk.challenge();
         model.put("challenge", challenge);
-        LocalDateTime now = LocalDateTime.ofInstant(Instant.now(), desk.zone()).truncatedTo(ChronoUnit.MINUTES);
+        LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), desk.zone()).truncatedTo(ChronoUnit.MINUTES);
         model.put("nowLocal", now.toString());
         model.put("earliestLocal", now.minusDays(7).toString());
         model.put("fields", List.of("symptom", "happened", "amount", "order"));

@@ -3,11 +3,8 @@ package cardwatch.monitor.crowd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,7 +83,7 @@ class ReportRulesTest {
 
     @Test
     void theChallengeTakesTheRightSumOnceWithinItsTimeAndNothingForged() {
-        MutableTime clock = new MutableTime();
+        cardwatch.monitor.system.MutableClock clock = new cardwatch.monitor.system.MutableClock();
         Challenge challenge = new Challenge(new byte[32], clock);
         Challenge.Issued issued = challenge.issue();
         String right = Integer.toString(issued.a() + issued.b());
@@ -104,29 +101,5 @@ class ReportRulesTest {
         assertThat(challenge.passes(other.token(), Integer.toString(other.a() + other.b()))).as("too old").isFalse();
         assertThat(challenge.passes("not a token", "2")).isFalse();
         assertThat(challenge.passes(null, "2")).isFalse();
-    }
-
-    /** A clock tests move. */
-    private static final class MutableTime extends Clock {
-        private Instant now = NOW;
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
