@@ -1,7 +1,5 @@
 package cardwatch.monitor.crowd;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,12 +7,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The form's small challenge, no third party involved: a sum of two digits to answer, signed with the shared key so
- * that any instance checks it, good for {@link #VALID} and for one report (within this instance).
+ * that any instance checks it, good for {@link #VALID} and for one report: a right answer is spent through the given
+ * {@code spend}, which the service keeps in the database so that a token spent on one instance is spent on all.
  */
 public final class Challenge {
 
@@ -27,12 +27,13 @@ public final class Challenge {
 
     private final byte[] key;
     private final Clock clock;
-    private final Cache<String, Boolean> used = Caffeine.newBuilder().expireAfterWrite(VALID).maximumSize(500_000)
-            .build();
+    private final Predicate<String> spend;
 
-    Challenge(byte[] key, Clock clock) {
+    /** {@code spend}: marks a challenge spent, false when it was already. */
+    Challenge(byte[] key, Clock clock, Predicate<String> spend) {
         this.key = key.clone();
         this.clock = clock;
+        this.spend = spend;
     }
 
     Issued issue() {
@@ -68,7 +69,7 @@ public final class Challenge {
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             return false;
         }
-        return used.asMap().putIfAbsent(body, Boolean.TRUE) == null;
+        return spend.test(body);
     }
 
     private String sign(String body) {

@@ -3,7 +3,8 @@ package cardwatch.monitor.crowd;
 import cardwatch.monitor.admin.AuditLog;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.system.CardwatchProperties;
-import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Takes buyers' reports: checks each field, the challenge, the limits per address and network, and duplicates, and
@@ -41,6 +45,7 @@ public class ReportDesk {
     /** The same order number against the same platform within this is the same report. */
     static final Duration SAME_ORDER = Duration.ofDays(7);
     static final Duration BASELINE = Duration.ofDays(7);
+    static final Duration RECENT_FOR = Duration.ofSeconds(15);
 
     /** What came of a report. */
     public enum Outcome {
@@ -69,17 +74,20 @@ public class ReportDesk {
     private final Challenge challenge;
     private final ReportLimits limits;
     private final Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
+    private final Cache<String, Recent> recent;
 
-    public ReportDesk(JdbcClient jdbc, PlatformCatalog catalog, AuditLog audit, Clock clock,
-            CardwatchProperties properties, MeterRegistry registry) {
+    public ReportDesk(JdbcClient jdbc, PlatformTransactionManager transactions, PlatformCatalog catalog, AuditLog audit,
+            Clock clock, CardwatchProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.catalog = catalog;
         this.audit = audit;
         this.clock = clock;
         this.zone = ZoneId.of(properties.schedule().timeZone());
         this.key = HexFormat.of().parseHex(sharedKey(jdbc));
-        this.challenge = new Challenge(key, clock);
-        this.limits = new ReportLimits(Ticker.systemTicker(), properties.reports().perAddress(),
+        this.recent = Caffeine.newBuilder().expireAfterWrite(RECENT_FOR).maximumSize(10_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+        this.challenge = new Challenge(key, clock, body -> ReportLimits.spend(jdbc, clock, this::hash, body));
+        this.limits = new ReportLimits(jdbc, new TransactionTemplate(transactions), clock, this::hash, properties.reports().perAddress(),
                 properties.reports().perNetwork());
         for (Outcome outcome : Outcome.values()) {
             counters.put(outcome, Counter.builder(METER).description("Buyers' reports by what came of them: stored, "
@@ -151,6 +159,7 @@ public class ReportDesk {
                 .params(platform, report.symptom().code(), utc(report.happenedAt()), report.amount(), order,
                         reporter, utc(now))
                 .update();
+        recent.invalidate(platform);
         return true;
     }
 
@@ -159,18 +168,43 @@ public class ReportDesk {
         return new Received(outcome, problems);
     }
 
-    /** The visible reports received in each of the last {@code hours} hours, oldest first. */
-    public long[] perHour(String platform, int hours) {
-        Instant now = clock.instant();
-        long[] counts = new long[hours];
-        Instant from = now.minus(Duration.ofHours(hours));
-        for (Instant at : jdbc.sql("select received_at from crowd_report where platform_id = ? and not hidden "
-                        + "and received_at > ?").params(platform, utc(from))
-                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant()).list()) {
-            int slot = (int) Math.min(hours - 1, Duration.between(from, at).toHours());
-            counts[slot]++;
+    /**
+     * A platform's visible reports of the last 24 hours, per hour from {@code from} (oldest first), and whether the
+     * last hour is a spike against the week before.
+     */
+    public record Recent(Instant from, long[] hourly, boolean spike) {
+
+        public long total() {
+            return java.util.Arrays.stream(hourly).sum();
         }
-        return counts;
+
+        public long max() {
+            return java.util.Arrays.stream(hourly).max().orElse(0);
+        }
+    }
+
+    /**
+     * {@link Recent} for a platform's pages, read again at most every {@link #RECENT_FOR} (at once after a report is
+     * stored or hidden on this instance; another instance's within that time).
+     */
+    public Recent recent(String platform) {
+        return recent.get(platform, this::readRecent);
+    }
+
+    private Recent readRecent(String platform) {
+        Instant now = clock.instant();
+        Instant from = now.minus(Duration.ofHours(24));
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        long[] counts = new long[24];
+        long lastHour = 0;
+        for (Instant at : jdbc.sql("select received_at from crowd_report where platform_id = ? and not hidden "
+                        + "and received_at > ? and received_at <= ?").params(platform, utc(from), utc(now))
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant()).list()) {
+            counts[(int) Math.min(23, Duration.between(from, at).toHours())]++;
+            lastHour += at.isAfter(hourAgo) ? 1 : 0;
+        }
+        long before = count(platform, hourAgo.minus(BASELINE), hourAgo);
+        return new Recent(from, counts, SpikeDetector.spike(lastHour, before / (double) BASELINE.toHours()));
     }
 
     /** Each platform's visible reports received since a time (platforms with none are absent). */
@@ -182,15 +216,6 @@ public class ReportDesk {
                     counts.put(rs.getString(1), rs.getLong(2));
                 });
         return counts;
-    }
-
-    /** Whether the last hour's visible reports are a spike against the week before. */
-    public boolean spike(String platform) {
-        Instant now = clock.instant();
-        Instant hourAgo = now.minus(Duration.ofHours(1));
-        long last = count(platform, hourAgo, now);
-        long before = count(platform, hourAgo.minus(BASELINE), hourAgo);
-        return SpikeDetector.spike(last, before / (double) BASELINE.toHours());
     }
 
     private long count(String platform, Instant from, Instant to) {
@@ -219,6 +244,7 @@ public class ReportDesk {
             return false;
         }
         jdbc.sql("update crowd_report set hidden = true, hidden_by = ? where id = ?").params(actor, id).update();
+        recent.invalidate(platform.get(0));
         audit.record(actor, "hide_report", platform.get(0), "{\"report\":" + id + ",\"hidden\":false}",
                 "{\"report\":" + id + ",\"hidden\":true}");
         return true;

@@ -1,5 +1,6 @@
 package cardwatch.monitor.site;
 
+import cardwatch.monitor.crowd.ReportDesk;
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.run.ProbeRun;
@@ -77,14 +78,14 @@ class NowPageController {
     private final SitePages pages;
     private final PlatformCatalog catalog;
     private final RunRepository runs;
-    private final cardwatch.monitor.crowd.ReportDesk reports;
+    private final ReportDesk reports;
     private final Clock clock;
     private final ZoneId zone;
     private final Cache<String, String> rendered = Caffeine.newBuilder().expireAfterWrite(FRESH).maximumSize(2000)
             .build();
 
     NowPageController(SiteAggregator aggregator, SitePages pages, PlatformCatalog catalog, RunRepository runs,
-            cardwatch.monitor.crowd.ReportDesk reports, Clock clock, CardwatchProperties properties) {
+            ReportDesk reports, Clock clock, CardwatchProperties properties) {
         this.reports = reports;
         this.aggregator = aggregator;
         this.pages = pages;
@@ -136,16 +137,15 @@ class NowPageController {
                 .filter(r -> "A".equals(r.grade()) && !r.unverified() && !r.id().equals(row.id())
                         && r.incident() == null)
                 .limit(ALTERNATIVES).toList());
-        long[] hourly = reports.perHour(platform.id(), 24);
+        ReportDesk.Recent reported = reports.recent(platform.id());
         List<ReportHour> reportHours = new ArrayList<>();
-        Instant from = now.minus(Duration.ofHours(24));
-        for (int i = 0; i < hourly.length; i++) {
-            reportHours.add(new ReportHour(from.plus(Duration.ofHours(i)), hourly[i]));
+        for (int i = 0; i < reported.hourly().length; i++) {
+            reportHours.add(new ReportHour(reported.from().plus(Duration.ofHours(i)), reported.hourly()[i]));
         }
         model.put("reportHours", reportHours);
-        model.put("reportTotal", java.util.Arrays.stream(hourly).sum());
-        model.put("reportMax", Math.max(1, java.util.Arrays.stream(hourly).max().orElse(0)));
-        model.put("reportSpike", reports.spike(platform.id()));
+        model.put("reportTotal", reported.total());
+        model.put("reportMax", Math.max(1, reported.max()));
+        model.put("reportSpike", reported.spike());
         model.put("updated", now);
         return model;
     }

@@ -1,5 +1,6 @@
 package cardwatch.monitor.site;
 
+import cardwatch.monitor.crowd.ReportDesk;
 import cardwatch.monitor.icp.IcpStatusRepository;
 import cardwatch.monitor.incident.IncidentRepository;
 import cardwatch.monitor.reviews.ComplaintRepository;
@@ -42,10 +43,10 @@ class PlatformPageController {
     private final IcpStatusRepository icp;
     private final ComplaintRepository complaints;
     private final IncidentRepository incidents;
-    private final cardwatch.monitor.crowd.ReportDesk reports;
+    private final ReportDesk reports;
 
     PlatformPageController(SiteAggregator aggregator, SitePages pages, ScoreService scores, IcpStatusRepository icp,
-            ComplaintRepository complaints, IncidentRepository incidents, cardwatch.monitor.crowd.ReportDesk reports) {
+            ComplaintRepository complaints, IncidentRepository incidents, ReportDesk reports) {
         this.reports = reports;
         this.aggregator = aggregator;
         this.pages = pages;
@@ -85,8 +86,9 @@ class PlatformPageController {
         model.put("incidents", history);
         model.put("openWhy", history.stream().filter(i -> "open".equals(i.state())).findFirst()
                 .map(i -> i.why(fmt.english())).orElse(null));
-        model.put("reports24h", java.util.Arrays.stream(reports.perHour(id, 24)).sum());
-        model.put("reportSpike", reports.spike(id));
+        ReportDesk.Recent reported = reports.recent(id);
+        model.put("reports24h", reported.total());
+        model.put("reportSpike", reported.spike());
         model.put("updated", snapshot.changedAt());
         return html(HttpStatus.OK, pages.render("site/platform", request, response, locale, model));
     }
