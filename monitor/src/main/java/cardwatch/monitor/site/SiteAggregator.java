@@ -159,7 +159,7 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
                     icpStatus.get(platform.id()), complaintCounts.getOrDefault(platform.id(), 0L),
                     unverified ? null : open.get(platform.id()), score == null ? null : score.scoreHigh(),
                     score == null ? null : score.cap(), score != null && score.lostMoney(), unverified,
-                    callbacks(own, today.minusDays(29)), 0, false, platform.purchaseMode(),
+                    callbacks(own, today.minusDays(29), score), 0, false, platform.purchaseMode(),
                     untestable(lastPurchase.get(platform.id())), platform.domains()));
             details.put(platform.id(), detail(own, first, today));
         }
@@ -193,7 +193,19 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
     /** The ranking's order: see {@link Ranking}. */
     static final Comparator<SiteSnapshot.Row> RANKING = Ranking.ORDER;
 
-    /** Missing and contradicting callbacks over the purchases of 30 days. */
+    /**
+     * Missing and contradicting callbacks over the purchases of 30 days. Where the score judges callbacks, its own
+     * figures (missing of the purchases that should have been notified) are the ones shown, so that the notice and the
+     * score's inputs on one page say the same; contradictions come from the daily roll-up, which alone counts them.
+     */
+    static SiteSnapshot.Callbacks callbacks(List<RunDaily.Day> days, LocalDate from, ScoreCalculator.Score score) {
+        SiteSnapshot.Callbacks daily = callbacks(days, from);
+        Double missing = input(score, "callbacks", "notify_missing");
+        Double expected = input(score, "callbacks", "purchases_30d");
+        return missing == null || expected == null ? daily
+                : new SiteSnapshot.Callbacks(missing.intValue(), daily.conflicting(), expected.intValue());
+    }
+
     private static SiteSnapshot.Callbacks callbacks(List<RunDaily.Day> days, LocalDate from) {
         int missing = 0;
         int conflicting = 0;

@@ -355,4 +355,23 @@ class SiteUnitsTest {
         assertThat(ranked).extracting(SiteSnapshot.Row::id).containsExactly("refuses", "double-charged");
         assertThat(ranked).extracting(SiteSnapshot.Row::rank).containsExactly(1, 2);
     }
+
+    @Test
+    void theCallbacksNoticeShowsTheScoresOwnFiguresWhereTheScoreJudgesCallbacks() {
+        LocalDate today = LocalDate.of(2026, 12, 1);
+        // 10 purchases judged by the day, 4 without their notify, 1 contradicting; the score, which counts only the
+        // purchases that should have been notified over its rolling 30 days, saw 9 of them and 3 missing
+        List<RunDaily.Day> days = List.of(new RunDaily.Day("p", "purchase", today.minusDays(3), 7, 3, 0, 0, null,
+                null, Map.of(), Map.of("notify_missing", 4, "notify_conflict", 1)));
+        var score = new cardwatch.monitor.scoring.ScoreCalculator.Score(80.0, "B", Map.of("callbacks",
+                new cardwatch.monitor.scoring.ScoreCalculator.Component(66.7, Map.of("purchases_30d", 9,
+                        "notify_missing", 3))));
+        assertThat(SiteAggregator.callbacks(days, today.minusDays(29), score))
+                .isEqualTo(new SiteSnapshot.Callbacks(3, 1, 9));
+        var noCallbacks = new cardwatch.monitor.scoring.ScoreCalculator.Score(80.0, "B", Map.of());
+        assertThat(SiteAggregator.callbacks(days, today.minusDays(29), noCallbacks))
+                .as("no score figures to agree with: the days'").isEqualTo(new SiteSnapshot.Callbacks(4, 1, 10));
+        assertThat(SiteAggregator.callbacks(days, today.minusDays(29), null)).isEqualTo(new SiteSnapshot.Callbacks(4,
+                1, 10));
+    }
 }
