@@ -6,139 +6,137 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The classifier against a labelled corpus (64 written complaints and the real 黑猫投诉 samples): precision and
- * recall per category are printed, and the whole corpus must reach 0.85 on both.
+ * The second set, written for Cardwatch (corpus.tsv), which the shipped model never saw; the normalisation; and the
+ * rules one phrase at a time: the wording, objects, counts, negation and questions of real complaints.
  */
 class ComplaintClassifierTest {
 
     private static final ComplaintClassifier CLASSIFIER = ComplaintClassifier.standard();
+    private static final ComplaintClassifier RULES = ComplaintClassifier.rulesOnly();
 
-    record Labelled(Set<String> categories, String resolution, BigDecimal amount, String text) {
-    }
-
-    static List<Labelled> corpus() throws IOException {
-        List<Labelled> corpus = new ArrayList<>();
+    static List<RealCorpusTest.Labelled> written() throws IOException {
+        List<RealCorpusTest.Labelled> corpus = new ArrayList<>();
         try (InputStream in = ComplaintClassifierTest.class.getResourceAsStream("/reviews/corpus.tsv")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 String[] f = line.split("\t", 4);
-                corpus.add(new Labelled(Set.of(f[0].split(",")), f[1], f[2].equals("-") ? null : new BigDecimal(f[2]),
-                        f[3]));
-            }
-        }
-        Path heimao = Path.of("..", "..", "shared", "fixtures", "real", "heimao_example_data.json");
-        if (Files.exists(heimao)) {
-            JsonNode samples = JsonMapper.builder().build().readTree(Files.readString(heimao));
-            List<Set<String>> labels = List.of(Set.of("other"), Set.of("other"), Set.of("support_unresponsive"));
-            for (int i = 0; i < samples.size() && i < labels.size(); i++) {
-                corpus.add(new Labelled(labels.get(i), "open", null, samples.get(i).path("content").asString()));
+                corpus.add(new RealCorpusTest.Labelled("written", Set.of(f[0].split(",")), f[1], f[2], f[3]));
             }
         }
         return corpus;
     }
 
     @Test
-    void precisionAndRecallReach085OverTheCorpus() throws IOException {
-        List<Labelled> corpus = corpus();
+    void theWrittenSetIsReadAsWellAsTheRealOneThoughNeverTrainedOn() throws IOException {
+        List<RealCorpusTest.Labelled> corpus = written();
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(60);
-        Map<String, int[]> counts = new LinkedHashMap<>();
-        CLASSIFIER.names().forEach(n -> counts.put(n, new int[3]));
-        int resolutionRight = 0;
-        List<String> misses = new ArrayList<>();
-        for (Labelled item : corpus) {
-            ComplaintClassifier.Verdict verdict = CLASSIFIER.classify(item.text());
-            for (String name : CLASSIFIER.names()) {
-                boolean predicted = verdict.categories().contains(name);
-                boolean actual = item.categories().contains(name);
-                int[] c = counts.get(name);
-                if (predicted && actual) {
-                    c[0]++;
-                } else if (predicted) {
-                    c[1]++;
-                } else if (actual) {
-                    c[2]++;
-                }
-            }
-            if (!verdict.categories().equals(item.categories())) {
-                misses.add(item.categories() + " got " + verdict.categories() + ": " + item.text());
-            }
-            if (verdict.resolution().equals(item.resolution())) {
-                resolutionRight++;
-            }
-        }
-        int tp = 0;
-        int fp = 0;
-        int fn = 0;
-        StringBuilder report = new StringBuilder("category              precision  recall  (tp/fp/fn)\n");
-        for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            int[] c = e.getValue();
-            tp += c[0];
-            fp += c[1];
-            fn += c[2];
-            report.append(String.format("%-21s %9.2f  %6.2f  (%d/%d/%d)%n", e.getKey(), ratio(c[0], c[0] + c[1]),
-                    ratio(c[0], c[0] + c[2]), c[0], c[1], c[2]));
-        }
-        double precision = ratio(tp, tp + fp);
-        double recall = ratio(tp, tp + fn);
-        report.append(String.format("%-21s %9.2f  %6.2f  (%d/%d/%d) over %d complaints%n", "all (micro)", precision,
-                recall, tp, fp, fn, corpus.size()));
-        report.append(String.format("resolution right: %d of %d%n", resolutionRight, corpus.size()));
-        misses.forEach(m -> report.append("  miss: ").append(m).append('\n'));
+        RealCorpusTest.Score score = new RealCorpusTest.Score(CLASSIFIER.names());
+        corpus.forEach(item -> score.add(item, CLASSIFIER.classify(item.text())));
+        String report = score.table("### Written set (" + corpus.size() + " complaints), shipped model");
         System.out.println(report);
-
-        assertThat(precision).as(report.toString()).isGreaterThanOrEqualTo(0.85);
-        assertThat(recall).as(report.toString()).isGreaterThanOrEqualTo(0.85);
-        assertThat((double) resolutionRight / corpus.size()).as(report.toString()).isGreaterThanOrEqualTo(0.85);
+        assertThat(score.precision()).as(report).isGreaterThanOrEqualTo(0.80);
+        assertThat(score.recall()).as(report).isGreaterThanOrEqualTo(0.80);
     }
 
     @Test
     void amountsAreRead() throws IOException {
-        for (Labelled item : corpus()) {
-            if (item.amount() != null) {
+        for (RealCorpusTest.Labelled item : written()) {
+            if (!item.amount().equals("-")) {
                 assertThat(CLASSIFIER.classify(item.text()).amount()).as(item.text())
-                        .isEqualByComparingTo(item.amount());
+                        .isEqualByComparingTo(new BigDecimal(item.amount()));
             }
         }
+        assertThat(CLASSIFIER.classify("被扣了五块钱").amount()).isEqualByComparingTo("5");
+        assertThat(CLASSIFIER.classify("借款4万元").amount()).isEqualByComparingTo("40000");
+        assertThat(CLASSIFIER.classify("一共两千五百块").amount()).isEqualByComparingTo("2500");
+        assertThat(CLASSIFIER.classify("扣了¥68.54").amount()).isEqualByComparingTo("68.54");
+        assertThat(CLASSIFIER.classify("充值了60美元").amount()).as("dollars are no 元").isNull();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            充值失败后已退款                  | recharge_failed
-            不退款                            | no_refund
-            已退款                            | other
-            没有到账                          | recharge_failed
-            没有跑路，放心                     | other
-            不是骗子                          | other
-            卡密无效而且客服不回复            | invalid_code,support_unresponsive
+            我扣款了四次他只充了兩次                  | 我扣款了4次他只充了2次
+            ＱＱ币充值失败，到帳了嗎？                 | qq币充值失败,到账了吗?
+            扣了我两笔相同的费用                      | 扣了我2笔相同的费用
+            三百多大洋                                | 300多大洋
+            一两个小时，一直没到                      | 一两个小时,一直没到
+            借款4万元                                 | 借款40000元
+            第一次才冲了五十块，冲动了               | 第1次才充了50块,冲动了
             """)
-    void negationAndResolutionAreRead(String text, String categories) {
-        assertThat(CLASSIFIER.classify(text).categories()).isEqualTo(Set.of(categories.split(",")));
+    void textIsNormalisedBeforeItIsRead(String raw, String normalised) {
+        assertThat(ComplaintText.normalise(raw)).isEqualTo(normalised);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            付款成功但是一直没有到账                    | recharge_failed
+            退款没有到账                               | refund_pending
+            答应退款，三天了还没到                      | refund_pending
+            66元至今没退                               | refund_pending
+            我的佣金提现一直没到账                      | payout_withheld
+            客服回复说已经登记，但没收到任何回复         | support_unresponsive
+            扣了2次费                                  | duplicate_charge
+            扣了我两笔相同的费用                        | duplicate_charge
+            莫名其妙的多支付了好几次                    | duplicate_charge
+            我扣款了四次他只充了兩次                    | duplicate_charge
+            买了两年的会员                             | other
+            激活码就没用了                             | invalid_code
+            买的激活码提示失效                          | invalid_code
+            礼品卡无法使用                             | invalid_code
+            联系不到客服                               | support_unresponsive
+            发了三封邮件没人回答                        | support_unresponsive
+            已扣款，后台显示未支付                      | paid_unrecorded
+            账号被封了，还在自动扣费                    | risk_blocked,billed_after_ban
+            提到退款就被客服拉黑了                      | blocked_after_complaint
+            服务突然用不了了                            | service_down
+            没有跑路，线路升级了                        | other
+            我寻思你不能跑路了吧                        | other
+            跑路了？？？                               | other
+            可能跑路的大机场                            | other
+            已经跑路了 别买了                          | scam
+            难道我不能认为跑路了？                      | scam
+            不是骗子                                   | other
+            拒绝退款，客服回复早退了                    | no_refund
+            卡密无效而且客服不回复                      | invalid_code,support_unresponsive
+            """)
+    void theRulesReadWordingObjectsCountsNegationAndQuestions(String text, String categories) {
+        assertThat(RULES.classify(text).categories()).isEqualTo(Set.of(categories.split(",")));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            好了，到账了                       | resolved
+            问题已成功解决                     | resolved
+            我把钱要回来了                     | resolved
+            客服回复：正在核实                 | replied
+            商家回复：现在应该已经到帐了        | replied
+            拒绝退款，客服回复早退了，钱没到    | replied
+            还没收到退款                       | open
+            充值失败                           | open
+            """)
+    void theRulesReadTheResolution(String text, String resolution) {
+        assertThat(RULES.classify(text).resolution()).isEqualTo(resolution);
     }
 
     @Test
-    void resolutionIsReadFromTheWords() {
-        assertThat(CLASSIFIER.classify("问题已解决").resolution()).isEqualTo("resolved");
-        assertThat(CLASSIFIER.classify("商家已回复").resolution()).isEqualTo("replied");
-        assertThat(CLASSIFIER.classify("充值失败").resolution()).isEqualTo("open");
-    }
-
-    private static double ratio(int a, int b) {
-        return b == 0 ? 1.0 : (double) a / b;
+    void theShippedClassifierReadsTheIssuesOwnExamples() {
+        assertThat(CLASSIFIER.classify("退款没有到账，已经过去7天了").categories()).contains("refund_pending")
+                .doesNotContain("recharge_failed");
+        assertThat(CLASSIFIER.classify("重复支付无法退款，扣款的时候扣了我两笔相同的费用").categories())
+                .contains("duplicate_charge");
+        assertThat(CLASSIFIER.classify("我寻思你不能跑路了吧").categories()).doesNotContain("scam");
+        assertThat(CLASSIFIER.classify("充值未到账。补充：好了，到账了").resolution()).isEqualTo("resolved");
+        assertThat(CLASSIFIER.classify("").categories()).containsExactly(ComplaintClassifier.OTHER);
+        assertThat(CLASSIFIER.classify(null).resolution()).isEqualTo("open");
     }
 }
