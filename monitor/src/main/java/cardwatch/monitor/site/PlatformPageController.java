@@ -33,8 +33,8 @@ class PlatformPageController {
     record ReasonView(String code, int count, String title, String advice) {
     }
 
-    /** A complaint as shown: plain text, and a link only when it is http(s). */
-    record ComplaintView(ComplaintRepository.Stored complaint, String link) {
+    /** A complaint as shown: plain text, what it is about in words, and a link only when it is http(s). */
+    record ComplaintView(ComplaintRepository.Stored complaint, String link, List<String> about) {
     }
 
     private final SiteAggregator aggregator;
@@ -80,7 +80,8 @@ class PlatformPageController {
                 .toList());
         model.put("icp", icp.find(id).orElse(null));
         model.put("complaints", complaints.page(id, 0, COMPLAINTS).stream()
-                .map(c -> new ComplaintView(c, safeLink(c.url()))).toList());
+                .map(c -> new ComplaintView(c, safeLink(c.url()), fmt.complaintCategories(c.categories())))
+                .toList());
         model.put("complaintTotal", complaints.count(id));
         List<IncidentRepository.Incident> history = incidents.find(null, id, INCIDENTS);
         model.put("incidents", history);

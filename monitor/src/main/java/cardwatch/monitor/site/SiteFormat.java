@@ -1,5 +1,6 @@
 package cardwatch.monitor.site;
 
+import cardwatch.probes.reviews.ComplaintClassifier;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -118,6 +119,23 @@ public final class SiteFormat {
 
     public String reason(String code) {
         return messages.getMessage("reason." + code, null, code, locale);
+    }
+
+    /**
+     * A complaint's categories in words, in the classifier's order (its Chinese or English label; other as
+     * complaint.other); a category the classifier no longer knows is left out rather than shown raw.
+     */
+    public java.util.List<String> complaintCategories(java.util.List<String> names) {
+        java.util.Map<String, ComplaintClassifier.Category> known = ComplaintClassifier.standard().categories();
+        java.util.List<String> words = new java.util.ArrayList<>();
+        for (String name : ComplaintClassifier.standard().names()) {
+            if (!names.contains(name)) {
+                continue;
+            }
+            ComplaintClassifier.Category category = known.get(name);
+            words.add(category == null ? msg("complaint.other") : english() ? category.en() : category.zh());
+        }
+        return words;
     }
 
     public String advice(String code) {

@@ -353,14 +353,16 @@ class SitePagesIT extends SharedDemoService {
         awaitFigures();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         String[][] hostile = {
-            {"x1", "<script>alert('t')</script>", "<img src=x onerror=alert(1)> 没到账", "javascript:alert(1)"},
-            {"x2", "<a href=\"javascript:alert(2)\">点我</a>", "<iframe src=//evil></iframe>", "JaVaScRiPt:alert(3)"},
-            {"x3", "正常的投诉", "链接是真的", "https://tousu.example/complaint/3"}};
+            {"x1", "<script>alert('t')</script>", "<img src=x onerror=alert(1)> 没到账", "javascript:alert(1)",
+                "paid_unrecorded,scam"},
+            {"x2", "<a href=\"javascript:alert(2)\">点我</a>", "<iframe src=//evil></iframe>", "JaVaScRiPt:alert(3)",
+                "not_delivered"},
+            {"x3", "正常的投诉", "链接是真的", "https://tousu.example/complaint/3", "other"}};
         for (String[] c : hostile) {
             jdbc.sql("insert into complaint (platform_id, source, item_key, content_hash, title, body, author, "
                     + "published_at, url, categories, resolution, first_seen, last_seen) "
-                    + "values ('slow', 'it', ?, ?, ?, ?, 'tester', '2026-11-20', ?, 'not_delivered', 'open', ?, ?)")
-                    .params(c[0], c[0], c[1], c[2], c[3], now, now).update();
+                    + "values ('slow', 'it', ?, ?, ?, ?, 'tester', '2026-11-20', ?, ?, 'open', ?, ?)")
+                    .params(c[0], c[0], c[1], c[2], c[3], c[4], now, now).update();
         }
         HttpResponse<String> response = client().get("/platforms/slow");
         Document page = Jsoup.parse(response.body());
@@ -373,6 +375,12 @@ class SitePagesIT extends SharedDemoService {
         assertThat(page.select(".complaints a[href]").eachAttr("href")).containsExactly(
                 "https://tousu.example/complaint/3");
         assertThat(page.select(".complaints .meta").eachText()).anyMatch(t -> t.contains("javascript:alert(1)"));
+        // what each is about, in words: never the raw category, and a category no longer known is left out
+        assertThat(page.select(".complaints .about").eachText()).contains("问题类型：已付款却显示未支付 · 跑路 / 诈骗",
+                "问题类型：其他问题");
+        assertThat(page.select(".complaints").text()).doesNotContain("paid_unrecorded", "not_delivered", "scam");
+        assertThat(Jsoup.parse(client().get("/platforms/slow?lang=en").body()).select(".complaints .about")
+                .eachText()).contains("About: paid, but the order says unpaid · scam, ran off with the money");
         assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("default-src 'none'").doesNotContain("unsafe-inline");
     }
