@@ -40,6 +40,8 @@ public final class SimulatedReviewSites implements AutoCloseable {
     private final AtomicBoolean edited = new AtomicBoolean();
     private final AtomicBoolean throttleOnce = new AtomicBoolean(true);
     private final AtomicInteger requests = new AtomicInteger();
+    /** The complaints' publication times count back from the sites' start: complaint 100N was published N hours before. */
+    private final long startedSeconds = java.time.Instant.now().getEpochSecond();
 
     private SimulatedReviewSites() {
         server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
@@ -119,7 +121,8 @@ public final class SimulatedReviewSites implements AutoCloseable {
             String[] c = all.get(i);
             ObjectNode main = lists.addObject().putObject("main");
             main.put("sn", c[0]).put("title", c[1]).put("cotitle", c[2]).put("appeal", c[3]).put("summary", c[4])
-                    .put("timestamp", 1763600000L + Integer.parseInt(c[0])).put("status", Integer.parseInt(c[5]))
+                    .put("timestamp", startedSeconds - 3600L * (Integer.parseInt(c[0]) - 1000))
+                    .put("status", Integer.parseInt(c[5]))
                     .put("url", baseUrl() + "complaint/view/" + c[0]);
         }
         ObjectNode body = JSON.createObjectNode();
@@ -138,8 +141,8 @@ public final class SimulatedReviewSites implements AutoCloseable {
                 : new String[][] {{"13", "卡盟跑路", "网站关了，充的钱拿不回来<script>steal()</script>", "路人"}};
         for (String[] p : posts) {
             html.append("<div class=\"post\" data-id=\"").append(p[0]).append("\"><h3 class=\"t\">").append(p[1])
-                    .append("</h3><div class=\"c\">").append(p[2]).append("</div><span class=\"d\">2026-11-2")
-                    .append(p[0].charAt(1)).append("</span><a class=\"u\">").append(p[3])
+                    .append("</h3><div class=\"c\">").append(p[2]).append("</div><span class=\"d\">")
+                    .append(p[0].charAt(1)).append("小时前</span><a class=\"u\">").append(p[3])
                     .append("</a><a class=\"l\" href=\"/forum/thread/").append(p[0]).append("\">查看</a></div>");
         }
         if (page == 1) {
@@ -152,7 +155,7 @@ public final class SimulatedReviewSites implements AutoCloseable {
     /** A review site whose next link never ends: every page links to the one after. */
     private SimAnswer reviews(int page) {
         return SimAnswer.html("<html><body><ul><li class=\"review\"><b class=\"who\">用户" + page + "</b>"
-                + "<p class=\"text\">第" + page + "页：充值很久才到</p><time>2026-11-01</time></li></ul>"
+                + "<p class=\"text\">第" + page + "页：充值很久才到</p><time>昨天 12:00</time></li></ul>"
                 + "<a rel=\"next\" href=\"/reviews/" + (page + 1) + "\">下一页</a></body></html>");
     }
 

@@ -3,10 +3,13 @@ package cardwatch.monitor.reviews;
 import cardwatch.probes.reviews.Complaint;
 import cardwatch.probes.reviews.ComplaintClassifier;
 import cardwatch.probes.reviews.ComplaintStore;
+import cardwatch.probes.reviews.PublishedTime;
+import cardwatch.monitor.system.CardwatchProperties;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
@@ -32,10 +35,13 @@ public class ComplaintRepository implements ComplaintStore {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final ZoneId zone;
 
-    public ComplaintRepository(JdbcClient jdbc, Clock clock) {
+    /** {@code zone}: the time zone a source's times without one are read in (the schedule's, China by default). */
+    public ComplaintRepository(JdbcClient jdbc, Clock clock, CardwatchProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.zone = ZoneId.of(properties.schedule().timeZone());
     }
 
     @Override
@@ -49,6 +55,8 @@ public class ComplaintRepository implements ComplaintStore {
     @Override
     public boolean save(String platform, Complaint complaint, ComplaintClassifier.Verdict verdict) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        Optional<OffsetDateTime> published = PublishedTime.parse(complaint.publishedAt(), now.toInstant(), zone)
+                .map(at -> at.atOffset(ZoneOffset.UTC));
         String resolution = complaint.resolutionFromSource() != null ? complaint.resolutionFromSource()
                 : verdict.resolution();
         String categories = verdict.categories().stream().sorted().collect(Collectors.joining(","));
@@ -58,12 +66,13 @@ public class ComplaintRepository implements ComplaintStore {
         if (existing.isEmpty()) {
             try {
                 jdbc.sql("insert into complaint (platform_id, source, item_key, content_hash, title, body, author, "
-                                + "published_at, url, categories, amount, resolution, first_seen, last_seen) "
-                                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                                + "published_at, url, categories, amount, resolution, first_seen, last_seen, "
+                                + "happened_at) "
+                                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .params(platform, complaint.source(), complaint.key(), complaint.contentHash(),
                                 cut(complaint.title(), 500), cut(complaint.body(), 4000), cut(complaint.author(), 200),
                                 cut(complaint.publishedAt(), 64), cut(complaint.url(), 1000), categories,
-                                verdict.amount(), resolution, now, now)
+                                verdict.amount(), resolution, now, now, published.orElse(now))
                         .update();
                 return true;
             } catch (DuplicateKeyException e) {
@@ -81,9 +90,9 @@ public class ComplaintRepository implements ComplaintStore {
             history(id, now, "resolution", String.valueOf(row.get("resolution")), resolution);
         }
         jdbc.sql("update complaint set content_hash = ?, title = ?, body = ?, categories = ?, amount = ?, "
-                        + "resolution = ?, last_seen = ? where id = ?")
+                        + "resolution = ?, last_seen = ?, happened_at = coalesce(?, happened_at) where id = ?")
                 .params(complaint.contentHash(), cut(complaint.title(), 500), cut(complaint.body(), 4000), categories,
-                        verdict.amount(), resolution, now, id)
+                        verdict.amount(), resolution, now, published.orElse(null), id)
                 .update();
         return edited || resolved;
     }
@@ -97,7 +106,7 @@ public class ComplaintRepository implements ComplaintStore {
     public List<Stored> page(String platform, int page, int size) {
         return jdbc.sql("select id, source, item_key, title, body, author, published_at, url, categories, amount, "
                         + "resolution, first_seen, last_seen from complaint where platform_id = ? "
-                        + "order by first_seen desc, id desc limit ? offset ?")
+                        + "order by happened_at desc, id desc limit ? offset ?")
                 .params(platform, size, (long) page * size)
                 .query((rs, n) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
@@ -118,19 +127,22 @@ public class ComplaintRepository implements ComplaintStore {
                     rs.getString(3)}).list();
     }
 
-    /** Complaints first seen since {@code since}, per category (a complaint counts in each of its categories). */
+    /**
+     * Complaints published (or, with no publication time, first seen) since {@code since}, per category (a complaint
+     * counts in each of its categories).
+     */
     public Map<String, Long> recentByCategory(String platform, Instant since) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        jdbc.sql("select categories from complaint where platform_id = ? and first_seen >= ?")
+        jdbc.sql("select categories from complaint where platform_id = ? and happened_at >= ?")
                 .params(platform, since.atOffset(ZoneOffset.UTC)).query(String.class).list()
                 .forEach(c -> Arrays.stream(c.split(",")).forEach(cat -> counts.merge(cat, 1L, Long::sum)));
         return counts;
     }
 
-    /** Complaints first seen since {@code since}, per platform. */
+    /** Complaints published (or, with no publication time, first seen) since {@code since}, per platform. */
     public Map<String, Long> countsSince(Instant since) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        jdbc.sql("select platform_id, count(*) from complaint where first_seen >= ? group by platform_id")
+        jdbc.sql("select platform_id, count(*) from complaint where happened_at >= ? group by platform_id")
                 .params(since.atOffset(ZoneOffset.UTC))
                 .query(rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));

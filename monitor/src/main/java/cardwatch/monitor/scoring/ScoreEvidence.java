@@ -102,7 +102,7 @@ public class ScoreEvidence {
         boolean personal = !icp.isEmpty() && icp.get(0)[1].contains("\"personal_filing\":\"true\"");
         Instant complaintsFrom = now.minus(COMPLAINT_WINDOW);
         double complaintWeight = jdbc.sql("select categories, resolution from complaint "
-                + "where platform_id = ? and first_seen >= ?").params(platform, utc(complaintsFrom))
+                + "where platform_id = ? and happened_at >= ?").params(platform, utc(complaintsFrom))
                 .query((rs, i) -> complaintWeight(rs.getString(1), rs.getString(2))).list().stream()
                 .mapToDouble(Double::doubleValue).sum();
         double complaintDays = watchedSince(platform).map(since -> since.isBefore(complaintsFrom) ? complaintsFrom : since)
@@ -119,11 +119,14 @@ public class ScoreEvidence {
                 lostForGood);
     }
 
-    /** Since when Cardwatch has watched a platform: its first run or first complaint, whichever came first. */
+    /**
+     * Since when Cardwatch has evidence of a platform: its first run or its first complaint's publication (a source
+     * shows what was published before the first crawl), whichever came first.
+     */
     private java.util.Optional<Instant> watchedSince(String platform) {
         OffsetDateTime run = jdbc.sql("select min(actual_start) from probe_run where platform_id = ?").params(platform)
                 .query(OffsetDateTime.class).optional().orElse(null);
-        OffsetDateTime complaint = jdbc.sql("select min(first_seen) from complaint where platform_id = ?")
+        OffsetDateTime complaint = jdbc.sql("select min(happened_at) from complaint where platform_id = ?")
                 .params(platform).query(OffsetDateTime.class).optional().orElse(null);
         return java.util.stream.Stream.of(run, complaint).filter(java.util.Objects::nonNull)
                 .map(OffsetDateTime::toInstant).min(Instant::compareTo);

@@ -16,13 +16,20 @@ class ComplaintRepositoryTest {
 
     private static final ComplaintClassifier CLASSIFIER = ComplaintClassifier.standard();
     private ComplaintRepository repository;
+    private final cardwatch.monitor.system.MutableClock clock = new cardwatch.monitor.system.MutableClock();
+
+    private static cardwatch.monitor.system.CardwatchProperties properties() {
+        return new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                        java.util.Map.of())).bindOrCreate("cardwatch", cardwatch.monitor.system.CardwatchProperties.class);
+    }
 
     @BeforeEach
     void start() {
         DriverManagerDataSource db = new DriverManagerDataSource(
                 "jdbc:h2:mem:complaints-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(db).load().migrate();
-        repository = new ComplaintRepository(JdbcClient.create(db), Clock.systemUTC());
+        repository = new ComplaintRepository(JdbcClient.create(db), clock, properties());
     }
 
     private boolean save(Complaint c) {
@@ -57,5 +64,26 @@ class ComplaintRepositoryTest {
         assertThat(save(new Complaint("reviews", null, "", "第1页：充值很久才到", "用户1", "2026-11-01", "", ""))).isFalse();
         assertThat(repository.count("shop")).isEqualTo(1);
         assertThat(repository.unresolved("shop")).isEqualTo(1);
+    }
+
+    @Test
+    void aBacklogFoundOnTheFirstCrawlCountsWhenItWasPublishedNotWhenItWasSeen() {
+        java.time.Instant now = clock.instant();
+        save(new Complaint("heimao", "old", "充值未到账", "两年前的投诉", "shop", "2024-11-23 10:00", "u", "4"));
+        save(new Complaint("heimao", "new", "充值未到账", "刚发生", "shop", "3小时前", "u", "4"));
+        save(new Complaint("heimao", "none", "充值未到账", "没有时间", "shop", "", "u", "4"));
+        save(new Complaint("heimao", "future", "充值未到账", "时间在将来", "shop", "2099-01-01", "u", "4"));
+
+        java.time.Instant monthAgo = now.minus(java.time.Duration.ofDays(30));
+        assertThat(repository.countsSince(monthAgo)).containsEntry("shop", 3L);
+        assertThat(repository.recentByCategory("shop", monthAgo)).containsEntry("recharge_failed", 3L);
+        assertThat(repository.page("shop", 0, 10)).extracting(ComplaintRepository.Stored::itemKey)
+                .as("newest published first; no time, or one in the future: the time it was seen")
+                .startsWith("future", "none").endsWith("new", "old");
+        // seen again a year later, the old one is still two years old
+        clock.advance(java.time.Duration.ofDays(365));
+        save(new Complaint("heimao", "old", "充值未到账", "两年前的投诉", "shop", "2024-11-23 10:00", "u", "7"));
+        assertThat(repository.countsSince(clock.instant().minus(java.time.Duration.ofDays(30)))).doesNotContainKey(
+                "shop");
     }
 }

@@ -360,9 +360,9 @@ class SitePagesIT extends SharedDemoService {
             {"x3", "正常的投诉", "链接是真的", "https://tousu.example/complaint/3", "other"}};
         for (String[] c : hostile) {
             jdbc.sql("insert into complaint (platform_id, source, item_key, content_hash, title, body, author, "
-                    + "published_at, url, categories, resolution, first_seen, last_seen) "
-                    + "values ('slow', 'it', ?, ?, ?, ?, 'tester', '2026-11-20', ?, ?, 'open', ?, ?)")
-                    .params(c[0], c[0], c[1], c[2], c[3], c[4], now, now).update();
+                    + "published_at, url, categories, resolution, first_seen, last_seen, happened_at) "
+                    + "values ('slow', 'it', ?, ?, ?, ?, 'tester', '2026-11-20', ?, ?, 'open', ?, ?, ?)")
+                    .params(c[0], c[0], c[1], c[2], c[3], c[4], now, now, now).update();
         }
         HttpResponse<String> response = client().get("/platforms/slow");
         Document page = Jsoup.parse(response.body());
