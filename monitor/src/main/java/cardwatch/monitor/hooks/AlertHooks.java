@@ -43,6 +43,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private final HookOutbox outbox;
     private final Map<String, AlertChannel> channels = new LinkedHashMap<>();
     private final IntervalFunction backoff;
+    private final java.time.Duration deadLetterAfter;
     private final Clock clock;
     private final String language;
     private final String linkBase;
@@ -68,6 +69,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         channels.forEach(c -> this.channels.put(c.name(), c));
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(hooks.firstRetry(), 2.0, 0.5,
                 hooks.maxRetryDelay());
+        this.deadLetterAfter = hooks.deadLetterAfter();
         this.clock = clock;
         this.language = hooks.language();
         this.groupWindow = hooks.groupWindow();
@@ -234,12 +236,29 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         } catch (Exception e) {
             int attempts = rows.stream().mapToInt(HookOutbox.Pending::attempts).max().orElse(0) + 1;
             long wait = backoff.apply(Math.min(attempts, 30));
-            rows.forEach(p -> outbox.failed(p.id(), e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    clock.instant().plusMillis(wait)));
+            Instant now = clock.instant();
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            for (HookOutbox.Pending p : rows) {
+                if (!(e instanceof HookRefused)) {
+                    outbox.failed(p.id(), error, now.plusMillis(wait));
+                } else if (outbox.refused(p.id(), error, now, now.plusMillis(wait), deadLetterAfter)) {
+                    deadLetter(channel.name());
+                    log.warn("alert {} to {} is a dead letter: refused ({}) for over {}; retry or drop it through "
+                            + "the admin API", p.notice().key(), channel.name(), e.getMessage(), deadLetterAfter);
+                }
+            }
             count(channel.name(), "failed");
             log.warn("alert {} to {} not delivered (try {}): {}; next try in {} s", notice.key(), channel.name(),
                     attempts, e.getClass().getSimpleName(), wait / 1000);
             return 0;
+        }
+    }
+
+    private void deadLetter(String channel) {
+        if (registry != null) {
+            Counter.builder("cardwatch.hook.dead.letters").tag("channel", channel)
+                    .description("Alert messages given up on: their receiver refused them (HTTP 4xx other than 429) "
+                            + "for longer than cardwatch.hooks.dead-letter-after").register(registry).increment();
         }
     }
 
@@ -258,6 +277,9 @@ public class AlertHooks implements MeterBinder, DisposableBean {
                 Counter.builder("cardwatch.hook.deliveries").tags("channel", channel, "outcome", outcome)
                         .description("Alert deliveries tried, per channel and outcome").register(registry);
             }
+            Counter.builder("cardwatch.hook.dead.letters").tag("channel", channel)
+                    .description("Alert messages given up on: their receiver refused them (HTTP 4xx other than 429) "
+                            + "for longer than cardwatch.hooks.dead-letter-after").register(registry);
         }
     }
 

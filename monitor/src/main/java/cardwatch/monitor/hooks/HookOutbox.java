@@ -19,6 +19,11 @@ public class HookOutbox {
     public record Pending(long id, String channel, Notice notice, int attempts) {
     }
 
+    /** A dead letter as the admin API lists it: never the receiver's URL, which holds its token. */
+    public record Dead(long id, String channel, String key, String title, int attempts, String lastError,
+            Instant createdAt, Instant refusedSince, Instant deadAt) {
+    }
+
     private final JdbcClient jdbc;
 
     public HookOutbox(JdbcClient jdbc) {
@@ -38,20 +43,66 @@ public class HookOutbox {
 
     public List<Pending> due(Instant now, int limit) {
         return jdbc.sql("select id, channel, payload, attempts from hook_outbox where delivered_at is null "
-                + "and next_attempt_at <= ? order by next_attempt_at, id limit ?").params(utc(now), limit)
+                + "and dead_at is null and next_attempt_at <= ? order by next_attempt_at, id limit ?")
+                .params(utc(now), limit)
                 .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2),
                         JSON.readValue(rs.getString(3), Notice.class), rs.getInt(4)))
                 .list();
     }
 
     public void delivered(long id, Instant at) {
-        jdbc.sql("update hook_outbox set delivered_at = ?, attempts = attempts + 1, last_error = '' where id = ?")
-                .params(utc(at), id).update();
+        jdbc.sql("update hook_outbox set delivered_at = ?, attempts = attempts + 1, last_error = '', "
+                + "refused_since = null where id = ?").params(utc(at), id).update();
     }
 
+    /** A failed try that was no refusal: to be tried again at {@code next}; any refusal streak ends. */
     public void failed(long id, String error, Instant next) {
-        jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ? where id = ?")
-                .params(error.length() > 500 ? error.substring(0, 500) : error, utc(next), id).update();
+        jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+                + "refused_since = null where id = ?").params(cut(error), utc(next), id).update();
+    }
+
+    /**
+     * A try the receiver refused at {@code now}: tried again at {@code next}, unless it has refused since longer than
+     * {@code deadAfter} ago; then it is a dead letter. Returns whether it became one.
+     */
+    public boolean refused(long id, String error, Instant now, Instant next, java.time.Duration deadAfter) {
+        jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+                + "refused_since = coalesce(refused_since, ?) where id = ?")
+                .params(cut(error), utc(next), utc(now), id).update();
+        return jdbc.sql("update hook_outbox set dead_at = ? where id = ? and dead_at is null and refused_since <= ?")
+                .params(utc(now), id, utc(now.minus(deadAfter))).update() == 1;
+    }
+
+    /** The dead letters, newest first. */
+    public List<Dead> dead(int limit) {
+        return jdbc.sql("select id, channel, message_key, payload, attempts, last_error, created_at, refused_since, "
+                        + "dead_at from hook_outbox where dead_at is not null order by dead_at desc, id desc limit ?")
+                .param(limit)
+                .query((rs, i) -> new Dead(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        JSON.readValue(rs.getString(4), Notice.class).title(), rs.getInt(5), rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class).toInstant(),
+                        rs.getObject(8, OffsetDateTime.class).toInstant(),
+                        rs.getObject(9, OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    /** Sends a dead letter again from {@code now}, as a new message would be; false when there is no such one. */
+    public boolean revive(long id, Instant now) {
+        return jdbc.sql("update hook_outbox set dead_at = null, refused_since = null, next_attempt_at = ? "
+                + "where id = ? and dead_at is not null").params(utc(now), id).update() == 1;
+    }
+
+    /** Drops a dead letter for good; false when there is no such one. */
+    public boolean drop(long id) {
+        return jdbc.sql("delete from hook_outbox where id = ? and dead_at is not null").param(id).update() == 1;
+    }
+
+    public long deadLetters() {
+        return jdbc.sql("select count(*) from hook_outbox where dead_at is not null").query(Long.class).single();
+    }
+
+    private static String cut(String error) {
+        return error.length() > 500 ? error.substring(0, 500) : error;
     }
 
     /** Forgets messages delivered before {@code before}; undelivered ones are kept, however old. */
@@ -60,8 +111,10 @@ public class HookOutbox {
                 .params(utc(before)).update();
     }
 
+    /** Messages not delivered yet and still tried (dead letters are counted apart). */
     public long undelivered() {
-        return jdbc.sql("select count(*) from hook_outbox where delivered_at is null").query(Long.class).single();
+        return jdbc.sql("select count(*) from hook_outbox where delivered_at is null and dead_at is null")
+                .query(Long.class).single();
     }
 
     private static OffsetDateTime utc(Instant at) {

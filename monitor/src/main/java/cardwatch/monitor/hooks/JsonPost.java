@@ -36,6 +36,9 @@ public final class JsonPost {
                 .post(RequestBody.create(JSON.writeValueAsString(document), TYPE)).build();
         try (Response response = client.newCall(request).execute()) {
             String answer = response.body().string();
+            if (HookRefused.refusal(response.code())) {
+                throw new HookRefused(channel, response.code());
+            }
             if (!response.isSuccessful()) {
                 throw new IOException(channel + " answered HTTP " + response.code());
             }

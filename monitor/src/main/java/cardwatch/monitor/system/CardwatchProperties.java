@@ -171,10 +171,13 @@ public record CardwatchProperties(
      * @param groupWindow     chat robots hold a message this long so a burst goes out as one message
      * @param remindEvery     while an incident is open, a reminder this often; 0 for none
      * @param firstRetry      the first retry's delay; each next one doubles, with jitter
-     * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered
+     * @param maxRetryDelay   the longest delay between tries; a message is retried until it is delivered, unless
+     *                        its receiver keeps refusing it (see deadLetterAfter)
      * @param timeout         one delivery's time limit
      * @param heartbeatTimeout once Alertmanager's heartbeat has been heard, silence this long sends "alerting
      *                        pipeline silent" through the channels
+     * @param deadLetterAfter a message its receiver has refused (HTTP 4xx other than 429) for this long is no longer
+     *                        tried: it is a dead letter, counted, alerted on and listed by the admin API
      */
     public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
             String language,
@@ -196,7 +199,8 @@ public record CardwatchProperties(
             @NotNull @DefaultValue("5s") Duration firstRetry,
             @NotNull @DefaultValue("30m") Duration maxRetryDelay,
             @NotNull @DefaultValue("10s") Duration timeout,
-            @NotNull @DefaultValue("5m") Duration heartbeatTimeout) {
+            @NotNull @DefaultValue("5m") Duration heartbeatTimeout,
+            @NotNull @DefaultValue("24h") Duration deadLetterAfter) {
 
         @Override
         public String toString() {

@@ -378,4 +378,80 @@ class AlertHooksTest {
         hooks.deliverDue();
         receiver.verify(2, postRequestedFor(urlPathEqualTo("/hook")));
     }
+
+    @Test
+    void aReceiverThatRefusesForADayMakesADeadLetterAndOnlyARefusalDoes() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(403))); // a revoked robot
+        AlertHooks hooks = hooks(List.of(webhook()));
+        hooks.bindTo(registry);
+        hooks.enqueue(4, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        java.util.function.Supplier<Double> dead = () -> registry.get("cardwatch.hook.dead.letters")
+                .tag("channel", "webhook").counter().count();
+        assertThat(dead.get()).as("the series is there before any").isZero();
+
+        // refused every half hour for 23.5 h: still tried
+        for (int i = 0; i < 48; i++) {
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        assertThat(outbox.dead(10)).isEmpty();
+        int tries = receiver.findAll(postRequestedFor(urlPathEqualTo("/hook"))).size();
+        // past 24 h of refusals: a dead letter, counted once, and not tried again
+        clock.advance(Duration.ofHours(1));
+        hooks.deliverDue();
+        assertThat(outbox.dead(10)).singleElement().satisfies(d -> {
+            assertThat(d.channel()).isEqualTo("webhook");
+            assertThat(d.lastError()).contains("HTTP 403");
+            assertThat(d.refusedSince()).isEqualTo(OPENED);
+        });
+        assertThat(dead.get()).isEqualTo(1.0);
+        assertThat(outbox.undelivered()).as("a dead letter is no backlog").isZero();
+        int triesWhenDead = receiver.findAll(postRequestedFor(urlPathEqualTo("/hook"))).size();
+        assertThat(triesWhenDead).isGreaterThan(tries);
+        clock.advance(Duration.ofDays(2));
+        hooks.deliverDue();
+        receiver.verify(triesWhenDead, postRequestedFor(urlPathEqualTo("/hook")));
+
+        // revived: tried at once, delivered once the receiver takes it
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
+        long id = outbox.dead(10).get(0).id();
+        assertThat(outbox.revive(id, clock.instant())).isTrue();
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+        assertThat(outbox.dead(10)).isEmpty();
+        assertThat(outbox.drop(id)).as("delivered: no dead letter to drop").isFalse();
+    }
+
+    @Test
+    void tooManyRequestsAndServerErrorsAreRetriedForeverAndEndARefusalStreak() {
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(429)));
+        AlertHooks hooks = hooks(List.of(webhook()));
+        hooks.enqueue(5, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        for (int i = 0; i < 60; i++) { // 30 h of 429
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        assertThat(outbox.dead(10)).as("429: come back later, never dead").isEmpty();
+        // 404 for 20 h, a 502 between, 404 for 20 h more: no streak of 24 h
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(404)));
+        for (int i = 0; i < 40; i++) {
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(502)));
+        clock.advance(Duration.ofHours(1));
+        hooks.deliverDue();
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(404)));
+        for (int i = 0; i < 40; i++) {
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        assertThat(outbox.dead(10)).isEmpty();
+        clock.advance(Duration.ofHours(5));
+        hooks.deliverDue();
+        assertThat(outbox.dead(10)).as("24 h of 404 since the 502").hasSize(1);
+        assertThat(outbox.drop(outbox.dead(10).get(0).id())).isTrue();
+        assertThat(outbox.dead(10)).isEmpty();
+    }
 }

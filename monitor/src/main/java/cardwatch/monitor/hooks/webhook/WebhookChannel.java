@@ -69,6 +69,9 @@ public final class WebhookChannel implements AlertChannel {
             request.header(SIGNATURE_HEADER, "sha256=" + HexFormat.of().formatHex(Signatures.hmacSha256(secret, body)));
         }
         try (Response response = client.newCall(request.build()).execute()) {
+            if (cardwatch.monitor.hooks.HookRefused.refusal(response.code())) {
+                throw new cardwatch.monitor.hooks.HookRefused("webhook", response.code());
+            }
             if (!response.isSuccessful()) {
                 throw new IOException("webhook answered HTTP " + response.code());
             }
