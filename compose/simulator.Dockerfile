@@ -11,4 +11,4 @@ USER simulator
 COPY --from=build /src/simulator/target/cardwatch-simulator-0.1.0-SNAPSHOT-exec.jar /opt/cardwatch/simulator.jar
 EXPOSE 9100-9120
 ENTRYPOINT ["java", "-jar", "/opt/cardwatch/simulator.jar"]
-CMD ["--port", "9100"]
+CMD ["--port", "9100", "--bind", "0.0.0.0"]

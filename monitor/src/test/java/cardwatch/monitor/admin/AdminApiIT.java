@@ -33,6 +33,10 @@ class AdminApiIT extends SharedDemoService {
     PlatformCatalog catalog;
     @Autowired
     PlatformConfigLoader loader;
+    @Autowired
+    cardwatch.monitor.hooks.HookOutbox outbox;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private long newestRun(String platform, String probe) {
         return runs.recent(platform, probe, 1).stream().mapToLong(ProbeRun::id).max().orElse(0);
@@ -267,5 +271,53 @@ class AdminApiIT extends SharedDemoService {
         HttpResponse<String> huge = admin().send("POST", "/api/admin/v1/platforms", "{\"id\": \""
                 + "x".repeat(70_000) + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void deadLettersAreListedWithTheReadTokenAndRetriedOrDroppedWithTheAdminOne() throws Exception {
+        Instant now = Instant.now();
+        cardwatch.monitor.hooks.Notice notice = new cardwatch.monitor.hooks.Notice("dead-it-key", 99, "opened",
+                "typo-shop", "打错的店", "purchase", "http_error", now, now, "", "zh", "t", "critical");
+        outbox.enqueue("webhook", notice, now, now.plus(Duration.ofDays(3650)));
+        long id = outbox.dead(500).stream().filter(d -> d.key().equals("dead-it-key")).findFirst()
+                .map(cardwatch.monitor.hooks.HookOutbox.Dead::id).orElseGet(() -> {
+                    long queued = jdbcId("dead-it-key");
+                    outbox.refused(queued, "HookRefused: webhook refused the message: HTTP 403", now,
+                            now.plus(Duration.ofDays(3650)), Duration.ZERO);
+                    return queued;
+                });
+
+        HttpResponse<String> listed = reader().get("/api/admin/v1/hooks/dead-letters");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode dead = JSON.readTree(listed.body()).valueStream()
+                .filter(d -> d.path("id").asLong() == id).findFirst().orElseThrow();
+        assertThat(dead.path("channel").asString()).isEqualTo("webhook");
+        assertThat(dead.path("lastError").asString()).contains("HTTP 403");
+        assertThat(listed.body()).doesNotContain("http://", "https://");
+        assertThat(reader().get("/api/admin/v1/hooks/dead-letters?limit=0").statusCode()).isEqualTo(400);
+
+        assertThat(reader().send("POST", "/api/admin/v1/hooks/dead-letters/" + id + "/retry", null).statusCode())
+                .as("a retry is a change: the read token may not").isEqualTo(403);
+        assertThat(admin().send("POST", "/api/admin/v1/hooks/dead-letters/" + id + "/retry", null).statusCode())
+                .isEqualTo(202);
+        assertThat(outbox.dead(500)).noneMatch(d -> d.id() == id);
+        assertThat(admin().send("POST", "/api/admin/v1/hooks/dead-letters/" + id + "/retry", null).statusCode())
+                .as("no longer dead").isEqualTo(404);
+
+        outbox.refused(id, "HookRefused: webhook refused the message: HTTP 410", now, now.plus(Duration.ofDays(3650)),
+                Duration.ZERO);
+        assertThat(reader().send("DELETE", "/api/admin/v1/hooks/dead-letters/" + id, null).statusCode())
+                .isEqualTo(403);
+        assertThat(admin().send("DELETE", "/api/admin/v1/hooks/dead-letters/" + id, null).statusCode())
+                .isEqualTo(204);
+        assertThat(admin().send("DELETE", "/api/admin/v1/hooks/dead-letters/" + id, null).statusCode())
+                .isEqualTo(404);
+        String audit = reader().get("/api/admin/v1/audit").body();
+        assertThat(audit).contains("retry_dead_letter", "drop_dead_letter");
+    }
+
+    private long jdbcId(String key) {
+        return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
+                .sql("select id from hook_outbox where message_key = ?").param(key).query(Long.class).single();
     }
 }

@@ -103,8 +103,9 @@ class AlertRulesIT extends SharedDemoService {
             JsonNode rule = e.getValue();
             assertThat(rule.has("for")).as(name + " has for:").isTrue();
             assertThat(rule.path("labels").path("severity").asString()).as(name).isIn("critical", "warning", "info");
-            assertThat(rule.path("annotations").path("runbook_url").asString())
-                    .isEqualTo("alerts/runbook.md#" + name.toLowerCase(Locale.ROOT));
+            assertThat(rule.path("annotations").path("runbook_url").asString()).as("a link into the service's "
+                    + "/runbook, under the cardwatch_url external label")
+                    .isEqualTo("{{ $externalLabels.cardwatch_url }}/runbook#" + name.toLowerCase(Locale.ROOT));
             assertThat(runbook).as("runbook entry for " + name).contains("\n## " + name + "\n");
             int[] seen = cases.getOrDefault(name, new int[2]);
             assertThat(seen[0] > 0 && seen[1] > 0).as(name + ": a case before for: and a firing case").isTrue();

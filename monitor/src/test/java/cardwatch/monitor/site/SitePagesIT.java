@@ -440,4 +440,29 @@ class SitePagesIT extends SharedDemoService {
         assertThat(info.path("description").asString()).contains("API token");
         assertThat(info.path("contact").path("name").asString()).isNotEmpty();
     }
+
+    @Test
+    void theRunbookIsServedWithAnAnchorForEveryAlertAndNoRawHtml() throws java.io.IOException {
+        HttpResponse<String> response = client().get("/runbook");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        Document page = Jsoup.parse(response.body());
+        java.util.List<String> alerts = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("..", "alerts", "rules"))) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("- alert: (\\w+)")
+                        .matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    alerts.add(m.group(1));
+                }
+            }
+        }
+        assertThat(alerts).hasSizeGreaterThan(10).contains("CardwatchHookDeadLetter");
+        for (String alert : alerts) {
+            String anchor = alert.toLowerCase(java.util.Locale.ROOT);
+            Element heading = page.getElementById(anchor);
+            assertThat(heading == null ? null : heading.text()).as("#" + anchor).isEqualTo(alert);
+        }
+        assertThat(page.select("script, iframe, [onerror]")).isEmpty();
+    }
 }
