@@ -97,6 +97,12 @@ class PublicSurfaceIT extends SharedDemoService {
         s.put("GET /api/admin/v1/audit", Map.entry(Access.PRIVATE, "/api/admin/v1/audit"));
         s.put("GET /api/admin/v1/reports", Map.entry(Access.PRIVATE, "/api/admin/v1/reports"));
         s.put("POST /api/admin/v1/reports/{id}/hide", Map.entry(Access.PRIVATE, "/api/admin/v1/reports/1/hide"));
+        s.put("GET /api/admin/v1/hooks/dead-letters", Map.entry(Access.PRIVATE, "/api/admin/v1/hooks/dead-letters"));
+        s.put("POST /api/admin/v1/hooks/dead-letters/{id}/retry", Map.entry(Access.PRIVATE,
+                "/api/admin/v1/hooks/dead-letters/1/retry"));
+        s.put("DELETE /api/admin/v1/hooks/dead-letters/{id}", Map.entry(Access.PRIVATE,
+                "/api/admin/v1/hooks/dead-letters/1"));
+        s.put("GET /runbook", Map.entry(Access.PUBLIC, "/runbook"));
         s.put("GET /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
         s.put("POST /api/admin/v1/platforms", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms"));
         s.put("PUT /api/admin/v1/platforms/{id}", Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/reliable"));
