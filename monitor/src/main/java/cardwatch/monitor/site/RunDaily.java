@@ -130,6 +130,13 @@ public class RunDaily {
      */
     @Transactional
     public synchronized Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
+        // days whose raw runs retention may have deleted in part keep what they hold (cardwatch.retention)
+        Instant pruned = jdbc.sql("select pruned_before from retention_state where id = 1")
+                .query((rs, i) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
+                .map(java.time.OffsetDateTime::toInstant).orElse(null);
+        if (pruned != null && LocalDate.ofInstant(pruned, zone).plusDays(1).isAfter(from)) {
+            from = LocalDate.ofInstant(pruned, zone).plusDays(1);
+        }
         Map<List<Object>, Tally> tallies = new HashMap<>();
         live.clear();
         written.clear();
@@ -382,10 +389,6 @@ public class RunDaily {
                 .param(from).query(RunDaily::day).list();
     }
 
-    /** Days before this are not kept. */
-    public void forgetBefore(LocalDate day) {
-        jdbc.sql("delete from run_daily where run_day < ?").param(day).update();
-    }
 
     static String reasons(Map<String, Integer> counts) {
         String text = counts.entrySet().stream()

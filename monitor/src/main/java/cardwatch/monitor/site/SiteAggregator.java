@@ -119,7 +119,7 @@ public class SiteAggregator implements cardwatch.monitor.run.RunRecorder.Finding
         LocalDate first = today.minusDays(DAYS - 1);
         RunDaily.Recent recent = rebuiltAll ? daily.update(zone, now) : daily.rebuild(first, zone, now);
         if (!today.equals(olderFor)) { // days before yesterday no longer change: read once a day
-            daily.forgetBefore(first);
+            // older days stay in run_daily for good (cardwatch.retention): the pages read the last DAYS of them
             LocalDate yesterday = today.minusDays(1);
             older = daily.since(first).stream().filter(day -> day.day().isBefore(yesterday)).toList();
             olderFor = today;

@@ -57,7 +57,31 @@ public record CardwatchProperties(
         @Valid @DefaultValue Site site,
         @DefaultValue cardwatch.monitor.access.ApiProperties api,
         @Valid @DefaultValue Cluster cluster,
-        @Valid @DefaultValue Reports reports) {
+        @Valid @DefaultValue Reports reports,
+        @Valid @DefaultValue Retention retention) {
+
+    /**
+     * How long run data is kept. Raw runs ({@code probe_run}) go once older than {@code rawRuns}, after their hours
+     * have been rolled up into {@code run_hourly}; hourly roll-ups go once older than {@code hourly}; the daily
+     * roll-ups ({@code run_daily}), the ledger, incidents and complaints are never pruned. The work runs every
+     * {@code every}, deleting at most {@code batch} rows a statement, on a thread of its own.
+     */
+    public record Retention(@NotNull @DefaultValue("35d") Duration rawRuns,
+            @NotNull @DefaultValue("400d") Duration hourly,
+            @NotNull @DefaultValue("10m") Duration every,
+            @Min(100) @DefaultValue("5000") int batch) {
+
+        public Retention {
+            if (rawRuns != null && rawRuns.compareTo(Duration.ofDays(2)) < 0) {
+                throw new IllegalArgumentException("cardwatch.retention.raw-runs must be at least 2 days (the pages "
+                        + "count yesterday and today from raw runs), was " + rawRuns);
+            }
+            if (rawRuns != null && hourly != null && hourly.compareTo(rawRuns) < 0) {
+                throw new IllegalArgumentException("cardwatch.retention.hourly (" + hourly + ") must be at least "
+                        + "cardwatch.retention.raw-runs (" + rawRuns + ")");
+            }
+        }
+    }
 
     /**
      * Buyers' reports through the public form: how many one address, and one /24 (IPv4) or /48 (IPv6) network, may
