@@ -1,5 +1,6 @@
 package cardwatch.monitor.run;
 
+import cardwatch.monitor.site.RunDaily;
 import cardwatch.monitor.system.CardwatchProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -206,8 +206,8 @@ public class Retention {
                             + "money_lost, delivery_p50_ms, delivery_p95_ms, reasons) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(e.getKey().get(0), e.getKey().get(1), utc(hour), t.successes, t.failures, t.errors,
-                            t.maintenance, t.moneyLost, quantile(t.deliveries, 0.5), quantile(t.deliveries, 0.95),
-                            reasons(t.reasons))
+                            t.maintenance, t.moneyLost, RunDaily.median(t.deliveries), RunDaily.p95(t.deliveries),
+                            RunDaily.reasons(t.reasons))
                     .update();
         }
     }
@@ -220,23 +220,6 @@ public class Retention {
         int moneyLost;
         final List<Long> deliveries = new ArrayList<>();
         final Map<String, Integer> reasons = new HashMap<>();
-    }
-
-    /** Nearest-rank quantile of sorted values, or null without any. */
-    static Long quantile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return null;
-        }
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
-    /** "reason:count,...", most frequent first, within the column's 1,000 characters. */
-    static String reasons(Map<String, Integer> counts) {
-        String all = counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
-        return all.length() <= 1000 ? all : all.substring(0, all.lastIndexOf(',', 1000));
     }
 
     private static OffsetDateTime utc(Instant at) {

@@ -328,10 +328,20 @@ public class RunDaily {
         return new Recent(counts);
     }
 
+    /** The lower median of sorted values, or null without any. */
+    public static Long median(List<Long> sorted) {
+        return sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
+    }
+
+    /** The nearest-rank 95th percentile of sorted values, or null without any. */
+    public static Long p95(List<Long> sorted) {
+        return sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+    }
+
     private static Day day(List<Object> key, Tally t) {
         List<Long> sorted = t.delivery.stream().sorted().toList();
-        Long p50 = sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
-        Long p95 = sorted.isEmpty() ? null : sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+        Long p50 = median(sorted);
+        Long p95 = p95(sorted);
         return new Day((String) key.get(0), (String) key.get(1), (LocalDate) key.get(2), t.successes, t.failures,
                 t.errors, t.maintenance, p50, p95, parse(reasons(t.reasons)), parse(reasons(t.flags)));
     }
@@ -390,7 +400,8 @@ public class RunDaily {
     }
 
 
-    static String reasons(Map<String, Integer> counts) {
+    /** "reason:count,...", most frequent first, within the column's 1,000 characters. */
+    public static String reasons(Map<String, Integer> counts) {
         String text = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
