@@ -66,6 +66,7 @@ public class HookOutbox {
      * {@code deadAfter} ago; then it is a dead letter. Returns whether it became one.
      */
     public boolean refused(long id, String error, Instant now, Instant next, java.time.Duration deadAfter) {
+        now = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as the database keeps it: compared below
         jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
                 + "refused_since = coalesce(refused_since, ?) where id = ?")
                 .params(cut(error), utc(next), utc(now), id).update();
