@@ -180,4 +180,42 @@ class PostgresIT {
         assertThat(jdbc.sql("select count(*) from probe_run where probe = 'batch-check'").query(Long.class).single())
                 .isEqualTo(3);
     }
+
+    /** Retention's own SQL on PostgreSQL, in a database of its own: hours rolled up, raw runs deleted in batches. */
+    @Test
+    void retentionRollsUpAndPrunesOnPostgres() {
+        jdbc.sql("create database retention").update();
+        DataSource own = POSTGRES.getDatabase("postgres", "retention");
+        Flyway.configure().dataSource(own).load().migrate();
+        JdbcClient db = JdbcClient.create(own);
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 1; i <= 120; i++) {
+            java.time.Instant at = now.minus(Duration.ofHours(8L * i));
+            db.sql("insert into probe_run (platform_id, probe, scheduled_fire, planned_start, actual_start, ended_at, "
+                            + "outcome, reason, flags, status) values ('p', 'availability', ?, ?, ?, ?, ?, ?, '', 'done')")
+                    .params(at.atOffset(java.time.ZoneOffset.UTC), at.atOffset(java.time.ZoneOffset.UTC),
+                            at.atOffset(java.time.ZoneOffset.UTC), at.plusSeconds(1).atOffset(java.time.ZoneOffset.UTC),
+                            i % 5 == 0 ? "failure" : "success", i % 5 == 0 ? "http_5xx" : "up")
+                    .update();
+        }
+        var properties = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                        java.util.Map.of("cardwatch.retention.batch", "100")))
+                .bindOrCreate("cardwatch", cardwatch.monitor.system.CardwatchProperties.class);
+        Retention retention = new Retention(db, new org.springframework.jdbc.datasource.DataSourceTransactionManager(
+                own), java.time.Clock.systemUTC(), properties,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        while (retention.rollUp(now) > 0) {
+            // a week of hours a pass
+        }
+        assertThat(db.sql("select sum(successes + failures) from run_hourly").query(Long.class).single())
+                .isEqualTo(120);
+        long deleted = retention.prune(now);
+        java.time.Instant cutoff = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        assertThat(deleted).isEqualTo(db.sql("select count(*) from run_hourly where hour_start < ?")
+                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isGreaterThan(0);
+        assertThat(db.sql("select count(*) from probe_run where ended_at < ?")
+                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
+        assertThat(retention.prune(now)).isZero();
+    }
 }
