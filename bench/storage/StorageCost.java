@@ -139,7 +139,11 @@ public final class StorageCost {
         long hourly = JdbcClient.create(db).sql("select count(*) from run_hourly").query(Long.class).single();
         // every raw run goes, as it would after the raw window: what stays is the ledger and the roll-ups (the daily
         // ones included)
-        long pruned = retention.prune(end.plus(properties.retention().rawRuns()).plus(Duration.ofHours(1)));
+        Instant later = end.plus(properties.retention().rawRuns()).plus(Duration.ofHours(1));
+        long pruned = 0;
+        for (long deleted = retention.prune(later); deleted > 0; deleted = retention.prune(later)) {
+            pruned += deleted; // a pass deletes a million rows at most
+        }
         long withoutRuns = compactedSize(url, dir);
 
         long rows = purchases + checks;
