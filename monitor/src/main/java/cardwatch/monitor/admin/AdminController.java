@@ -99,7 +99,7 @@ class AdminController {
                 ? Map.of("cron", schedule.cron(), "jitter", schedule.jitter().toString())
                 : Map.of("every", schedule.every().toString(), "jitter", schedule.jitter().toString())));
         return new Configured(p.id(), catalog.origin(p.id()).map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null),
-                Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), p.baseUrl().toString(), schedules,
+                p.names(), p.protocol(), p.baseUrl().toString(), schedules,
                 p.dailyBudget(), p.purchaseMode(), pauses.paused(p.id()));
     }
 

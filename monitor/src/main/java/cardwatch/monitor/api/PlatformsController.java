@@ -100,7 +100,7 @@ class PlatformsController {
             windows.put(name, new PlatformView.Window(c.judged(), c.successes(),
                     c.judged() == 0 ? null : (double) c.successes() / c.judged()));
         });
-        return new PlatformView(p.id(), Map.of("zh", p.nameZh(), "en", p.nameEn()), p.protocol(), RunSummary.of(last),
+        return new PlatformView(p.id(), p.names(), p.protocol(), RunSummary.of(last),
                 windows, percentile(deliveries, 0.50), percentile(deliveries, 0.95), p.purchaseMode(), reported);
     }
 

@@ -41,6 +41,14 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
     /** A platform whose purchase runs only check the checkout and pay nothing (payer {@code checkout}). */
     public static final String MODE_CHECKOUT = "checkout";
 
+    /** The names as the API shows them, Chinese first: always in this order, so that answers compare as text. */
+    public java.util.Map<String, String> names() {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("zh", nameZh);
+        names.put("en", nameEn);
+        return java.util.Collections.unmodifiableMap(names);
+    }
+
     /**
      * How the platform's purchase runs measure it: {@link #MODE_PURCHASE} (real test purchases: money, delivery,
      * refunds), {@link #MODE_CHECKOUT} (the order and the gateway's page only) or null (no purchase runs).

@@ -32,6 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param api              the tokens that open the private API
  * @param cluster          this instance's name and the lease on the purchases it runs
  * @param reports          the limits on buyers' reports
+ * @param retention        how long run data is kept
+ * @param backupDir        where the admin API's backups of the embedded (H2) database are written
  */
 @Validated
 @ConfigurationProperties(prefix = "cardwatch", ignoreUnknownFields = false)
@@ -58,7 +60,8 @@ public record CardwatchProperties(
         @DefaultValue cardwatch.monitor.access.ApiProperties api,
         @Valid @DefaultValue Cluster cluster,
         @Valid @DefaultValue Reports reports,
-        @Valid @DefaultValue Retention retention) {
+        @Valid @DefaultValue Retention retention,
+        @DefaultValue("data/backups") String backupDir) {
 
     /**
      * How long run data is kept. Raw runs ({@code probe_run}) go once older than {@code rawRuns}, after their hours
@@ -261,6 +264,8 @@ public record CardwatchProperties(
      * @param complaintsPrior    the prior complaint rate per 30 days, assumed of a platform with little record
      * @param complaintsPriorWorth how many days of watching the prior counts as
      * @param every              how often every platform's score is recomputed and the day's history row written
+     * @param settle             how soon after a run that moves it a platform's score is recomputed (read by the
+     *                           scheduler; bound here so that setting it is not refused as unknown)
      * @param callbacks          weight of the callbacks component (the share of purchases whose notify came)
      * @param moneyLossWeight    how many failures a failure that cost the buyer money counts as
      * @param gradeAReliability  the least purchase reliability (Wilson lower bound) an A needs; B, C, D likewise
@@ -280,6 +285,7 @@ public record CardwatchProperties(
             @DecimalMin("0") @DefaultValue("1") double complaintsPrior,
             @NotNull @DefaultValue("30d") Duration complaintsPriorWorth,
             @NotNull @DefaultValue("5m") Duration every,
+            @NotNull @DefaultValue("30s") Duration settle,
             @DecimalMin("0") @DefaultValue("0.10") double callbacks,
             @DecimalMin("1") @DefaultValue("3") double moneyLossWeight,
             @DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1") @DefaultValue("0.95") double gradeAReliability,

@@ -94,6 +94,7 @@ class PublicSurfaceIT extends SharedDemoService {
                 Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/no-such-shop/resume"));
         s.put("POST /api/admin/v1/platforms/{id}/runs",
                 Map.entry(Access.PRIVATE, "/api/admin/v1/platforms/no-such-shop/runs"));
+        s.put("POST /api/admin/v1/backup", Map.entry(Access.PRIVATE, "/api/admin/v1/backup"));
         s.put("GET /api/admin/v1/audit", Map.entry(Access.PRIVATE, "/api/admin/v1/audit"));
         s.put("GET /api/admin/v1/reports", Map.entry(Access.PRIVATE, "/api/admin/v1/reports"));
         s.put("POST /api/admin/v1/reports/{id}/hide", Map.entry(Access.PRIVATE, "/api/admin/v1/reports/1/hide"));

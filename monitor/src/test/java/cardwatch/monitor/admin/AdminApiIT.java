@@ -135,6 +135,15 @@ class AdminApiIT extends SharedDemoService {
                 && e.path("kind").asString().equals("charge"))).as("its charge is in the ledger").isTrue();
     }
 
+    /** The shared service runs on an in-memory database: a backup is refused with the reason, and writes nothing. */
+    @Test
+    void aBackupOfAnInMemoryDatabaseIsRefusedSayingWhy() {
+        HttpResponse<String> refused = admin().send("POST", "/api/admin/v1/backup", null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("in memory").contains("nothing on disk");
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("data", "backups"))).isFalse();
+    }
+
     @Test
     void badRequestsAreNamed() {
         HttpResponse<String> unknown = admin().send("POST", "/api/admin/v1/platforms/no-such-shop/pause", null);

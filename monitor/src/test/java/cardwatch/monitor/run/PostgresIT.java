@@ -11,7 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import cardwatch.monitor.purchase.ServiceProcess;
+import cardwatch.monitor.system.PageSnapshot;
+import cardwatch.monitor.system.TestTokens;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,8 +39,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "cardwatch.demo.notify-deadline=2s",
         "cardwatch.demo.confirm-deadline=3s",
         "cardwatch.site.refresh=2s",
-        "cardwatch.site.write-every=4s"})
+        "cardwatch.site.write-every=4s",
+        "cardwatch.score.settle=1s",
+        "cardwatch.score.every=2s"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final EmbeddedPostgres POSTGRES = start();
 
@@ -48,6 +64,7 @@ class PostgresIT {
         registry.add("spring.datasource.url", () -> POSTGRES.getJdbcUrl("postgres", "postgres"));
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
+        TestTokens.register(registry);
     }
 
     /**
@@ -129,6 +146,60 @@ class PostgresIT {
         assertThat(Flyway.configure().dataSource(copy).load().validateWithResult().validationSuccessful)
                 .as("the restored schema is the migrations'").isTrue();
         assertThat(again.sql("select count(*) from qrtz_locks").query(Long.class).single()).isNotNegative();
+    }
+
+    /**
+     * The restore the README gives, into a new instance: the live service's platforms are paused so that its pages
+     * stand still, the database is dumped and restored into a new one, and a service started on it (a child JVM, as
+     * an operator starts one) serves the same pages, runs, scores and ledger. Last, as it pauses every platform.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aServiceStartedOnTheRestoredDumpServesTheSamePagesAndLedger(@TempDir Path dir) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
+                "select count(*) from ledger_entry").query(Long.class).single() > 0);
+        ServiceClient admin = new ServiceClient(port).withToken(TestTokens.ADMIN);
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(new ServiceClient(port).get("/api/v1/platforms").body()).forEach(p -> ids.add(p.path("id")
+                .asString()));
+        for (String id : ids) {
+            assertThat(admin.send("POST", "/api/admin/v1/platforms/" + id + "/pause", null).statusCode()).isEqualTo(200);
+        }
+        // the service's own runs, not the rows other tests here write by hand (probe 'manual')
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> jdbc.sql(
+                "select count(*) from probe_run where ended_at is null and probe <> 'manual'").query(Long.class)
+                .single() == 0);
+        List<String> pages = new ArrayList<>(List.of("/api/v1/platforms", "/api/v1/ledger", "/api/v1/ledger/summary",
+                "/api/v1/incidents", "/"));
+        for (String id : ids) {
+            pages.addAll(List.of("/api/v1/platforms/" + id, "/api/v1/platforms/" + id + "/runs?limit=500",
+                    "/api/v1/platforms/" + id + "/score", "/platforms/" + id));
+        }
+        ServiceClient reader = new ServiceClient(port).withToken(TestTokens.READ);
+        Map<String, String> before = PageSnapshot.settled(reader, pages);
+
+        String dbPort = String.valueOf(POSTGRES.getPort());
+        Path dump = dir.resolve("cardwatch.dump");
+        LocalBinary.Result dumped = LocalBinary.run(dir, "/usr/bin/pg_dump", "--format=custom", "--file=" + dump,
+                "--host=localhost", "--port=" + dbPort, "--username=postgres", "--dbname=postgres");
+        assertThat(dumped.exit()).as(dumped.output()).isZero();
+        jdbc.sql("create database fresh").update();
+        LocalBinary.Result restored = LocalBinary.run(dir, "/usr/bin/pg_restore", "--host=localhost",
+                "--port=" + dbPort, "--username=postgres", "--dbname=fresh", "--no-owner", dump.toString());
+        assertThat(restored.exit()).as(restored.output()).isZero();
+
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0",
+                "--spring.datasource.url=" + POSTGRES.getJdbcUrl("postgres", "fresh"),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--cardwatch.site.refresh=1s", "--cardwatch.score.settle=1s", "--cardwatch.score.every=2s"));
+        TestTokens.settings().forEach(setting -> arguments.add("--" + setting));
+        try (ServiceProcess service = new ServiceProcess(dir, Path.of("target", "postgres-restore", "service.log"),
+                arguments)) {
+            ServiceClient copy = new ServiceClient(service.port()).withToken(TestTokens.READ);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> copy.get("/platforms/" + ids.get(0)).statusCode() == 200);
+            PageSnapshot.assertSame(before, PageSnapshot.settled(copy, pages));
+        }
     }
 
     @Test

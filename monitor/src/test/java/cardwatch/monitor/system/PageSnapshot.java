@@ -1,0 +1,116 @@
+package cardwatch.monitor.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a service answers at a list of paths: taken of a live service and of one restored from its backup, the two
+ * must be the same pages.
+ */
+public final class PageSnapshot {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Scores move with time watched (seconds between the two snapshots): decimals this close are the same. */
+    private static final double SAME = 0.01;
+
+    private PageSnapshot() {
+    }
+
+    /** Each path's body; every answer must be a 200. */
+    public static Map<String, String> take(ServiceClient client, List<String> paths) {
+        Map<String, String> pages = new LinkedHashMap<>();
+        for (String path : paths) {
+            HttpResponse<String> answer = client.get(path);
+            assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+            pages.put(path, answer.body());
+        }
+        return pages;
+    }
+
+    /**
+     * The pages once their figures have caught up with the last run (they are rolled up every second or two in the
+     * tests that use this): the same twice, 1.5 s apart.
+     */
+    public static Map<String, String> settled(ServiceClient client, List<String> paths) throws InterruptedException {
+        Map<String, String> last = take(client, paths);
+        for (int tries = 0; tries < 20; tries++) {
+            Thread.sleep(1500);
+            Map<String, String> now = take(client, paths);
+            if (differing(last, now) == null) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("the pages did not settle: " + differing(last, take(client, paths)));
+    }
+
+    /**
+     * Whether two snapshots are the same pages: JSON the same tree (decimals within {@value #SAME}), anything else
+     * the same text.
+     */
+    public static void assertSame(Map<String, String> expected, Map<String, String> actual) {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        String differing = differing(expected, actual);
+        assertThat(differing).as(differing).isNull();
+    }
+
+    /** The first path whose pages differ, with both; null when none does. */
+    private static String differing(Map<String, String> expected, Map<String, String> actual) {
+        for (String path : expected.keySet()) {
+            String want = expected.get(path);
+            String got = actual.get(path);
+            boolean same = want.startsWith("{") || want.startsWith("[")
+                    ? same(JSON.readTree(want), JSON.readTree(got))
+                    : withoutRefreshTime(got).equals(withoutRefreshTime(want));
+            if (!same) {
+                return path + "\nexpected: " + want + "\n but was: " + got;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A page's footer says when its instance last rolled up the figures: a restored instance did so when it started,
+     * which is not the data's time.
+     */
+    private static String withoutRefreshTime(String page) {
+        return page.replaceAll("<span>数据更新于 [^<]*</span>", "<span>数据更新于</span>")
+                .replaceAll("<span>Figures updated [^<]*</span>", "<span>Figures updated</span>");
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.isIntegralNumber() && b.isIntegralNumber() ? a.asLong() == b.asLong()
+                    : Math.abs(a.asDouble() - b.asDouble()) <= SAME;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (!new java.util.HashSet<>(a.propertyNames()).equals(new java.util.HashSet<>(b.propertyNames()))) {
+                return false;
+            }
+            for (String name : a.propertyNames()) {
+                if (!same(a.get(name), b.get(name))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!same(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
+    }
+}
