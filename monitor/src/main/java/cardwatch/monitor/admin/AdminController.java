@@ -95,9 +95,16 @@ class AdminController {
 
     private Configured configured(Platform p) {
         Map<String, Map<String, String>> schedules = new java.util.TreeMap<>();
-        p.schedules().forEach((probe, schedule) -> schedules.put(probe, schedule.isCron()
-                ? Map.of("cron", schedule.cron(), "jitter", schedule.jitter().toString())
-                : Map.of("every", schedule.every().toString(), "jitter", schedule.jitter().toString())));
+        p.schedules().forEach((probe, schedule) -> {
+            Map<String, String> shown = new java.util.LinkedHashMap<>();
+            if (schedule.isCron()) {
+                shown.put("cron", schedule.cron());
+            } else {
+                shown.put("every", schedule.every().toString());
+            }
+            shown.put("jitter", schedule.jitter().toString());
+            schedules.put(probe, shown);
+        });
         return new Configured(p.id(), catalog.origin(p.id()).map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null),
                 p.names(), p.protocol(), p.baseUrl().toString(), schedules,
                 p.dailyBudget(), p.purchaseMode(), pauses.paused(p.id()));
