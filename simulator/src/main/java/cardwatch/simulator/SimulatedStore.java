@@ -72,9 +72,11 @@ public final class SimulatedStore implements AutoCloseable {
     private final SimShop shop;
     private final WireMockServer gatewayServer;
     private final WireMockServer shopServer;
+    private final String publicHost;
 
     private SimulatedStore(Kind kind, EpayGateway gateway, SimShop shop, WireMockServer gatewayServer,
-            WireMockServer shopServer) {
+            WireMockServer shopServer, String publicHost) {
+        this.publicHost = publicHost;
         this.kind = kind;
         this.gateway = gateway;
         this.shop = shop;
@@ -102,6 +104,26 @@ public final class SimulatedStore implements AutoCloseable {
     /** The same, set up as given. */
     public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storePassword,
             long seed, Clock clock, Setup setup) {
+        return start(kind, id, profile, payerKey, storePassword, seed, clock, setup, Network.LOCAL);
+    }
+
+    /**
+     * Where a store listens and how others reach it: the store's pages link to its gateway by {@code publicHost}.
+     *
+     * @param bind        the address both servers listen on
+     * @param publicHost  the host name buyers (the monitor) reach them at, e.g. a compose service's name
+     * @param shopPort    the store's port; 0: a free one
+     * @param gatewayPort its gateway's port; 0: a free one
+     */
+    public record Network(String bind, String publicHost, int shopPort, int gatewayPort) {
+
+        /** Both on free ports of 127.0.0.1. */
+        public static final Network LOCAL = new Network("127.0.0.1", "127.0.0.1", 0, 0);
+    }
+
+    /** The same, on the given network. */
+    public static SimulatedStore start(Kind kind, String id, Profile profile, String payerKey, String storePassword,
+            long seed, Clock clock, Setup setup, Network network) {
         byte[] secret = new byte[12];
         new SecureRandom().nextBytes(secret);
         String merchantKey = HexFormat.of().formatHex(secret);
@@ -112,22 +134,23 @@ public final class SimulatedStore implements AutoCloseable {
                 : new AcgFakaShop(gateway, profile, merchantKey, new AcgFakaShop.Setup(kind == Kind.ACG_FAKA,
                         setup.loginCaptcha(), setup.tradeCaptcha(), ACCOUNT, storePassword), clock, seed);
         shop.platformId(id);
-        WireMockServer gatewayServer = server(gateway::handle);
+        WireMockServer gatewayServer = server(gateway::handle, network.bind(), network.gatewayPort());
         WireMockServer shopServer = null;
         try {
-            gateway.baseUrl("http://127.0.0.1:" + gatewayServer.port() + "/");
-            shopServer = server(shop::handle);
-            shop.baseUrl("http://127.0.0.1:" + shopServer.port() + "/");
+            gateway.baseUrl("http://" + network.publicHost() + ":" + gatewayServer.port() + "/");
+            shopServer = server(shop::handle, network.bind(), network.shopPort());
+            shop.baseUrl("http://" + network.publicHost() + ":" + shopServer.port() + "/");
         } catch (RuntimeException e) {
             gatewayServer.stop();
             throw e;
         }
-        return new SimulatedStore(kind, gateway, shop, gatewayServer, shopServer);
+        return new SimulatedStore(kind, gateway, shop, gatewayServer, shopServer, network.publicHost());
     }
 
-    private static WireMockServer server(Function<SimRequest, SimAnswer> handler) {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options()
-                .bindAddress("127.0.0.1").dynamicPort().containerThreads(8).jettyAcceptors(1)
+    private static WireMockServer server(Function<SimRequest, SimAnswer> handler, String bind, int port) {
+        WireMockConfiguration options = WireMockConfiguration.options().bindAddress(bind);
+        options = port == 0 ? options.dynamicPort() : options.port(port);
+        WireMockServer server = new WireMockServer(options.containerThreads(8).jettyAcceptors(1)
                 .asynchronousResponseEnabled(true).asynchronousResponseThreads(2).disableRequestJournal()
                 .extensions(new HandlerTransformer(handler)));
         server.start();
@@ -159,12 +182,12 @@ public final class SimulatedStore implements AutoCloseable {
 
     /** The store's base URL, ending in {@code /}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + shopServer.port() + "/";
+        return "http://" + publicHost + ":" + shopServer.port() + "/";
     }
 
     /** The gateway's base URL, ending in {@code /}. */
     public String gatewayUrl() {
-        return "http://127.0.0.1:" + gatewayServer.port() + "/";
+        return "http://" + publicHost + ":" + gatewayServer.port() + "/";
     }
 
     /** The test double's wallet at the gateway. */

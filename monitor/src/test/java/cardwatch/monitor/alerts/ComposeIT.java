@@ -55,9 +55,28 @@ class ComposeIT {
                 mounted.add(build.path("context").asString() + "/" + build.path("dockerfile").asString());
             }
         }
-        assertThat(mounted).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(mounted).hasSizeGreaterThanOrEqualTo(9).contains("./platforms.yml", "./simulator.properties");
         for (String path : mounted) {
-            assertThat(COMPOSE.resolve(path).normalize()).as(path).exists();
+            Path file = COMPOSE.resolve(path).normalize();
+            assertThat(file).as(path).exists();
+            // each mounted config parses as what it is (amtool, promtool, the monitor and Grafana's provisioning
+            // read them further: AlertRulesIT, below, ComposeStackIT, DashboardsIT)
+            List<Path> configs = Files.isDirectory(file) ? Files.list(file).toList() : List.of(file);
+            for (Path config : configs) {
+                String name = config.getFileName().toString();
+                if (name.endsWith(".yml") || name.endsWith(".yaml")) {
+                    assertThat(YAMLMapper.builder().build().readTree(config.toFile()).isObject()).as(path).isTrue();
+                } else if (name.endsWith(".json")) {
+                    assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(config.toFile())
+                            .isObject()).as(path).isTrue();
+                } else if (name.endsWith(".properties")) {
+                    java.util.Properties properties = new java.util.Properties();
+                    try (var in = Files.newBufferedReader(config)) {
+                        properties.load(in);
+                    }
+                    assertThat(properties).as(path).isNotEmpty();
+                }
+            }
         }
         LocalBinary.Result checked = LocalBinary.run(COMPOSE, "/usr/bin/promtool", "check", "config",
                 "prometheus.yml");
