@@ -28,8 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Keeps years of evidence in little space ({@code cardwatch.retention.*}): rolls finished runs up per platform,
  * probe and hour into {@code run_hourly}, then deletes raw runs that ended before the raw window, in bounded
  * batches, on a thread of its own (no probe waits for it); a run whose refund is still awaited stays until it
- * settles. {@code retention_state.pruned_before} tells readers
- * where raw runs may be missing: before it the score reads the hourly roll-ups. The daily roll-ups, the ledger and
+ * settles. Storefront checks go sooner ({@code raw-checks}, {@code hourly-checks}): a check a minute is most of the
+ * rows, and the pages and the score read checks from the daily roll-ups. {@code retention_state.pruned_before}
+ * tells readers where raw runs may be missing (before it the score reads the hourly roll-ups), and
+ * {@code checks_pruned_before} where raw storefront checks may be. The daily roll-ups, the ledger and
  * incidents are never deleted. Instances of a cluster take turns: each hour is rolled up under a lock on the state
  * row.
  */
@@ -43,6 +45,8 @@ public class Retention {
     static final int HOURS_PER_PASS = 24 * 7;
     /** Delete statements in one pass at most. */
     static final int BATCHES_PER_PASS = 200;
+    /** The probe whose raw runs and hours have windows of their own: storefront checks. */
+    static final String CHECKS = cardwatch.probes.availability.AvailabilityProbe.KIND;
 
     /** Where the roll-ups stand. */
     public record State(Instant rolledUntil, Instant prunedBefore) {
@@ -136,8 +140,25 @@ public class Retention {
         // a refund still awaited keeps its run: the balance check matches the money when it comes
         long deleted = deleteBatches("probe_run", limited("probe_run", "ended_at < ? and (refund_outcome is null "
                 + "or refund_outcome <> 'pending')"), cutoff);
+        // storefront checks go sooner: their own window, and never later than every probe's
+        Instant checks = now.minus(settings.rawChecks()).truncatedTo(ChronoUnit.HOURS);
+        if (checks.isAfter(state.rolledUntil())) {
+            checks = state.rolledUntil();
+        }
+        Instant checksBefore = checksPrunedBefore();
+        if (checksBefore == null || checks.isAfter(checksBefore)) {
+            jdbc.sql("update retention_state set checks_pruned_before = ? where id = 1").param(utc(checks)).update();
+        } else {
+            checks = checksBefore;
+        }
+        deleted += deleteBatches("probe_run", limited("probe_run", "ended_at < ? and probe = '" + CHECKS + "'"),
+                checks);
         Instant hourlyCutoff = now.minus(settings.hourly()).truncatedTo(ChronoUnit.HOURS);
         deleted += deleteBatches("run_hourly", limited("run_hourly", "hour_start < ?"), hourlyCutoff);
+        // the checks' hours are in their days (run_daily), which are what the pages and the score read of them
+        Instant hourlyChecks = now.minus(settings.hourlyChecks()).truncatedTo(ChronoUnit.HOURS);
+        deleted += deleteBatches("run_hourly", limited("run_hourly", "hour_start < ? and probe = '" + CHECKS + "'"),
+                hourlyChecks);
         return deleted;
     }
 
@@ -168,6 +189,11 @@ public class Retention {
             }
         }
         return total;
+    }
+
+    private Instant checksPrunedBefore() {
+        return jdbc.sql("select checks_pruned_before from retention_state where id = 1")
+                .query((rs, i) -> instant(rs.getObject(1, OffsetDateTime.class))).optional().orElse(null);
     }
 
     private State lockedState() {

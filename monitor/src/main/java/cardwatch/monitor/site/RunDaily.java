@@ -128,12 +128,20 @@ public class RunDaily {
      * Only days whose figures changed are written. After it, {@link #update} keeps yesterday and today current from
      * the rows written since, without reading the others again.
      */
+    private static Instant latest(java.time.OffsetDateTime a, java.time.OffsetDateTime b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? null : b.toInstant()) : a.toInstant();
+        }
+        return a.isAfter(b) ? a.toInstant() : b.toInstant();
+    }
+
     @Transactional
     public synchronized Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
         // days whose raw runs retention may have deleted in part keep what they hold (cardwatch.retention)
-        Instant pruned = jdbc.sql("select pruned_before from retention_state where id = 1")
-                .query((rs, i) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
-                .map(java.time.OffsetDateTime::toInstant).orElse(null);
+        // (storefront checks go sooner than the other probes' runs: the later of the two marks)
+        Instant pruned = jdbc.sql("select pruned_before, checks_pruned_before from retention_state where id = 1")
+                .query((rs, i) -> latest(rs.getObject(1, java.time.OffsetDateTime.class),
+                        rs.getObject(2, java.time.OffsetDateTime.class))).optional().orElse(null);
         if (pruned != null && LocalDate.ofInstant(pruned, zone).plusDays(1).isAfter(from)) {
             from = LocalDate.ofInstant(pruned, zone).plusDays(1);
         }

@@ -65,12 +65,15 @@ public record CardwatchProperties(
 
     /**
      * How long run data is kept. Raw runs ({@code probe_run}) go once older than {@code rawRuns}, after their hours
-     * have been rolled up into {@code run_hourly}; hourly roll-ups go once older than {@code hourly}; the daily
+     * have been rolled up into {@code run_hourly}; hourly roll-ups go once older than {@code hourly}. Storefront
+     * checks (a check a minute) have their own, shorter windows: {@code rawChecks} and {@code hourlyChecks}. The daily
      * roll-ups ({@code run_daily}), the ledger, incidents and complaints are never pruned. The work runs every
      * {@code every}, deleting at most {@code batch} rows a statement, on a thread of its own.
      */
     public record Retention(@NotNull @DefaultValue("35d") Duration rawRuns,
             @NotNull @DefaultValue("400d") Duration hourly,
+            @NotNull @DefaultValue("3d") Duration rawChecks,
+            @NotNull @DefaultValue("35d") Duration hourlyChecks,
             @NotNull @DefaultValue("10m") Duration every,
             @Min(100) @DefaultValue("5000") int batch) {
 
@@ -82,6 +85,18 @@ public record CardwatchProperties(
             if (rawRuns != null && hourly != null && hourly.compareTo(rawRuns) < 0) {
                 throw new IllegalArgumentException("cardwatch.retention.hourly (" + hourly + ") must be at least "
                         + "cardwatch.retention.raw-runs (" + rawRuns + ")");
+            }
+            if (rawChecks != null && rawChecks.compareTo(Duration.ofDays(2)) < 0) {
+                throw new IllegalArgumentException("cardwatch.retention.raw-checks must be at least 2 days (the pages "
+                        + "count yesterday and today from raw runs), was " + rawChecks);
+            }
+            if (rawChecks != null && rawRuns != null && rawChecks.compareTo(rawRuns) > 0) {
+                throw new IllegalArgumentException("cardwatch.retention.raw-checks (" + rawChecks + ") must be at "
+                        + "most cardwatch.retention.raw-runs (" + rawRuns + ")");
+            }
+            if (rawChecks != null && hourlyChecks != null && hourlyChecks.compareTo(rawChecks) < 0) {
+                throw new IllegalArgumentException("cardwatch.retention.hourly-checks (" + hourlyChecks + ") must be "
+                        + "at least cardwatch.retention.raw-checks (" + rawChecks + ")");
             }
         }
     }

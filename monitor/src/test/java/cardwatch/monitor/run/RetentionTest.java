@@ -85,6 +85,12 @@ class RetentionTest {
         }
     }
 
+    /** Raw runs of a probe that ended in [from, to). */
+    private long count(String probe, Instant from, Instant to) {
+        return jdbc.sql("select count(*) from probe_run where probe = ? and ended_at >= ? and ended_at < ?")
+                .params(probe, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)).query(Long.class).single();
+    }
+
     private ScoreCalculator.Score score(Instant now) {
         return new ScoreCalculator(ScoreCalculator.Settings.defaults()).score(new ScoreEvidence(jdbc).read("p", now),
                 now);
@@ -104,6 +110,11 @@ class RetentionTest {
                 + "where probe = 'purchase' and reason = 'callback_lost' and ended_at < ?)")
                 .param(now.minus(Duration.ofDays(49)).atOffset(ZoneOffset.UTC)).update();
         long runs = jdbc.sql("select count(*) from probe_run").query(Long.class).single();
+        Instant cutoff = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Instant checksCutoff = now.minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        long kept = count("purchase", cutoff, now.plusSeconds(1)) + count("availability", checksCutoff,
+                now.plusSeconds(1));
+        long checksInHours = count("availability", cutoff, checksCutoff);
 
         Retention retention = retention();
         int hours = 0;
@@ -113,15 +124,24 @@ class RetentionTest {
         }
         assertThat(hours).isBetween(60 * 24 - 2, 60 * 24 + 1);
         long deleted = retention.prune(now);
-        Instant cutoff = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         assertThat(retention.state().prunedBefore()).isEqualTo(cutoff);
-        assertThat(deleted).isGreaterThan(0).isEqualTo(runs - jdbc.sql("select count(*) from probe_run")
+        assertThat(deleted).isGreaterThan(0).isGreaterThanOrEqualTo(runs - jdbc.sql("select count(*) from probe_run")
                 .query(Long.class).single());
         assertThat(jdbc.sql("select refund_outcome from probe_run where ended_at < ?")
                 .param(cutoff.atOffset(ZoneOffset.UTC)).query(String.class).list())
                 .as("nothing older than the raw window but the run awaiting its refund").containsExactly("pending");
-        assertThat(jdbc.sql("select count(*) from probe_run where ended_at >= ?")
-                .param(cutoff.atOffset(ZoneOffset.UTC)).query(Long.class).single()).isEqualTo(runs - deleted - 1);
+        assertThat(jdbc.sql("select count(*) from probe_run").query(Long.class).single())
+                .as("the purchases of 35 days, the storefront checks of 3, and the run awaiting its refund")
+                .isEqualTo(kept + 1);
+        assertThat(count("availability", now.minus(Duration.ofDays(400)), checksCutoff)).isZero();
+        // every pruned storefront check of the last 35 days is in its hour; older hours of checks are in their days
+        assertThat(jdbc.sql("select coalesce(sum(successes + failures + errors + maintenance), 0) from run_hourly "
+                + "where probe = 'availability' and hour_start < ?").param(checksCutoff.atOffset(ZoneOffset.UTC))
+                .query(Long.class).single()).isEqualTo(checksInHours);
+        assertThat(jdbc.sql("select min(hour_start) from run_hourly where probe = 'availability'")
+                .query(java.time.OffsetDateTime.class).single().toInstant()).isEqualTo(cutoff);
+        assertThat(jdbc.sql("select min(hour_start) from run_hourly where probe = 'purchase'")
+                .query(java.time.OffsetDateTime.class).single().toInstant()).isBefore(cutoff);
         // every pruned purchase is in its hour
         assertThat(jdbc.sql("select coalesce(sum(successes + failures + errors + maintenance), 0) from run_hourly "
                 + "where probe = 'purchase' and hour_start < ?").param(cutoff.atOffset(ZoneOffset.UTC))
@@ -179,5 +199,10 @@ class RetentionTest {
         assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-runs", "90d",
                 "cardwatch.retention.hourly", "30d")))
                 .isInstanceOf(BindException.class).rootCause().hasMessageContaining("cardwatch.retention.hourly");
+        assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-checks", "36h")))
+                .isInstanceOf(BindException.class).rootCause().hasMessageContaining("cardwatch.retention.raw-checks")
+                .hasMessageContaining("at least 2 days");
+        assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-checks", "40d")))
+                .isInstanceOf(BindException.class).rootCause().hasMessageContaining("at most cardwatch.retention.raw-runs");
     }
 }
