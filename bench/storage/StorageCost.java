@@ -26,7 +26,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * N platforms at the defaults (a purchase every 20 minutes, a storefront check every 60 s) for D days, written in
  * the real schema (Flyway's migrations) with rows shaped like the service's (ids, order numbers, evidence, phases),
  * one ledger debit per purchase and a refund for one in ten; then the real retention rolls the hours up and prunes
- * the raw runs. The database is compacted before each size is taken. The daily roll-ups are written too. Usage (bench/run-storage.sh):
+ * the raw runs, storefront checks first (their windows are shorter), each share measured by what its deletion
+ * frees. The database is compacted before each size is taken. The daily roll-ups are written too. Usage (bench/run-storage.sh):
  * {@code StorageCost <dir> [platforms=1000] [days=2]}.
  */
 public final class StorageCost {
@@ -136,33 +137,58 @@ public final class StorageCost {
         double rollSeconds = (System.nanoTime() - rolling) / 1e9;
         new RunDaily(db).rebuild(java.time.LocalDate.ofInstant(start, java.time.ZoneId.of("Asia/Shanghai")),
                 java.time.ZoneId.of("Asia/Shanghai"), end);
-        long hourly = JdbcClient.create(db).sql("select count(*) from run_hourly").query(Long.class).single();
-        // every raw run goes, as it would after the raw window: what stays is the ledger and the roll-ups (the daily
-        // ones included)
-        Instant later = end.plus(properties.retention().rawRuns()).plus(Duration.ofHours(1));
-        long pruned = 0;
-        for (long deleted = retention.prune(later); deleted > 0; deleted = retention.prune(later)) {
-            pruned += deleted; // a pass deletes a million rows at most
-        }
+        JdbcClient jdbc = JdbcClient.create(db);
+        long hourly = jdbc.sql("select count(*) from run_hourly").query(Long.class).single();
+        CardwatchProperties.Retention windows = properties.retention();
+        long rolledUp = compactedSize(url, dir);
+        // as retention would go on: first the storefront checks' raw window passes (their raw rows go), then their
+        // hours' window (their hourly rows go, their days stay), then every probe's raw window (the purchases go)
+        long pruned = pruneAt(retention, end.plus(windows.rawChecks()).plus(Duration.ofHours(1)));
+        long withoutChecks = compactedSize(url, dir);
+        jdbc.sql("delete from run_hourly where probe = 'availability'").update();
+        long withoutCheckHours = compactedSize(url, dir);
+        pruned += pruneAt(retention, end.plus(windows.rawRuns()).plus(Duration.ofHours(1)));
         long withoutRuns = compactedSize(url, dir);
+        // the ledger's share of what stays for good (it is never pruned; this copy is thrown away after)
+        jdbc.sql("delete from ledger_entry").update();
+        long withoutLedger = compactedSize(url, dir);
+        double ledgerPerDay = (double) (withoutRuns - withoutLedger) / days;
 
+        double checkBytes = (double) (rolledUp - withoutChecks) / checks;
+        double checkHoursPerDay = (double) (withoutChecks - withoutCheckHours) / days;
+        double purchaseBytes = (double) (withoutCheckHours - withoutRuns) / purchases;
+        double restPerDay = (double) (withoutRuns - empty) / days;
+        double rawChecks = checkBytes * checks / days * windows.rawChecks().toDays();
+        double rawPurchases = purchaseBytes * purchases / days * windows.rawRuns().toDays();
+        double checkHours = checkHoursPerDay * windows.hourlyChecks().toDays();
+        double rest = restPerDay * 365;
+        double year = empty + rawChecks + rawPurchases + checkHours + rest;
         long rows = purchases + checks;
-        double runBytes = (double) (withRuns - withoutRuns) / rows;
-        double restBytes = (double) (withoutRuns - empty);
-        double ledgerAndHourlyPerDay = restBytes / days;
-        long rawDays = properties.retention().rawRuns().toDays();
-        double year = empty + runBytes * rows / days * rawDays + ledgerAndHourlyPerDay * 365;
         System.out.printf("platforms %d, %d days sampled: %,d purchases, %,d storefront checks, %,d ledger entries, "
                 + "%,d hourly rows (%d hours)%n", platforms, days, purchases, checks, ledger, hourly, hours);
         System.out.printf("written in %.1f s (%,.0f runs/s); rolled up in %.1f s: %.2f s per day; pruned %,d%n",
                 writeSeconds, rows / writeSeconds, rollSeconds, rollSeconds / days, pruned);
-        System.out.printf("H2 compacted: empty %,d B; with the runs %,d B; after pruning them %,d B%n", empty,
-                withRuns, withoutRuns);
-        System.out.printf("per raw run %.0f B; ledger and hourly roll-ups %.1f MB per day%n", runBytes,
-                ledgerAndHourlyPerDay / 1e6);
-        System.out.printf("a year at the defaults (raw runs kept %d days): %.2f GB (raw runs %.2f GB, ledger and "
-                + "roll-ups %.2f GB)%n", rawDays, year / 1e9, runBytes * rows / days * rawDays / 1e9,
-                ledgerAndHourlyPerDay * 365 / 1e9);
+        System.out.printf("H2 compacted: empty %,d B; with the runs %,d B; rolled up %,d B; without the checks %,d B; "
+                + "without their hours %,d B; without any raw run %,d B%n", empty, withRuns, rolledUp, withoutChecks,
+                withoutCheckHours, withoutRuns);
+        System.out.printf("per raw storefront check %.0f B, per raw purchase %.0f B; the checks' hourly rows %.2f MB "
+                + "a day; ledger, purchase hours and days %.2f MB a day%n", checkBytes, purchaseBytes,
+                checkHoursPerDay / 1e6, restPerDay / 1e6);
+        System.out.printf("of which the ledger %.2f MB a day (%.0f B an entry): %.2f GB a year%n", ledgerPerDay / 1e6,
+                ledgerPerDay * days / ledger, ledgerPerDay * 365 / 1e9);
+        System.out.printf("a year at the defaults: %.2f GB (raw checks, %d days: %.2f GB; raw purchases, %d days: "
+                + "%.2f GB; the checks' hours, %d days: %.2f GB; ledger, purchase hours and days, a year: %.2f GB)%n",
+                year / 1e9, windows.rawChecks().toDays(), rawChecks / 1e9, windows.rawRuns().toDays(),
+                rawPurchases / 1e9, windows.hourlyChecks().toDays(), checkHours / 1e9, rest / 1e9);
+    }
+
+    /** Prunes as at {@code at} until nothing is left to delete (a pass deletes a million rows at most). */
+    private static long pruneAt(Retention retention, Instant at) {
+        long pruned = 0;
+        for (long deleted = retention.prune(at); deleted > 0; deleted = retention.prune(at)) {
+            pruned += deleted;
+        }
+        return pruned;
     }
 
     /** The database file's size after H2 rewrites it without free space. */
