@@ -281,12 +281,19 @@ class PostgresIT {
         }
         assertThat(db.sql("select sum(successes + failures) from run_hourly").query(Long.class).single())
                 .isEqualTo(120);
+        // storefront checks: raw kept 3 days, their hours 35 (cardwatch.retention.raw-checks, hourly-checks)
+        java.time.Instant raw = now.minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        java.time.Instant hours = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        long expected = db.sql("select count(*) from probe_run where ended_at < ?")
+                .param(raw.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()
+                + db.sql("select count(*) from run_hourly where hour_start < ?")
+                .param(hours.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single();
         long deleted = retention.prune(now);
-        java.time.Instant cutoff = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        assertThat(deleted).isEqualTo(db.sql("select count(*) from run_hourly where hour_start < ?")
-                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isGreaterThan(0);
+        assertThat(deleted).isEqualTo(expected).isGreaterThan(0);
         assertThat(db.sql("select count(*) from probe_run where ended_at < ?")
-                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
+                .param(raw.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
+        assertThat(db.sql("select count(*) from run_hourly where hour_start < ?")
+                .param(hours.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
         assertThat(retention.prune(now)).isZero();
     }
 }
