@@ -126,15 +126,7 @@ class PostgresIT {
     void aDumpOfTheLiveDatabaseRestoresWithEveryLedgerEntryAndTheSchema(@TempDir Path dir) throws Exception {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> jdbc.sql(
                 "select count(*) from ledger_entry").query(Long.class).single() > 0);
-        String port = String.valueOf(POSTGRES.getPort());
-        Path dump = dir.resolve("cardwatch.dump");
-        LocalBinary.Result dumped = LocalBinary.run(dir, "/usr/bin/pg_dump", "--format=custom", "--file=" + dump,
-                "--host=localhost", "--port=" + port, "--username=postgres", "--dbname=postgres");
-        assertThat(dumped.exit()).as(dumped.output()).isZero();
-        jdbc.sql("create database restored").update();
-        LocalBinary.Result restored = LocalBinary.run(dir, "/usr/bin/pg_restore", "--host=localhost", "--port=" + port,
-                "--username=postgres", "--dbname=restored", "--no-owner", dump.toString());
-        assertThat(restored.exit()).as(restored.output()).isZero();
+        dumpAndRestore(dir, "restored");
 
         DataSource copy = POSTGRES.getDatabase("postgres", "restored");
         JdbcClient again = JdbcClient.create(copy);
@@ -178,15 +170,7 @@ class PostgresIT {
         ServiceClient reader = new ServiceClient(port).withToken(TestTokens.READ);
         Map<String, String> before = PageSnapshot.settled(reader, pages);
 
-        String dbPort = String.valueOf(POSTGRES.getPort());
-        Path dump = dir.resolve("cardwatch.dump");
-        LocalBinary.Result dumped = LocalBinary.run(dir, "/usr/bin/pg_dump", "--format=custom", "--file=" + dump,
-                "--host=localhost", "--port=" + dbPort, "--username=postgres", "--dbname=postgres");
-        assertThat(dumped.exit()).as(dumped.output()).isZero();
-        jdbc.sql("create database fresh").update();
-        LocalBinary.Result restored = LocalBinary.run(dir, "/usr/bin/pg_restore", "--host=localhost",
-                "--port=" + dbPort, "--username=postgres", "--dbname=fresh", "--no-owner", dump.toString());
-        assertThat(restored.exit()).as(restored.output()).isZero();
+        dumpAndRestore(dir, "fresh");
 
         List<String> arguments = new ArrayList<>(List.of("--server.port=0",
                 "--spring.datasource.url=" + POSTGRES.getJdbcUrl("postgres", "fresh"),
@@ -200,6 +184,19 @@ class PostgresIT {
                     .until(() -> copy.get("/platforms/" + ids.get(0)).statusCode() == 200);
             PageSnapshot.assertSame(before, PageSnapshot.settled(copy, pages));
         }
+    }
+
+    /** The README's backup: {@code pg_dump --format=custom} of the live database, {@code pg_restore} into a new one. */
+    private void dumpAndRestore(Path dir, String database) throws Exception {
+        String port = String.valueOf(POSTGRES.getPort());
+        Path dump = dir.resolve("cardwatch.dump");
+        LocalBinary.Result dumped = LocalBinary.run(dir, "/usr/bin/pg_dump", "--format=custom", "--file=" + dump,
+                "--host=localhost", "--port=" + port, "--username=postgres", "--dbname=postgres");
+        assertThat(dumped.exit()).as(dumped.output()).isZero();
+        jdbc.sql("create database " + database).update();
+        LocalBinary.Result restored = LocalBinary.run(dir, "/usr/bin/pg_restore", "--host=localhost", "--port=" + port,
+                "--username=postgres", "--dbname=" + database, "--no-owner", dump.toString());
+        assertThat(restored.exit()).as(restored.output()).isZero();
     }
 
     @Test
