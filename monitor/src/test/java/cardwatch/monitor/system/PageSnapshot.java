@@ -2,10 +2,13 @@ package cardwatch.monitor.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +21,7 @@ public final class PageSnapshot {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Scores move with time watched (seconds between the two snapshots): decimals this close are the same. */
     private static final double SAME = 0.01;
+    private static final Pattern DECIMAL = Pattern.compile("\\d+\\.\\d+");
 
     private PageSnapshot() {
     }
@@ -65,11 +69,15 @@ public final class PageSnapshot {
         for (String path : expected.keySet()) {
             String want = expected.get(path);
             String got = actual.get(path);
-            boolean same = want.startsWith("{") || want.startsWith("[")
-                    ? same(JSON.readTree(want), JSON.readTree(got))
-                    : withoutRefreshTime(got).equals(withoutRefreshTime(want));
-            if (!same) {
-                return path + "\nexpected: " + want + "\n but was: " + got;
+            if (want.startsWith("{") || want.startsWith("[")) {
+                if (!same(JSON.readTree(want), JSON.readTree(got))) {
+                    return path + "\nexpected: " + want + "\n but was: " + got;
+                }
+            } else {
+                String line = firstDifferingLine(withoutRefreshTime(want), withoutRefreshTime(got));
+                if (line != null) {
+                    return path + ": " + line;
+                }
             }
         }
         return null;
@@ -82,6 +90,45 @@ public final class PageSnapshot {
     private static String withoutRefreshTime(String page) {
         return page.replaceAll("<span>数据更新于 [^<]*</span>", "<span>数据更新于</span>")
                 .replaceAll("<span>Figures updated [^<]*</span>", "<span>Figures updated</span>");
+    }
+
+    /**
+     * The first line where two pages differ, both ways; null when every line is the same. A page rounds what the JSON
+     * gives in full, so a decimal may differ by one unit in its last place (68.149 and 68.151 show as 68.1 and 68.2).
+     */
+    static String firstDifferingLine(String want, String got) {
+        String[] a = want.split("\n", -1);
+        String[] b = got.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "";
+            String y = i < b.length ? b[i] : "";
+            if (!sameLine(x, y)) {
+                return "line " + (i + 1) + "\nexpected: " + x + "\n but was: " + y;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameLine(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        Matcher x = DECIMAL.matcher(a);
+        Matcher y = DECIMAL.matcher(b);
+        if (!x.replaceAll("#").equals(y.replaceAll("#"))) {
+            return false;
+        }
+        x.reset();
+        y.reset();
+        while (x.find() && y.find()) {
+            BigDecimal one = new BigDecimal(x.group());
+            BigDecimal other = new BigDecimal(y.group());
+            BigDecimal unit = BigDecimal.ONE.movePointLeft(Math.max(one.scale(), other.scale()));
+            if (one.subtract(other).abs().compareTo(unit) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean same(JsonNode a, JsonNode b) {
