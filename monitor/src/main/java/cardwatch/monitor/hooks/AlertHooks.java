@@ -15,9 +15,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Alert delivery: {@link #enqueue} writes a notice to the outbox for every enabled channel (called inside the
- * transaction that changes the incident); a thread of its own delivers due messages every second, retrying failures
- * with exponential backoff and jitter until they are delivered. A slow or dead channel never touches probe threads.
+ * transaction that changes the incident); a thread of its own delivers each channel's queue every second, in order,
+ * backing a channel off (exponentially, with jitter) while its receiver does not answer. A slow or dead channel never
+ * touches probe threads.
  * {@code cardwatch_hook_deliveries_total{channel,outcome}}: outcome delivered or failed (a failed try).
  */
 @Component
@@ -54,6 +57,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     /** Every channel there is; routes may name only these. */
     static final List<String> CHANNELS = List.of("webhook", "dingtalk", "wecom", "feishu", "slack", "pagerduty");
     private final ScheduledExecutorService worker;
+    /** This instance, as the holder of a channel's delivery lease. */
+    private final String owner = java.util.UUID.randomUUID().toString();
     private MeterRegistry registry;
 
     @Autowired
@@ -199,58 +204,112 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         }
     }
 
+    /** Messages a channel is sent in one round at most; the rest go in the next, a second later. */
+    static final int ROUND = 200;
+    /** How long a round may hold a channel before another instance may take it over. */
+    static final Duration LEASE = Duration.ofMinutes(5);
+
     /**
-     * Delivers every due message once; a grouping channel with several due messages gets them as one. Returns how
-     * many messages were delivered.
+     * One delivery round: each channel's queue in the order its messages were written. A message goes when its time
+     * has come and no earlier message of its incident is still queued for that channel, so a later event never
+     * overtakes an earlier one. A grouping channel gets all that may go as one message. A channel that does not
+     * answer is tried again at its own backoff, with the first of its queue; once it answers, the rest follow in the
+     * same round. Returns how many messages were delivered.
      */
     public synchronized int deliverDue() {
-        Map<String, List<HookOutbox.Pending>> byChannel = new LinkedHashMap<>();
-        for (HookOutbox.Pending p : outbox.due(clock.instant(), 100)) {
-            byChannel.computeIfAbsent(p.channel(), c -> new ArrayList<>()).add(p);
-        }
         int delivered = 0;
-        for (Map.Entry<String, List<HookOutbox.Pending>> due : byChannel.entrySet()) {
-            AlertChannel channel = channels.get(due.getKey());
-            if (channel == null) {
-                continue; // its channel was switched off: kept, delivered if it comes back
+        for (AlertChannel channel : channels.values()) { // a channel switched off keeps its queue for when it is back
+            Instant now = clock.instant();
+            HookOutbox.ChannelState state = outbox.channel(channel.name());
+            if (state.nextAttemptAt() != null && state.nextAttemptAt().isAfter(now)) {
+                continue;
             }
-            List<HookOutbox.Pending> pending = due.getValue();
-            if (channel.groups() && pending.size() > 1) {
-                delivered += deliver(channel, pending,
-                        Notice.group(pending.stream().map(HookOutbox.Pending::notice).toList()));
-            } else {
-                for (HookOutbox.Pending p : pending) {
-                    delivered += deliver(channel, List.of(p), p.notice());
-                }
+            if (!outbox.lease(channel.name(), owner, now, now.plus(LEASE))) {
+                continue; // another instance is delivering it
+            }
+            try {
+                delivered += deliverQueue(channel, state.failures(), now);
+            } finally {
+                outbox.release(channel.name(), owner);
             }
         }
         return delivered;
     }
 
-    private int deliver(AlertChannel channel, List<HookOutbox.Pending> rows, Notice notice) {
+    private int deliverQueue(AlertChannel channel, int failures, Instant now) {
+        Set<String> held = new HashSet<>(); // incidents with an earlier message that may not go yet
+        List<HookOutbox.Queued> ready = new ArrayList<>();
+        for (HookOutbox.Queued q : outbox.queued(channel.name(), ROUND)) {
+            String thread = q.notice().thread();
+            if (held.contains(thread)) {
+                continue;
+            }
+            if (q.notBefore().isAfter(now)) {
+                held.add(thread);
+            } else {
+                ready.add(q);
+            }
+        }
+        if (ready.isEmpty()) {
+            return 0;
+        }
+        if (channel.groups()) {
+            List<Notice> told = Notice.collapse(ready.stream().map(HookOutbox.Queued::notice).toList());
+            Outcome outcome = deliver(channel, ready, told.size() == 1 ? told.get(0) : Notice.group(told), failures);
+            return outcome == Outcome.DELIVERED ? ready.size() : 0;
+        }
+        int delivered = 0;
+        for (HookOutbox.Queued q : ready) {
+            if (held.contains(q.notice().thread())) {
+                continue;
+            }
+            Outcome outcome = deliver(channel, List.of(q), q.notice(), failures);
+            if (outcome == Outcome.DELIVERED) {
+                delivered++;
+            } else if (outcome == Outcome.REFUSED) {
+                held.add(q.notice().thread()); // its incident's later messages wait for it
+            } else {
+                break; // the receiver does not answer: the rest wait for the channel's next try
+            }
+        }
+        return delivered;
+    }
+
+    private enum Outcome { DELIVERED, REFUSED, FAILED }
+
+    private Outcome deliver(AlertChannel channel, List<HookOutbox.Queued> rows, Notice notice, int failures) {
         try {
             channel.send(notice);
-            rows.forEach(p -> outbox.delivered(p.id(), clock.instant()));
+            rows.forEach(q -> outbox.delivered(q.id(), clock.instant()));
+            outbox.channelAnswered(channel.name());
             count(channel.name(), "delivered");
-            return rows.size();
+            return Outcome.DELIVERED;
         } catch (Exception e) {
-            int attempts = rows.stream().mapToInt(HookOutbox.Pending::attempts).max().orElse(0) + 1;
-            long wait = backoff.apply(Math.min(attempts, 30));
             Instant now = clock.instant();
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            for (HookOutbox.Pending p : rows) {
-                if (!(e instanceof HookRefused)) {
-                    outbox.failed(p.id(), error, now.plusMillis(wait));
-                } else if (outbox.refused(p.id(), error, now, now.plusMillis(wait), deadLetterAfter)) {
-                    deadLetter(channel.name());
-                    log.warn("alert {} to {} is a dead letter: refused ({}) for over {}; retry or drop it through "
-                            + "the admin API", p.notice().key(), channel.name(), e.getMessage(), deadLetterAfter);
-                }
-            }
             count(channel.name(), "failed");
-            log.warn("alert {} to {} not delivered (try {}): {}; next try in {} s", notice.key(), channel.name(),
-                    attempts, e.getClass().getSimpleName(), wait / 1000);
-            return 0;
+            if (e instanceof HookRefused) { // the receiver answers: only these messages back off
+                outbox.channelAnswered(channel.name());
+                int attempts = rows.stream().mapToInt(HookOutbox.Queued::attempts).max().orElse(0) + 1;
+                long wait = backoff.apply(Math.min(attempts, 30));
+                for (HookOutbox.Queued q : rows) {
+                    if (outbox.refused(q.id(), error, now, now.plusMillis(wait), deadLetterAfter)) {
+                        deadLetter(channel.name());
+                        log.warn("alert {} to {} is a dead letter: refused ({}) for over {}; retry or drop it "
+                                + "through the admin API", q.notice().key(), channel.name(), e.getMessage(),
+                                deadLetterAfter);
+                    }
+                }
+                log.warn("alert {} refused by {} (try {}): {}; its incident's later messages wait for it, next try "
+                        + "in {} s", notice.key(), channel.name(), attempts, e.getMessage(), wait / 1000);
+                return Outcome.REFUSED;
+            }
+            rows.forEach(q -> outbox.failed(q.id(), error));
+            long wait = backoff.apply(Math.min(failures + 1, 30));
+            int streak = outbox.channelFailed(channel.name(), error, now.plusMillis(wait));
+            log.warn("alert {} to {} not delivered ({} failed tries in a row): {}; the channel's queue waits, next "
+                    + "try in {} s", notice.key(), channel.name(), streak, e.getClass().getSimpleName(), wait / 1000);
+            return Outcome.FAILED;
         }
     }
 

@@ -15,8 +15,12 @@ public class HookOutbox {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** A message due for delivery. */
-    public record Pending(long id, String channel, Notice notice, int attempts) {
+    /** A message still queued for its channel: {@code notBefore} is the grouping window or a refusal's backoff. */
+    public record Queued(long id, Notice notice, int attempts, Instant notBefore) {
+    }
+
+    /** A channel's backoff: consecutive failed tries and when it may be tried next (null: now). */
+    public record ChannelState(int failures, Instant nextAttemptAt) {
     }
 
     /** A dead letter as the admin API lists it: never the receiver's URL, which holds its token. */
@@ -41,13 +45,55 @@ public class HookOutbox {
         }
     }
 
-    public List<Pending> due(Instant now, int limit) {
-        return jdbc.sql("select id, channel, payload, attempts from hook_outbox where delivered_at is null "
-                + "and dead_at is null and next_attempt_at <= ? order by next_attempt_at, id limit ?")
-                .params(utc(now), limit)
-                .query((rs, i) -> new Pending(rs.getLong(1), rs.getString(2),
-                        JSON.readValue(rs.getString(3), Notice.class), rs.getInt(4)))
+    /** A channel's queue, oldest first: the order its incidents' events happened in. */
+    public List<Queued> queued(String channel, int limit) {
+        return jdbc.sql("select id, payload, attempts, next_attempt_at from hook_outbox where channel = ? "
+                + "and delivered_at is null and dead_at is null order by id limit ?")
+                .params(channel, limit)
+                .query((rs, i) -> new Queued(rs.getLong(1), JSON.readValue(rs.getString(2), Notice.class),
+                        rs.getInt(3), rs.getObject(4, OffsetDateTime.class).toInstant()))
                 .list();
+    }
+
+    /** The channel's backoff; a channel never tried has none. */
+    public ChannelState channel(String channel) {
+        return jdbc.sql("select failures, next_attempt_at from hook_channel where channel = ?").param(channel)
+                .query((rs, i) -> new ChannelState(rs.getInt(1), rs.getObject(2, OffsetDateTime.class) == null
+                        ? null : rs.getObject(2, OffsetDateTime.class).toInstant()))
+                .optional().orElse(new ChannelState(0, null));
+    }
+
+    /**
+     * Takes the channel's delivery lease until {@code until}, unless another instance holds one that has not run
+     * out; returns whether this {@code owner} holds it now.
+     */
+    public boolean lease(String channel, String owner, Instant now, Instant until) {
+        try {
+            jdbc.sql("insert into hook_channel (channel) values (?)").param(channel).update();
+        } catch (DuplicateKeyException e) {
+            // there already
+        }
+        return jdbc.sql("update hook_channel set lease_owner = ?, lease_until = ? where channel = ? and "
+                + "(lease_owner is null or lease_owner = ? or lease_until < ?)")
+                .params(owner, utc(until), channel, owner, utc(now)).update() == 1;
+    }
+
+    public void release(String channel, String owner) {
+        jdbc.sql("update hook_channel set lease_owner = null, lease_until = null where channel = ? and lease_owner = ?")
+                .params(channel, owner).update();
+    }
+
+    /** The receiver answered (took a message or refused one): its backoff ends. */
+    public void channelAnswered(String channel) {
+        jdbc.sql("update hook_channel set failures = 0, next_attempt_at = null, last_error = '' "
+                + "where channel = ? and (failures > 0 or next_attempt_at is not null)").param(channel).update();
+    }
+
+    /** The receiver did not answer: the channel is tried again at {@code next}; returns its failures in a row. */
+    public int channelFailed(String channel, String error, Instant next) {
+        jdbc.sql("update hook_channel set failures = failures + 1, next_attempt_at = ?, last_error = ? "
+                + "where channel = ?").params(utc(next), cut(error), channel).update();
+        return channel(channel).failures();
     }
 
     public void delivered(long id, Instant at) {
@@ -55,10 +101,13 @@ public class HookOutbox {
                 + "refused_since = null where id = ?").params(utc(at), id).update();
     }
 
-    /** A failed try that was no refusal: to be tried again at {@code next}; any refusal streak ends. */
-    public void failed(long id, String error, Instant next) {
-        jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
-                + "refused_since = null where id = ?").params(cut(error), utc(next), id).update();
+    /**
+     * A failed try that was no refusal: the message stays first in its channel's queue, tried again when the channel
+     * is (its own time is left alone); any refusal streak ends.
+     */
+    public void failed(long id, String error) {
+        jdbc.sql("update hook_outbox set attempts = attempts + 1, last_error = ?, refused_since = null where id = ?")
+                .params(cut(error), id).update();
     }
 
     /**

@@ -66,11 +66,48 @@ public record Notice(String key, long incidentId, String event, String platform,
             return "en".equals(language) ? "[Cardwatch] User reports surging: " + name : "【Cardwatch】用户报告激增：" + name;
         }
         if ("en".equals(language)) {
-            return (resolved() ? "[Cardwatch] Resolved: " : reminder() ? "[Cardwatch] Still failing: "
-                    : "[Cardwatch] Incident: ") + name + " " + probe;
+            return (flapped() ? "[Cardwatch] Failed and recovered: " : resolved() ? "[Cardwatch] Resolved: "
+                    : reminder() ? "[Cardwatch] Still failing: " : "[Cardwatch] Incident: ") + name + " "
+                    + probeLabel();
         }
-        return (resolved() ? "【Cardwatch】已恢复：" : reminder() ? "【Cardwatch】仍未恢复：" : "【Cardwatch】故障：") + name + " "
-                + probeZh();
+        return (flapped() ? "【Cardwatch】故障已发生并已恢复：" : resolved() ? "【Cardwatch】已恢复："
+                : reminder() ? "【Cardwatch】仍未恢复：" : "【Cardwatch】故障：") + name + " " + probeLabel();
+    }
+
+    /** An incident that opened and resolved while its messages waited: told as one ({@link #collapse}). */
+    public boolean flapped() {
+        return FLAPPED.equals(event);
+    }
+
+    static final String FLAPPED = "opened-resolved";
+
+    /**
+     * Queued notices as chat should read them, in order: an incident's {@code opened} (or {@code reopened}) followed
+     * by its {@code resolved}, with nothing of that incident between, becomes one notice that says it happened and
+     * is over, with both times. Everything else stays as it is.
+     */
+    public static java.util.List<Notice> collapse(java.util.List<Notice> notices) {
+        java.util.List<Notice> out = new java.util.ArrayList<>(notices);
+        for (int i = 0; i < out.size(); i++) {
+            Notice start = out.get(i);
+            if (!"opened".equals(start.event()) && !"reopened".equals(start.event())) {
+                continue;
+            }
+            for (int j = i + 1; j < out.size(); j++) {
+                Notice next = out.get(j);
+                if (!next.thread().equals(start.thread())) {
+                    continue;
+                }
+                if (next.resolved()) {
+                    out.set(i, new Notice(start.key() + "+resolved", start.incidentId(), FLAPPED, start.platform(),
+                            start.name(), start.probe(), start.cause(), start.since(), next.at(), start.link(),
+                            start.language(), start.thread(), start.severity(), null, start.why()));
+                    out.remove(j);
+                }
+                break;
+            }
+        }
+        return out;
     }
 
     public String text() {
@@ -79,25 +116,27 @@ public record Notice(String key, long incidentId, String event, String platform,
         }
         String since = TIME.format(this.since.atZone(SHANGHAI));
         if ("en".equals(language)) {
-            return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + cause
+            return title() + "\nPlatform: " + name + " (" + platform + ")\nCause: " + causeLabel()
                     + (why.isEmpty() ? "" : "\nWhy: " + why) + "\nSince: " + since
-                    + " (Beijing time)" + (resolved() ? "\nResolved: " + TIME.format(at.atZone(SHANGHAI)) : "")
+                    + " (Beijing time)" + (over() ? "\nResolved: " + TIME.format(at.atZone(SHANGHAI)) : "")
                     + "\nDetails: " + link;
         }
-        return title() + "\n平台：" + name + "（" + platform + "）\n原因：" + cause + (why.isEmpty() ? "" : "\n判断依据：" + why)
-                + "\n开始时间：" + since + "（北京时间）"
-                + (resolved() ? "\n恢复时间：" + TIME.format(at.atZone(SHANGHAI)) : "") + "\n详情：" + link;
+        return title() + "\n平台：" + name + "（" + platform + "）\n原因：" + causeLabel()
+                + (why.isEmpty() ? "" : "\n判断依据：" + why) + "\n开始时间：" + since + "（北京时间）"
+                + (over() ? "\n恢复时间：" + TIME.format(at.atZone(SHANGHAI)) : "") + "\n详情：" + link;
     }
 
-    private String probeZh() {
-        return switch (probe) {
-            case "purchase" -> "购买探测";
-            case "availability" -> "可用性探测";
-            case "self-check" -> "监控自检";
-            case "alert" -> "告警";
-            case "alerting" -> "告警链路";
-            case "reports" -> "用户报告激增";
-            default -> probe;
-        };
+    private boolean over() {
+        return resolved() || flapped();
+    }
+
+    /** The cause as the pages name it ("重复扣款"); the code itself stays in {@link #cause} for machines. */
+    public String causeLabel() {
+        return Labels.of(language, "reason." + cause, cause);
+    }
+
+    /** The probe as the pages name it ("测试购买"). */
+    public String probeLabel() {
+        return Labels.of(language, "probe." + probe, probe);
     }
 }

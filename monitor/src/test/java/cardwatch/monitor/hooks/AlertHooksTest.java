@@ -138,9 +138,9 @@ class AlertHooksTest {
         assertThat(doc.path("link").asString())
                 .isEqualTo("https://cardwatch.example/platforms/good-shop?lang=zh");
         assertThat(doc.path("text").asString()).isEqualTo("""
-                【Cardwatch】故障：好店 购买探测
+                【Cardwatch】故障：好店 测试购买
                 平台：好店（good-shop）
-                原因：http_error
+                原因：网站出错
                 开始时间：2026-11-26 16:00（北京时间）
                 详情：https://cardwatch.example/platforms/good-shop?lang=zh""");
     }
@@ -169,7 +169,7 @@ class AlertHooksTest {
                 java.nio.charset.StandardCharsets.UTF_8));
         JsonNode body = JSON.readTree(request.getBodyAsString());
         assertThat(body.path("msgtype").asString()).isEqualTo("text");
-        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】已恢复：好店 可用性探测\n")
+        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】已恢复：好店 店铺可用性\n")
                 .contains("恢复时间：2026-11-26 16:00");
     }
 
@@ -228,7 +228,7 @@ class AlertHooksTest {
         assertThat(hooks.deliverDue()).isEqualTo(1);
         JsonNode body = onlyBody("/cgi-bin/webhook/send");
         assertThat(body.path("msgtype").asString()).isEqualTo("text");
-        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】故障：好店 购买探测\n");
+        assertThat(body.path("text").path("content").asString()).startsWith("【Cardwatch】故障：好店 测试购买\n");
 
         receiver.stubFor(post(urlPathEqualTo("/cgi-bin/webhook/send")).willReturn(aResponse().withStatus(200)
                 .withBody("{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}")));
@@ -266,9 +266,9 @@ class AlertHooksTest {
                 OPENED.plus(Duration.ofMinutes(30)));
         assertThat(hooks.deliverDue()).isEqualTo(1);
         assertThat(onlyBody("/services/T/B/X").path("text").asString()).isEqualTo(String.join("\n",
-                "[Cardwatch] Resolved: Good Shop availability",
+                "[Cardwatch] Resolved: Good Shop Storefront availability",
                 "Platform: Good Shop (good-shop)",
-                "Cause: timeout",
+                "Cause: Timed out",
                 "Since: 2026-11-26 16:00 (Beijing time)",
                 "Resolved: 2026-11-26 16:30",
                 "Details: https://cardwatch.example/platforms/good-shop?lang=en"));
@@ -291,13 +291,47 @@ class AlertHooksTest {
         assertThat(trigger.path("event_action").asString()).isEqualTo("trigger");
         assertThat(trigger.path("dedup_key").asString()).isEqualTo("cardwatch-incident-77");
         assertThat(trigger.path("payload").path("summary").asString())
-                .isEqualTo("【Cardwatch】故障：好店 购买探测 (http_error)");
+                .isEqualTo("【Cardwatch】故障：好店 测试购买 (网站出错)");
         assertThat(trigger.path("payload").path("source").asString()).isEqualTo("cardwatch");
         assertThat(trigger.path("payload").path("severity").asString()).isEqualTo("critical");
         assertThat(trigger.path("payload").path("component").asString()).isEqualTo("good-shop");
         assertThat(resolve.propertyNames()).containsExactly("routing_key", "event_action", "dedup_key");
         assertThat(resolve.path("event_action").asString()).isEqualTo("resolve");
         assertThat(resolve.path("dedup_key").asString()).isEqualTo("cardwatch-incident-77");
+    }
+
+    @Test
+    void pagerDutyNeverGetsATriggerAfterItsResolveThroughAnOutageAndARestart() {
+        receiver.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(503)));
+        List<AlertChannel> pagerDuty = List.of(new PagerDutyChannel(receiver.baseUrl() + "/v2/enqueue", "R0UTING",
+                client));
+        AlertHooks hooks = hooks(pagerDuty);
+        hooks.enqueue(90, "opened", "a", "A", "purchase", "duplicate_charge", OPENED, OPENED);
+        assertThat(hooks.deliverDue()).isZero();
+        for (int minute = 1; minute <= 4; minute++) { // the trigger's backoff grows while later events queue
+            clock.advance(Duration.ofMinutes(1));
+            hooks.deliverDue();
+        }
+        Instant second = clock.instant();
+        hooks.enqueue(91, "opened", "b", "B", "purchase", "timeout", second, second);
+        hooks.enqueue(90, "resolved", "a", "A", "purchase", "duplicate_charge", OPENED, second);
+        hooks = hooks(pagerDuty); // a restart mid-outage
+        int triesDown = receiver.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue"))).size();
+        assertThat(triesDown).as("one try per channel backoff, not per message").isBetween(2, 5);
+
+        receiver.resetAll();
+        receiver.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)));
+        int delivered = 0;
+        for (int s = 0; s < 40 * 60 && delivered < 3; s++) {
+            clock.advance(Duration.ofSeconds(1));
+            delivered += hooks.deliverDue();
+        }
+        assertThat(delivered).as("the whole queue in the round the receiver answered").isEqualTo(3);
+        List<String> events = receiver.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue"))).stream()
+                .map(r -> JSON.readTree(r.getBodyAsString()))
+                .map(e -> e.path("dedup_key").asString() + " " + e.path("event_action").asString()).toList();
+        assertThat(events).as("in the order they happened; 90 ends resolved, 91 open").containsExactly(
+                "cardwatch-incident-90 trigger", "cardwatch-incident-91 trigger", "cardwatch-incident-90 resolve");
     }
 
     @Test
@@ -316,7 +350,7 @@ class AlertHooksTest {
         clock.advance(Duration.ofSeconds(30));
         assertThat(hooks.deliverDue()).isEqualTo(5);
         String text = onlyBody("/services/T/B/X").path("text").asString();
-        assertThat(text).startsWith("【Cardwatch】5 条告警\n\n【Cardwatch】故障：店1 购买探测").contains("店5");
+        assertThat(text).startsWith("【Cardwatch】5 条告警\n\n【Cardwatch】故障：店1 测试购买").contains("店5");
         receiver.verify(5, postRequestedFor(urlPathEqualTo("/hook")));
     }
 

@@ -326,7 +326,7 @@ class IncidentServiceTest {
         service.remind(T0.plus(Duration.ofMinutes(130)));
         service.remind(T0.plus(Duration.ofMinutes(190)));
         assertThat(events()).containsExactly("opened", "reminder", "reminder");
-        assertThat(sent().get(1).title()).isEqualTo("【Cardwatch】仍未恢复：shop卡盟 购买探测");
+        assertThat(sent().get(1).title()).isEqualTo("【Cardwatch】仍未恢复：shop卡盟 测试购买");
         step = 20;
         runs(12, "purchase", Reason.NONE);
         assertThat(events()).endsWith("resolved");

@@ -39,7 +39,7 @@ public final class PagerDutyChannel implements AlertChannel {
         event.put("dedup_key", n.thread());
         if (!n.resolved()) {
             Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("summary", n.title() + " (" + n.cause() + ")");
+            payload.put("summary", n.title() + " (" + n.causeLabel() + ")");
             payload.put("source", "cardwatch");
             payload.put("severity", "critical");
             payload.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(n.since()));
