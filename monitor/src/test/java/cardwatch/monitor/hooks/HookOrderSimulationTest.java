@@ -28,7 +28,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class HookOrderSimulationTest {
 
-    static final int SEEDS = 60;
+    static final int SEEDS = 30;
     static final Instant START = Instant.parse("2026-11-30T00:00:00Z");
     static final long DOWN_FROM = 120;
     static final long DOWN_UNTIL = 720;

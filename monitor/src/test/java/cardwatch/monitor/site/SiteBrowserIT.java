@@ -25,6 +25,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -169,7 +171,7 @@ class SiteBrowserIT extends SharedDemoService {
         browser.findElement(By.cssSelector("input[name=symptom][value=not_received]")).click();
         browser.findElement(By.id("answer")).sendKeys("99");
         browser.findElement(By.cssSelector(".report-form button[type=submit]")).click();
-        assertThat(browser.findElement(By.cssSelector(".field-error")).getText()).startsWith("算术题的答案不对");
+        assertThat(arrived(".field-error").getText()).startsWith("算术题的答案不对");
         assertThat(count()).isEqualTo(before);
 
         browser.findElement(By.cssSelector("input[name=symptom][value=not_received]")).click();
@@ -179,9 +181,18 @@ class SiteBrowserIT extends SharedDemoService {
         browser.findElement(By.id("answer")).sendKeys(Integer.toString(Integer.parseInt(sum.group(1))
                 + Integer.parseInt(sum.group(2))));
         browser.findElement(By.cssSelector(".report-form button[type=submit]")).click();
-        assertThat(browser.findElement(By.cssSelector(".thanks")).getText()).startsWith("已记录");
+        assertThat(arrived(".thanks").getText()).startsWith("已记录");
         assertThat(count()).isEqualTo(before + 1);
         shoot("report-sent");
+    }
+
+    /**
+     * An element of the page a click navigates to: a click returns before the page its form posts to (and the page
+     * that redirects to) has loaded, so the old page may still be the one shown.
+     */
+    private static WebElement arrived(String selector) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(selector)));
     }
 
     private long count() {

@@ -21,7 +21,7 @@ public final class PageSnapshot {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Scores move with time watched (seconds between the two snapshots): decimals this close are the same. */
     private static final double SAME = 0.01;
-    private static final Pattern DECIMAL = Pattern.compile("\\d+\\.\\d+");
+    private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
 
     private PageSnapshot() {
     }
@@ -94,7 +94,9 @@ public final class PageSnapshot {
 
     /**
      * The first line where two pages differ, both ways; null when every line is the same. A page rounds what the JSON
-     * gives in full, so a decimal may differ by one unit in its last place (68.149 and 68.151 show as 68.1 and 68.2).
+     * gives in full, so a decimal may differ by one unit in its last place (68.149 and 68.151 show as 68.1 and 68.2),
+     * and a figure that rounds to a whole number drops its decimals (days watched 0.0004 and 0.0006 show as 0 and
+     * 0.001). Two whole numbers must be equal: they are counts and dates.
      */
     static String firstDifferingLine(String want, String got) {
         String[] a = want.split("\n", -1);
@@ -113,8 +115,8 @@ public final class PageSnapshot {
         if (a.equals(b)) {
             return true;
         }
-        Matcher x = DECIMAL.matcher(a);
-        Matcher y = DECIMAL.matcher(b);
+        Matcher x = NUMBER.matcher(a);
+        Matcher y = NUMBER.matcher(b);
         if (!x.replaceAll("#").equals(y.replaceAll("#"))) {
             return false;
         }
@@ -123,7 +125,8 @@ public final class PageSnapshot {
         while (x.find() && y.find()) {
             BigDecimal one = new BigDecimal(x.group());
             BigDecimal other = new BigDecimal(y.group());
-            BigDecimal unit = BigDecimal.ONE.movePointLeft(Math.max(one.scale(), other.scale()));
+            int scale = Math.max(one.scale(), other.scale());
+            BigDecimal unit = scale == 0 ? BigDecimal.ZERO : BigDecimal.ONE.movePointLeft(scale);
             if (one.subtract(other).abs().compareTo(unit) > 0) {
                 return false;
             }

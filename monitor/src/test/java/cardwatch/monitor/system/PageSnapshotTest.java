@@ -13,6 +13,13 @@ class PageSnapshotTest {
     }
 
     @Test
+    void aFigureThatRoundsToAWholeNumberIsTheSameAsItsNeighbour() {
+        assertThat(PageSnapshot.firstDifferingLine("<li><span>监测天数</span><span>0</span></li>",
+                "<li><span>监测天数</span><span>0.001</span></li>")).isNull();
+        assertThat(PageSnapshot.firstDifferingLine("<span>0</span>", "<span>0.002</span>")).isNotNull();
+    }
+
+    @Test
     void aDecimalTwoUnitsAwayOrOtherTextIsAnotherPage() {
         assertThat(PageSnapshot.firstDifferingLine("<p>\n<span>68.1 分</span>\n</p>", "<p>\n<span>68.3 分</span>\n</p>"))
                 .startsWith("line 2").contains("68.3");
