@@ -61,6 +61,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                     "Captcha Shop"),
             new DemoPlatform("typo-shop", Shape.NOWHERE, "reliable", null, "地址写错的卡盟", "Mistyped Address Shop"));
 
+    /** The demo platform opted in as critical ({@code critical: true}): the one whose outages would page. */
+    static final String CRITICAL = "reliable";
     private static final String API_KEY = "demo-simulator-api-key";
     private static final String PAYER_KEY = "demo-payer-key";
     private static final String STORE_LOGIN = "demo-store-login";
@@ -219,7 +221,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
     private PlatformEntry entry(DemoPlatform demo, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, PlatformEntry.Payer payer, Map<String, Object> generic) {
-        return new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()), baseUrl, protocol,
+        PlatformEntry entry = new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()), baseUrl, protocol,
                 merchantId, credentials,
                 new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                         SimulatedPlatform.FACE_VALUE, null),
@@ -232,6 +234,7 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
                 new PlatformEntry.Budget(settings.dailyBudget()), payer, generic,
                 new PlatformEntry.Availability(List.of(baseUrl), AVAILABILITY_KEYWORD, null, null),
                 new PlatformEntry.Icp(domain(demo.id()), null), demo.id().equals(REVIEWED) ? reviews() : null, null);
+        return demo.id().equals(CRITICAL) ? entry.asCritical() : entry;
     }
 
     private PlatformEntry.ScheduleEntry schedule() {

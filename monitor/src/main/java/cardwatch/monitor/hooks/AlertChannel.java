@@ -16,6 +16,14 @@ public interface AlertChannel {
         return false;
     }
 
+    /**
+     * Whether the channel wakes a person (PagerDuty): without a route of its own it gets only {@code critical}
+     * notices, so that a warning never pages.
+     */
+    default boolean pages() {
+        return false;
+    }
+
     /** Delivers one notice, or throws: the outbox retries it later. */
     void send(Notice notice) throws IOException;
 }

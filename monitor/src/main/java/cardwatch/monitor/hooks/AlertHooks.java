@@ -86,6 +86,12 @@ public class AlertHooks implements MeterBinder, DisposableBean {
                         + String.join(", ", CHANNELS) + ")");
             }
         }
+        if (!hooks.pagerdutyRoutingKey().isEmpty() && !hooks.relayToken().isEmpty()) {
+            throw new IllegalStateException("cardwatch.hooks.pagerduty-routing-key and cardwatch.hooks.relay-token are "
+                    + "both set: with Alertmanager relaying (relay-token) it is Alertmanager that pages, and "
+                    + "Cardwatch's PagerDuty hook would page every incident a second time under another key. Unset "
+                    + "one of them (README, Operating Cardwatch: one paging path)");
+        }
         String base = !hooks.linkBase().isEmpty() ? hooks.linkBase()
                 : !properties.callbackBaseUrl().isEmpty() ? properties.callbackBaseUrl() : "http://localhost:" + port;
         this.linkBase = base.replaceAll("/+$", "");
@@ -144,13 +150,25 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         enqueue(incidentId, event, platform, name, probe, cause, since, at, "");
     }
 
-    /** Queues the notice of an incident change for every channel; call it inside the incident's transaction. */
+    /**
+     * Queues the notice of an incident change for every channel; call it inside the incident's transaction. The
+     * monitor's own incidents ({@code _monitor}) are {@code critical}, a platform's {@code warning}.
+     */
     public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
             Instant since, Instant at, String why) {
+        enqueue(incidentId, event, platform, name, probe, cause, since, at, why,
+                platform.startsWith("_") ? "critical" : "warning");
+    }
+
+    /**
+     * Queues the notice of an incident change for every channel with its severity: {@code critical} for the
+     * monitor's own incidents and for platforms opted in as critical, {@code warning} for the others.
+     */
+    public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
+            Instant since, Instant at, String why, String severity) {
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
-                link(platform), language, "cardwatch-incident-" + incidentId,
-                "availability".equals(probe) ? "warning" : "critical", null, why);
+                link(platform), language, "cardwatch-incident-" + incidentId, severity, null, why);
         enqueue(notice, at);
     }
 
@@ -165,7 +183,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private void enqueue(Notice notice, Instant at) {
         for (AlertChannel channel : channels.values()) {
             CardwatchProperties.Route route = routes.get(channel.name());
-            if (route != null && !route.accepts(notice.platform(), notice.severity())) {
+            if (route != null ? !route.accepts(notice.platform(), notice.severity())
+                    : channel.pages() && !"critical".equals(notice.severity())) {
                 continue;
             }
             outbox.enqueue(channel.name(), notice, at, channel.groups() ? at.plus(groupWindow) : at);

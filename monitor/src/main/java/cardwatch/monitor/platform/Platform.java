@@ -36,6 +36,18 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
                 null, Map.of());
     }
 
+    /** The option an entry's {@code critical: true} sets: the platform's outages page (see {@link #critical()}). */
+    public static final String CRITICAL = "critical";
+
+    /**
+     * Whether the operator opted the platform in as critical: its incidents are {@code critical} in the alert hooks
+     * and it exports {@code cardwatch_platform_critical 1}, which the one per-platform page
+     * (CardwatchCriticalPlatformDown) needs. Every other platform's trouble is a warning.
+     */
+    public boolean critical() {
+        return Boolean.TRUE.equals(options.get(CRITICAL));
+    }
+
     /** A platform whose purchase runs pay real money. */
     public static final String MODE_PURCHASE = "purchase";
     /** A platform whose purchase runs only check the checkout and pay nothing (payer {@code checkout}). */

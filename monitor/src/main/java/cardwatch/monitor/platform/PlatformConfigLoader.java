@@ -390,6 +390,9 @@ public final class PlatformConfigLoader {
         if (!maintenance.isEmpty()) {
             options.put(MaintenanceWindow.OPTION, maintenance);
         }
+        if (Boolean.TRUE.equals(e.critical())) {
+            options.put(Platform.CRITICAL, Boolean.TRUE);
+        }
         return new Platform(e.id(), names.zh(), names.en(), baseUrl, e.protocol(), e.merchantId(),
                 Map.copyOf(credentials), purchase, schedules, money(daily), payer, Map.copyOf(options));
     }

@@ -12,13 +12,13 @@ import java.util.Map;
 public record PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
         Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
         Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
-        Icp icp, Reviews reviews, List<Maintenance> maintenance, String version) {
+        Icp icp, Reviews reviews, List<Maintenance> maintenance, String version, Boolean critical) {
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, Product product, String account, Map<String, ScheduleEntry> schedule,
             Deadlines deadlines) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     public PlatformEntry(String id, Names names, String baseUrl, String protocol, String merchantId,
@@ -26,13 +26,19 @@ public record PlatformEntry(String id, Names names, String baseUrl, String proto
             Deadlines deadlines, Budget budget, Payer payer, Map<String, Object> generic, Availability availability,
             Icp icp, Reviews reviews, List<Maintenance> maintenance) {
         this(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule, deadlines, budget,
-                payer, generic, availability, icp, reviews, maintenance, null);
+                payer, generic, availability, icp, reviews, maintenance, null, null);
     }
 
     /** The same entry declaring the release its software runs ({@code version}). */
     public PlatformEntry withVersion(String release) {
         return new PlatformEntry(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule,
-                deadlines, budget, payer, generic, availability, icp, reviews, maintenance, release);
+                deadlines, budget, payer, generic, availability, icp, reviews, maintenance, release, critical);
+    }
+
+    /** The same entry opted in as critical ({@code critical: true}): its outages page. */
+    public PlatformEntry asCritical() {
+        return new PlatformEntry(id, names, baseUrl, protocol, merchantId, credentials, product, account, schedule,
+                deadlines, budget, payer, generic, availability, icp, reviews, maintenance, version, Boolean.TRUE);
     }
 
     /**

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * The platform-facing meters of probe runs, lean enough for 20,000 platforms (see {@link #SERIES_PER_PLATFORM}). Per
  * platform: runs by outcome and reason (each probe's success series from the start, at 0; failure series when a
- * reason is first seen), one delivery histogram with a few buckets, each probe's last run, the TLS certificate's
- * expiry, and flags once seen. Run durations and phase breakdowns are histograms per probe kind and phase, without
+ * reason is first seen), one delivery histogram with a few buckets, each probe's last run with evidence, the TLS
+ * certificate's expiry, flags once seen, and a critical platform's mark. Run durations and phase breakdowns are histograms per probe kind and phase, without
  * the platform label; a platform's own phases are in its runs (the API).
  */
 @Component
@@ -39,6 +39,7 @@ public class ProbeMeters implements PlatformMeters {
     static final String AVAILABILITY_PHASE = "cardwatch.availability.phase";
     static final String CERT_EXPIRY = "cardwatch.tls.cert.expiry.timestamp";
     static final String FLAGS = "cardwatch.purchase.flags";
+    static final String CRITICAL = "cardwatch.platform.critical";
     /** The flags a purchase run can end with, or gain when its refund settles. */
     static final List<String> PURCHASE_FLAGS = List.of("notify_missing", "notify_conflict", "refund_pending",
             "refunded", "not_refunded");
@@ -84,12 +85,18 @@ public class ProbeMeters implements PlatformMeters {
 
     @Override
     public void bind(MeterRegistry registry, Platform platform) {
+        if (platform.critical()) {
+            Gauge.builder(CRITICAL, () -> 1).description("1 for a platform opted in as critical (its outages page); "
+                    + "absent for the others").tag("platform", platform.id()).register(registry);
+        }
         for (String probe : platform.schedules().keySet()) {
             runs(platform.id(), probe, Outcome.SUCCESS, Reason.NONE);
             duration(probe);
             AtomicLong seconds = lastRun.computeIfAbsent(key(platform.id(), probe), k -> new AtomicLong());
             Gauge.builder(LAST_RUN, seconds, AtomicLong::get).baseUnit("seconds")
-                    .description("When the probe last finished, as a Unix time; 0 before the first run")
+                    .description("When the probe last finished a run with evidence about the platform (outcome "
+                            + "success or failure; an error run is ours and says nothing), as a Unix time; 0 before "
+                            + "the first")
                     .tags("platform", platform.id(), "probe", probe).register(registry);
             if (probe.equals(PurchaseProbe.KIND)) {
                 PURCHASE_PHASES.forEach(this::phase);
@@ -140,7 +147,7 @@ public class ProbeMeters implements PlatformMeters {
             }
         }
         AtomicLong seconds = lastRun.get(key(platform, probe));
-        if (seconds != null) {
+        if (seconds != null && result.outcome() != Outcome.ERROR) {
             seconds.set(endedAt.getEpochSecond());
         }
     }

@@ -95,6 +95,17 @@ class PlatformConfigValidationTest {
     }
 
     @Test
+    void aPlatformIsCriticalOnlyWhenItsEntrySaysSoAndAWrongValueIsNamed() {
+        String valid = YAML.readTree(Path.of(DIR + "availability-valid.yml").toFile()).path("platforms").get(0)
+                .toString();
+        assertThat(loader().readOne("admin API", valid).platform().critical()).isFalse();
+        String critical = valid.substring(0, valid.length() - 1) + ",\"critical\":true}";
+        assertThat(loader().readOne("admin API", critical).platform().critical()).isTrue();
+        String wrong = valid.substring(0, valid.length() - 1) + ",\"critical\":\"very\"}";
+        assertThatThrownBy(() -> loader().readOne("admin API", wrong)).hasMessageContaining("field 'critical'");
+    }
+
+    @Test
     void aFileWithoutAPlatformsListSaysSo() {
         Path path = Path.of(DIR + "no-platforms-list.yml");
         assertThatThrownBy(() -> loader().load(path)).hasMessage(path + ": expected a top-level 'platforms:' list");

@@ -49,7 +49,7 @@ public final class LocalBinary implements AutoCloseable {
         }
         Path dir = Files.createTempDirectory(binary.getFileName().toString());
         for (int i = 0; i + 1 < files.length; i += 2) {
-            Files.writeString(dir.resolve(files[i]), files[i + 1]);
+            Files.writeString(dir.resolve(files[i]), files[i + 1].replace("{port}", Integer.toString(port)));
         }
         List<String> command = new ArrayList<>();
         command.add(executable);
@@ -124,7 +124,9 @@ public final class LocalBinary implements AutoCloseable {
             config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:")
                     .append(alertmanagerPort).append("\"]\n");
         }
-        config.append("scrape_configs:\n");
+        // Prometheus scrapes itself too: its own rule evaluation times are on a dashboard
+        config.append("scrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: "
+                + "[\"127.0.0.1:{port}\"]\n");
         for (String job : jobs) {
             String[] parts = job.split(" ");
             config.append("  - job_name: ").append(parts[0]).append("\n    metrics_path: ").append(parts[1])

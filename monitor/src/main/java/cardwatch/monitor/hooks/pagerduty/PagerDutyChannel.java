@@ -27,6 +27,11 @@ public final class PagerDutyChannel implements AlertChannel {
     }
 
     @Override
+    public boolean pages() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "pagerduty";
     }
