@@ -187,6 +187,7 @@ class HookOutageIT {
                     account: "18866667777"
                     schedule: { purchase: { every: 1s } }
                     deadlines: { notify: 1s, confirm: 3s, poll-initial: 200ms, poll-max: 400ms }
+                    critical: true   # its incidents page: PagerDuty gets only critical ones
                 """.formatted(simUrl));
         List<String> arguments = new ArrayList<>(List.of(
                 "--cardwatch.platforms-file=" + work.resolve("platforms.yml"),
