@@ -221,8 +221,8 @@ final class DemoFleet implements DemoPlatforms, AutoCloseable {
 
     private PlatformEntry entry(DemoPlatform demo, String baseUrl, String protocol, String merchantId,
             Map<String, String> credentials, PlatformEntry.Payer payer, Map<String, Object> generic) {
-        PlatformEntry entry = new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()), baseUrl, protocol,
-                merchantId, credentials,
+        PlatformEntry entry = new PlatformEntry(demo.id(), new PlatformEntry.Names(demo.zh(), demo.en()), baseUrl,
+                protocol, merchantId, credentials,
                 new PlatformEntry.Product(SimulatedPlatform.PRODUCT_ID, SimulatedPlatform.FACE_VALUE,
                         SimulatedPlatform.FACE_VALUE, null),
                 "18866667777",

@@ -150,22 +150,20 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         enqueue(incidentId, event, platform, name, probe, cause, since, at, "");
     }
 
-    /**
-     * Queues the notice of an incident change for every channel; call it inside the incident's transaction. The
-     * monitor's own incidents ({@code _monitor}) are {@code critical}, a platform's {@code warning}.
-     */
+    /** Queues the notice of an incident change of a platform not marked critical (or of the monitor itself). */
     public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
             Instant since, Instant at, String why) {
-        enqueue(incidentId, event, platform, name, probe, cause, since, at, why,
-                platform.startsWith("_") ? "critical" : "warning");
+        enqueue(incidentId, event, platform, name, probe, cause, since, at, why, false);
     }
 
     /**
-     * Queues the notice of an incident change for every channel with its severity: {@code critical} for the
-     * monitor's own incidents and for platforms opted in as critical, {@code warning} for the others.
+     * Queues the notice of an incident change for every channel; call it inside the incident's transaction. It is
+     * {@code critical} for the monitor's own incidents ({@code _monitor}) and for a platform opted in as critical
+     * ({@code critical}), {@code warning} for the others.
      */
     public void enqueue(long incidentId, String event, String platform, String name, String probe, String cause,
-            Instant since, Instant at, String why, String severity) {
+            Instant since, Instant at, String why, boolean critical) {
+        String severity = critical || platform.startsWith("_") ? "critical" : "warning";
         Notice notice = new Notice("cardwatch-incident-" + incidentId + "-" + event + "-" + at.toEpochMilli(),
                 incidentId, event, platform, name, probe, cause, since, at,
                 link(platform), language, "cardwatch-incident-" + incidentId, severity, null, why);

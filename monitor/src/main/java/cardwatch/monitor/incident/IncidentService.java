@@ -320,9 +320,8 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
         boolean english = "en".equals(hooks.language());
         String name = MONITOR.equals(platform) ? (english ? "Cardwatch monitor" : "Cardwatch 监控")
                 : catalog.find(platform).map(p -> english ? p.nameEn() : p.nameZh()).orElse(platform);
-        boolean critical = MONITOR.equals(platform) || catalog.find(platform).map(Platform::critical).orElse(false);
         hooks.enqueue(id, event, platform, name, probe, cause, since, at, english ? whyEn : whyZh,
-                critical ? "critical" : "warning");
+                catalog.find(platform).map(Platform::critical).orElse(false));
     }
 
     /** Checks Cardwatch's own connectivity on a schedule and opens or resolves "monitor degraded". */

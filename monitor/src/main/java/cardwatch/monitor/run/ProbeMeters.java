@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * The platform-facing meters of probe runs, lean enough for 20,000 platforms (see {@link #SERIES_PER_PLATFORM}). Per
  * platform: runs by outcome and reason (each probe's success series from the start, at 0; failure series when a
  * reason is first seen), one delivery histogram with a few buckets, each probe's last run with evidence, the TLS
- * certificate's expiry, flags once seen, and a critical platform's mark. Run durations and phase breakdowns are histograms per probe kind and phase, without
- * the platform label; a platform's own phases are in its runs (the API).
+ * certificate's expiry, flags once seen, and a critical platform's mark. Run durations and phase breakdowns are
+ * histograms per probe kind and phase, without the platform label; a platform's own phases are in its runs (the API).
  */
 @Component
 public class ProbeMeters implements PlatformMeters {

@@ -176,13 +176,27 @@ public final class RuleMutants {
             }
         }
         List<Mutant> survivors = Collections.synchronizedList(new ArrayList<>());
-        ThreadLocal<Path> copies = ThreadLocal.withInitial(() -> copy(alerts));
+        // each thread works in a copy of its own; which tests each rule's mutants run is read once
+        List<Path> made = Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<Path> copies = ThreadLocal.withInitial(() -> {
+            Path copy = copy(alerts);
+            made.add(copy);
+            return copy;
+        });
+        java.util.Map<String, List<String>> tests = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (Mutant mutant : all) {
                 done.add(pool.submit(() -> {
-                    if (!killed(copies.get(), alerts, mutant, promtool)) {
+                    List<String> order = tests.computeIfAbsent(mutant.file() + "\u0000" + mutant.rule(), k -> {
+                        try {
+                            return testsOf(alerts, mutant.file(), mutant.rule());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    if (!killed(copies.get(), alerts, mutant, order, promtool)) {
                         survivors.add(mutant);
                     }
                     return null;
@@ -194,6 +208,9 @@ public final class RuleMutants {
         } finally {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.MINUTES);
+            for (Path copy : made) {
+                delete(copy);
+            }
         }
         List<Mutant> sorted = new ArrayList<>(survivors);
         sorted.sort(java.util.Comparator.comparing(Mutant::file).thenComparing(Mutant::line)
@@ -201,11 +218,12 @@ public final class RuleMutants {
         return new Report(all.size(), sorted);
     }
 
-    private static boolean killed(Path copy, Path alerts, Mutant mutant, String promtool) throws Exception {
+    private static boolean killed(Path copy, Path alerts, Mutant mutant, List<String> tests, String promtool)
+            throws Exception {
         Path target = copy.resolve("rules").resolve(mutant.file());
         Files.writeString(target, mutant.text(), StandardCharsets.UTF_8);
         try {
-            for (String test : testsOf(alerts, mutant.file(), mutant.rule())) {
+            for (String test : tests) {
                 Process process = new ProcessBuilder(promtool, "test", "rules", "tests/" + test)
                         .directory(copy.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -224,6 +242,14 @@ public final class RuleMutants {
         } finally {
             Files.copy(alerts.resolve("rules").resolve(mutant.file()), target,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 

@@ -279,10 +279,10 @@ class AlertHooksTest {
         receiver.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)
                 .withBody("{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"x\"}")));
         AlertHooks hooks = hooks(List.of(new PagerDutyChannel(receiver.baseUrl() + "/v2/enqueue", "R0UTING", client)));
-        hooks.enqueue(77, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED, "", "critical");
+        hooks.enqueue(77, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED, "", true);
         clock.advance(Duration.ofMinutes(20));
         hooks.enqueue(77, "resolved", "good-shop", "好店", "purchase", "http_error", OPENED, clock.instant(), "",
-                "critical");
+                true);
         assertThat(hooks.deliverDue()).isEqualTo(2);
 
         List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue")));
@@ -307,15 +307,15 @@ class AlertHooksTest {
         List<AlertChannel> pagerDuty = List.of(new PagerDutyChannel(receiver.baseUrl() + "/v2/enqueue", "R0UTING",
                 client));
         AlertHooks hooks = hooks(pagerDuty);
-        hooks.enqueue(90, "opened", "a", "A", "purchase", "duplicate_charge", OPENED, OPENED, "", "critical");
+        hooks.enqueue(90, "opened", "a", "A", "purchase", "duplicate_charge", OPENED, OPENED, "", true);
         assertThat(hooks.deliverDue()).isZero();
         for (int minute = 1; minute <= 4; minute++) { // the trigger's backoff grows while later events queue
             clock.advance(Duration.ofMinutes(1));
             hooks.deliverDue();
         }
         Instant second = clock.instant();
-        hooks.enqueue(91, "opened", "b", "B", "purchase", "timeout", second, second, "", "critical");
-        hooks.enqueue(90, "resolved", "a", "A", "purchase", "duplicate_charge", OPENED, second, "", "critical");
+        hooks.enqueue(91, "opened", "b", "B", "purchase", "timeout", second, second, "", true);
+        hooks.enqueue(90, "resolved", "a", "A", "purchase", "duplicate_charge", OPENED, second, "", true);
         hooks = hooks(pagerDuty); // a restart mid-outage
         int triesDown = receiver.findAll(postRequestedFor(urlPathEqualTo("/v2/enqueue"))).size();
         assertThat(triesDown).as("one try per channel backoff, not per message").isBetween(2, 5);
@@ -367,7 +367,7 @@ class AlertHooksTest {
                 new SlackChannel(receiver.baseUrl() + "/services/T/B/X", client)));
 
         hooks.enqueue(1, "opened", "good-shop", "好店", "availability", "timeout", OPENED, OPENED);
-        hooks.enqueue(2, "opened", "other-shop", "别店", "purchase", "http_error", OPENED, OPENED, "", "critical");
+        hooks.enqueue(2, "opened", "other-shop", "别店", "purchase", "http_error", OPENED, OPENED, "", true);
         assertThat(hooks.deliverDue()).isEqualTo(2);
 
         assertThat(onlyBody("/v2/enqueue").path("dedup_key").asString()).as("critical only")
@@ -383,7 +383,7 @@ class AlertHooksTest {
                 webhook()));
 
         hooks.enqueue(1, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
-        hooks.enqueue(2, "opened", "vip-shop", "要店", "purchase", "http_error", OPENED, OPENED, "", "critical");
+        hooks.enqueue(2, "opened", "vip-shop", "要店", "purchase", "http_error", OPENED, OPENED, "", true);
         hooks.enqueue(3, "opened", "_monitor", "Cardwatch 监控", "self_check", "network", OPENED, OPENED);
         hooks.deliverDue();
 
