@@ -2,20 +2,34 @@ package cardwatch.monitor.budget;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.Schedule;
+import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.monitor.system.CardwatchProperties;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Warns, at start and whenever the platforms change, when the daily budgets of the platforms that pay add up to more
- * than the global one: the global budget then runs out first every day, test purchases stop on every platform until
- * the day turns, and CardwatchGlobalBudgetExhausted pages. The demo is left out: its money is simulated and every one
- * of its caps is the same figure.
+ * Warns, at start and whenever the platforms change, when budgets and schedules do not fit:
+ * <ul>
+ * <li>the daily budgets of the platforms that pay add up to more than the global one: the global budget then runs
+ * out first every day, test purchases stop on every platform until the day turns, and
+ * CardwatchGlobalBudgetExhausted pages;</li>
+ * <li>a platform's purchase schedule fires more often a day than its own budget pays for (a purchase reserves its
+ * price cap): its paid purchases all fall in the first hours of the day, the rest of the day's fires end as budget
+ * errors, and each of those is a run row kept for the raw window with nothing learnt.</li>
+ * </ul>
+ * The demo is left out: its money is simulated and every one of its caps is the same figure.
  */
 @Component
 class BudgetSizing {
@@ -26,7 +40,10 @@ class BudgetSizing {
         if (properties.platformsFile().isBlank()) {
             return;
         }
-        Runnable check = () -> problem(catalog.all(), budgets.globalCap()).ifPresent(log::warn);
+        Runnable check = () -> {
+            problem(catalog.all(), budgets.globalCap()).ifPresent(log::warn);
+            paceProblem(catalog.all()).ifPresent(log::warn);
+        };
         check.run();
         catalog.listen(change -> check.run());
     }
@@ -43,6 +60,67 @@ class BudgetSizing {
                 + "on busy days, test purchases then stop on every platform until the day turns, and "
                 + "CardwatchGlobalBudgetExhausted pages. Raise cardwatch.budget.daily-global or lower the platforms' "
                 + "budget.daily");
+    }
+
+    /** Platforms whose purchase schedule fires more often a day than their budget pays for; empty when none. */
+    static Optional<String> paceProblem(Collection<Platform> platforms) {
+        List<String> over = new ArrayList<>();
+        for (Platform platform : platforms) {
+            Schedule schedule = platform.schedules().get(PurchaseProbe.KIND);
+            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode()) || schedule == null
+                    || platform.purchase().priceCap().signum() <= 0) {
+                continue;
+            }
+            long fires = firesPerDay(schedule);
+            BigDecimal cap = platform.purchase().priceCap();
+            long paid = platform.dailyBudget().divideToIntegralValue(cap).longValue();
+            if (fires > paid) {
+                over.add(platform.id() + " (about " + fires + " a day, " + (schedule.isCron() ? "cron '"
+                        + schedule.cron() + "'" : "every " + human(schedule.every())) + "; budget.daily "
+                        + yuan(platform.dailyBudget()) + " yuan pays for " + paid + " at its price cap of " + yuan(cap)
+                        + " yuan" + (paid > 0 ? ", so every " + human(Duration.ofDays(1).dividedBy(paid)) + " would fit"
+                                : "") + ")");
+            }
+        }
+        if (over.isEmpty()) {
+            return Optional.empty();
+        }
+        int shown = Math.min(over.size(), 5);
+        boolean one = over.size() == 1;
+        return Optional.of(over.size() + (one ? " platform plans more purchases a day than its daily budget pays "
+                + "for: its" : " platforms plan more purchases a day than their daily budgets pay for: their")
+                + " paid purchases all fall in the first hours of the day and the rest of the day's fires end as "
+                + "budget errors (outcome error, reason budget), a run row each with nothing learnt. Lengthen "
+                + "schedule.purchase or raise budget.daily: "
+                + String.join("; ", over.subList(0, shown)) + (over.size() > shown ? "; and " + (over.size() - shown)
+                        + " more" : ""));
+    }
+
+    /** Fires in a day: whole intervals, or a cron expression's fires over the next 24 hours. */
+    private static long firesPerDay(Schedule schedule) {
+        if (!schedule.isCron()) {
+            long seconds = Math.max(1, schedule.every().toSeconds());
+            return (Duration.ofDays(1).toSeconds() + seconds - 1) / seconds;
+        }
+        try {
+            CronExpression cron = new CronExpression(schedule.cron());
+            Date start = new Date();
+            Date end = new Date(start.getTime() + Duration.ofDays(1).toMillis());
+            long fires = 0;
+            for (Date at = cron.getNextValidTimeAfter(start); at != null && at.before(end) && fires <= 100_000;
+                    at = cron.getNextValidTimeAfter(at)) {
+                fires++;
+            }
+            return fires;
+        } catch (ParseException e) {
+            return 0; // the loader has refused it already
+        }
+    }
+
+    private static String human(Duration duration) {
+        long minutes = (duration.toSeconds() + 59) / 60;
+        return minutes % 60 == 0 ? minutes / 60 + "h" : minutes >= 60 ? minutes / 60 + "h" + minutes % 60 + "m"
+                : minutes + "m";
     }
 
     private static String yuan(BigDecimal amount) {

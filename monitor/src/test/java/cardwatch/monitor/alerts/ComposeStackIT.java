@@ -113,7 +113,9 @@ class ComposeStackIT {
             List<String> arguments = new ArrayList<>(List.of(
                     "--cardwatch.platforms-file=" + work.resolve("platforms.yml"),
                     "--cardwatch.secrets-file=" + secrets,
-                    "--server.port=0"));
+                    "--server.port=0",
+                    "--cardwatch.budget.daily-global=" + services.path("monitor").path("environment")
+                            .path("CARDWATCH_BUDGET_DAILY_GLOBAL").asString()));
             TestTokens.settings().forEach(setting -> arguments.add("--" + setting));
             try (ServiceProcess service = new ServiceProcess(work, Path.of("target", "compose-stack", "monitor.log"),
                     arguments)) {
@@ -160,6 +162,10 @@ class ComposeStackIT {
                     assertThat(truth).as(store).contains("platform=\"" + store + "\"");
                 }
             }
+            // the stack's budgets fit its schedules and one another: BudgetSizing found nothing to warn of
+            assertThat(Files.readString(Path.of("target", "compose-stack", "monitor.log")))
+                    .contains("Started CardwatchApplication").doesNotContain("more purchases a day than",
+                            "add up to");
         } finally {
             sim.destroy();
             sim.waitFor();
