@@ -378,6 +378,11 @@ public final class PlatformConfigLoader {
         if (p.count() > before) {
             return null;
         }
+        boolean pays = purchase != null && (payer == null || !CheckoutPayer.KIND.equals(payer.kind()));
+        if (pays && schedules.containsKey("purchase") && !purchaseScheduleSet(e.schedule())) {
+            schedules.put("purchase", new Schedule(pacedEvery(daily, purchase.priceCap()), null,
+                    schedules.get("purchase").jitter()));
+        }
         if (availability != null) {
             options.put(AvailabilitySpec.OPTION, availability);
         }
@@ -680,6 +685,26 @@ public final class PlatformConfigLoader {
             }
         });
         return schedules;
+    }
+
+    /** Whether the entry sets the purchase schedule's interval or cron itself (a jitter alone does not). */
+    private static boolean purchaseScheduleSet(Map<String, PlatformEntry.ScheduleEntry> entries) {
+        PlatformEntry.ScheduleEntry entry = entries == null ? null : entries.get("purchase");
+        return entry != null && (entry.every() != null || entry.cron() != null);
+    }
+
+    /**
+     * The default interval of a platform that pays: every {@link #DEFAULT_EVERY}, or as often as its daily budget
+     * pays for at its price cap, whichever is less often (whole minutes). Its purchases are then spread over the
+     * day rather than all bought in the day's first hours, the rest of its fires refused by the budget.
+     */
+    public static Duration pacedEvery(BigDecimal daily, BigDecimal priceCap) {
+        long paid = priceCap.signum() <= 0 ? Long.MAX_VALUE : daily.divideToIntegralValue(priceCap).longValue();
+        if (paid <= 0) {
+            return DEFAULT_EVERY;
+        }
+        Duration paced = Duration.ofMinutes((Duration.ofDays(1).toMinutes() + paid - 1) / paid);
+        return paced.compareTo(DEFAULT_EVERY) > 0 ? paced : DEFAULT_EVERY;
     }
 
     private Schedule schedule(PlatformEntry.ScheduleEntry entry, String field, String kind, Problems p) {

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * The platform-facing meters of probe runs, lean enough for 20,000 platforms (see {@link #SERIES_PER_PLATFORM}). Per
  * platform: runs by outcome and reason (each probe's success series from the start, at 0; failure series when a
- * reason is first seen), one delivery histogram with a few buckets, each probe's last run with evidence, the TLS
- * certificate's expiry, flags once seen, and a critical platform's mark. Run durations and phase breakdowns are
+ * reason is first seen), one delivery histogram with a few buckets, each probe's last run with evidence, the purchase
+ * schedule's interval, the TLS certificate's expiry, flags once seen, and a critical platform's mark. Run durations and phase breakdowns are
  * histograms per probe kind and phase, without the platform label; a platform's own phases are in its runs (the API).
  */
 @Component
@@ -40,6 +40,7 @@ public class ProbeMeters implements PlatformMeters {
     static final String CERT_EXPIRY = "cardwatch.tls.cert.expiry.timestamp";
     static final String FLAGS = "cardwatch.purchase.flags";
     static final String CRITICAL = "cardwatch.platform.critical";
+    static final String INTERVAL = "cardwatch.probe.interval";
     /** The flags a purchase run can end with, or gain when its refund settles. */
     static final List<String> PURCHASE_FLAGS = List.of("notify_missing", "notify_conflict", "refund_pending",
             "refunded", "not_refunded");
@@ -51,15 +52,17 @@ public class ProbeMeters implements PlatformMeters {
     static final Duration[] DELIVERY_BUCKETS = seconds(30, 120, 300, 600);
     /**
      * The most series a platform with purchases and storefront checks has at the defaults, all meters together (runs,
-     * last runs, delivery, certificate, score, incident, budget, spend and the money alerts' counters).
+     * last runs, the purchase interval, delivery, certificate, score, incident, budget, spend and the money alerts'
+     * counters).
      */
-    public static final int SERIES_PER_PLATFORM = 20;
+    public static final int SERIES_PER_PLATFORM = 21;
     static final List<String> PURCHASE_PHASES = List.of(PurchaseProbe.PHASE_ORDER, PurchaseProbe.PHASE_CONFIRM,
             PurchaseProbe.PHASE_DELIVER);
 
     private final PlatformCatalog catalog;
     private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> certExpiry = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> purchaseInterval = new ConcurrentHashMap<>();
     /** The timers without a platform label, by name and tag: kept, not looked up with a new builder every run. */
     private final Map<String, Timer> shared = new ConcurrentHashMap<>();
     /** The run counters by platform, probe, outcome and reason, kept for the same reason. */
@@ -101,11 +104,30 @@ public class ProbeMeters implements PlatformMeters {
             if (probe.equals(PurchaseProbe.KIND)) {
                 PURCHASE_PHASES.forEach(this::phase);
                 delivery(platform.id());
+                interval(registry, platform);
             }
             if (probe.equals(AvailabilityProbe.KIND)) {
                 AVAILABILITY_PHASES.forEach(this::availabilityPhase);
             }
         }
+    }
+
+    /**
+     * The purchase schedule's longest wait between runs, which the stale alert allows three of: purchases are
+     * spread to what the budget pays for, so their intervals differ from platform to platform (every 20 minutes
+     * to every few hours at the defaults). Not exported when a cron expression's gap cannot be told.
+     */
+    private void interval(MeterRegistry registry, Platform platform) {
+        Duration gap = platform.schedules().get(PurchaseProbe.KIND).longestGap();
+        if (gap == null) {
+            return;
+        }
+        AtomicLong seconds = purchaseInterval.computeIfAbsent(platform.id(), k -> new AtomicLong());
+        seconds.set(gap.toSeconds());
+        Gauge.builder(INTERVAL, seconds, AtomicLong::get).baseUnit("seconds")
+                .description("The longest wait between two purchase runs the platform's schedule plans (its interval, "
+                        + "or a cron expression's longest gap)")
+                .tags("platform", platform.id(), "probe", PurchaseProbe.KIND).register(registry);
     }
 
     /** A changed platform keeps its last runs; one removed starts again from 0 should it come back. */
@@ -116,6 +138,7 @@ public class ProbeMeters implements PlatformMeters {
         }
         runCounters.keySet().removeIf(k -> platforms.contains(k.platform()));
         certExpiry.keySet().removeAll(platforms);
+        purchaseInterval.keySet().removeAll(platforms);
         if (removed) {
             lastRun.keySet().removeIf(k -> platforms.contains(k.substring(0, k.indexOf('\u0000'))));
         }

@@ -168,6 +168,24 @@ class PlatformConfigValidationTest {
     }
 
     @Test
+    void aPurchaseScheduleLeftToItsDefaultIsPacedToTheBudget() {
+        Map<String, Schedule> purchase = new java.util.HashMap<>();
+        loader().load(Path.of(DIR + "paced.yml")).forEach(p -> purchase.put(p.id(), p.schedules().get("purchase")));
+        loader().load(Path.of(DIR + "store-valid.yml")).forEach(p -> purchase.put(p.id(),
+                p.schedules().get("purchase")));
+        // 10.00 yuan a day at a 1.20 cap pays for 8 purchases: one every 3 hours, not 8 in the day's first hours
+        assertThat(purchase.get("store")).isEqualTo(new Schedule(Duration.ofHours(3), null, Duration.ofMinutes(2)));
+        assertThat(purchase.get("jitter-only")).as("a jitter alone keeps the default interval")
+                .isEqualTo(new Schedule(Duration.ofHours(3), null, Duration.ofMinutes(1)));
+        assertThat(purchase.get("mid").every()).as("30.00 pays for 25: 57.6 minutes, whole minutes up")
+                .isEqualTo(Duration.ofMinutes(58));
+        assertThat(purchase.get("rich").every()).as("100.00 pays for more than 72: every 20 minutes")
+                .isEqualTo(Duration.ofMinutes(20));
+        assertThat(purchase.get("explicit").every()).as("an interval set is kept").isEqualTo(Duration.ofMinutes(20));
+        assertThat(purchase.get("dujiao").every()).as("a checkout pays nothing").isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
     void aMaintenanceCronThatDoesNotParseIsNamed() {
         Path path = Path.of(DIR + "maintenance-bad-cron.yml");
         assertThatThrownBy(() -> loader().load(path)).isInstanceOf(PlatformConfigException.class)

@@ -65,4 +65,23 @@ class ProbeMetersTest {
         assertThat(platform("vip", true).critical()).isTrue();
         assertThat(platform("plain", false).critical()).isFalse();
     }
+
+    @Test
+    void thePurchaseIntervalIsTheScheduleItsLongestWaitForACron() {
+        Platform paced = new Platform("paced", "paced", "paced", URI.create("http://127.0.0.1:1/"), "yrapi", "1",
+                Map.of(), null, Map.of("purchase", new Schedule(Duration.ofHours(3), null, Duration.ofMinutes(2)),
+                        "availability", EVERY_MINUTE), BigDecimal.TEN);
+        // 09:00 and 09:30 every day: the wait that matters is the night's, 23 h 30 min
+        Platform cron = new Platform("cron", "cron", "cron", URI.create("http://127.0.0.1:1/"), "yrapi", "1",
+                Map.of(), null, Map.of("purchase", new Schedule(null, "0 0,30 9 * * ?", Duration.ZERO)),
+                BigDecimal.TEN);
+        meters.bind(registry, paced);
+        meters.bind(registry, cron);
+        assertThat(registry.get(ProbeMeters.INTERVAL).tags("platform", "paced", "probe", "purchase").gauge().value())
+                .isEqualTo(10_800);
+        assertThat(registry.get(ProbeMeters.INTERVAL).tags("platform", "cron", "probe", "purchase").gauge().value())
+                .isEqualTo(84_600);
+        assertThat(registry.find(ProbeMeters.INTERVAL).tag("platform", "plain").gauges())
+                .as("no purchase schedule, no interval").isEmpty();
+    }
 }
