@@ -41,6 +41,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class AlertHooks implements MeterBinder, DisposableBean {
 
+    private static final String DEAD_LETTERS = "Alert messages given up on: their receiver refused them (HTTP 4xx "
+            + "other than 429, a robot's code of refusal) for longer than cardwatch.hooks.dead-letter-after";
     private static final Logger log = LoggerFactory.getLogger(AlertHooks.class);
 
     private final HookOutbox outbox;
@@ -333,8 +335,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private void deadLetter(String channel) {
         if (registry != null) {
             Counter.builder("cardwatch.hook.dead.letters").tag("channel", channel)
-                    .description("Alert messages given up on: their receiver refused them (HTTP 4xx other than 429) "
-                            + "for longer than cardwatch.hooks.dead-letter-after").register(registry).increment();
+                    .description(DEAD_LETTERS).register(registry).increment();
         }
     }
 
@@ -354,8 +355,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
                         .description("Alert deliveries tried, per channel and outcome").register(registry);
             }
             Counter.builder("cardwatch.hook.dead.letters").tag("channel", channel)
-                    .description("Alert messages given up on: their receiver refused them (HTTP 4xx other than 429) "
-                            + "for longer than cardwatch.hooks.dead-letter-after").register(registry);
+                    .description(DEAD_LETTERS).register(registry);
         }
     }
 

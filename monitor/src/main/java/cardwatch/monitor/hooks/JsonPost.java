@@ -13,7 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * POSTs a JSON document to a robot's URL. Robots (DingTalk, WeCom, Feishu) answer HTTP 200 even when they refuse:
- * a non-zero code field in the answer is a failure. Messages never contain the URL: it holds the robot's token.
+ * a non-zero code field in the answer is a refusal ({@link HookRefused}: a revoked or mistyped robot, a signature or
+ * keyword it will not take, dead-lettered when it lasts), except the codes that say "later" (their rate limits,
+ * "system busy"), which are retried like a 429. Messages never contain the URL: it holds the robot's token.
  */
 public final class JsonPost {
 
@@ -23,11 +25,18 @@ public final class JsonPost {
     private JsonPost() {
     }
 
+    /** A receiver that answers by its HTTP status alone: any 2xx is taken. */
+    public static void send(OkHttpClient client, String url, Object document, String channel) throws IOException {
+        send(client, url, document, channel, null, java.util.Set.of());
+    }
+
     /**
-     * @param codeField the answer's status field ({@code errcode}, {@code code}), or null to accept any 2xx
+     * @param codeField the answer's status field ({@code errcode}, {@code code})
+     * @param later     the codes of that field that mean "come back later" (rate limits, busy): retried, never
+     *                  dead-lettered; any other non-zero code is a refusal
      */
-    public static void send(OkHttpClient client, String url, Object document, String channel, String codeField)
-            throws IOException {
+    public static void send(OkHttpClient client, String url, Object document, String channel, String codeField,
+            java.util.Set<Integer> later) throws IOException {
         HttpUrl parsed = HttpUrl.parse(url);
         if (parsed == null) {
             throw new IOException("the " + channel + " URL is not an http(s) URL");
@@ -47,7 +56,10 @@ public final class JsonPost {
             }
             JsonNode code = JSON.readTree(answer.isBlank() ? "{}" : answer).path(codeField);
             if (!code.isMissingNode() && code.asInt() != 0) {
-                throw new IOException(channel + " refused the message: " + codeField + " " + code.asInt());
+                if (later.contains(code.asInt())) {
+                    throw new IOException(channel + " asks to come back later: " + codeField + " " + code.asInt());
+                }
+                throw new HookRefused(channel, codeField + " " + code.asInt());
             }
         } catch (JacksonException e) {
             throw new IOException(channel + "'s answer is not JSON", e);

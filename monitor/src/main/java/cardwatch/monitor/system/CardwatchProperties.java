@@ -218,8 +218,9 @@ public record CardwatchProperties(
      * @param timeout         one delivery's time limit
      * @param heartbeatTimeout once Alertmanager's heartbeat has been heard, silence this long sends "alerting
      *                        pipeline silent" through the channels
-     * @param deadLetterAfter a message its receiver has refused (HTTP 4xx other than 429) for this long is no longer
-     *                        tried: it is a dead letter, counted, alerted on and listed by the admin API
+     * @param deadLetterAfter a message its receiver has refused (HTTP 4xx other than 429, a robot's code of refusal)
+     *                        for this long is no longer tried: it is a dead letter, counted, alerted on and listed by
+     *                        the admin API
      */
     public record Hooks(@NotNull @DefaultValue("zh") @jakarta.validation.constraints.Pattern(regexp = "zh|en")
             String language,

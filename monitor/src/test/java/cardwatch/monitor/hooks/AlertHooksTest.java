@@ -520,4 +520,41 @@ class AlertHooksTest {
         assertThat(outbox.drop(outbox.dead(10).get(0).id())).isTrue();
         assertThat(outbox.dead(10)).isEmpty();
     }
+
+    @Test
+    void aRobotsRefusalInsideHttp200IsDeadLetteredItsRateLimitIsNot() {
+        // a robot whose signature no longer matches answers 200 with errcode 310000, every time
+        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":310000,\"errmsg\":\"sign not match\"}")));
+        DingTalkChannel ding = new DingTalkChannel(receiver.baseUrl() + "/robot/send?access_token=tok", DING_SECRET,
+                client, clock);
+        AlertHooks hooks = hooks(List.of(ding));
+        hooks.enqueue(8, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        for (int i = 0; i < 50; i++) { // 25 h
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        hooks.deliverDue();
+        assertThat(outbox.dead(10)).singleElement().satisfies(d -> {
+            assertThat(d.channel()).isEqualTo("dingtalk");
+            assertThat(d.lastError()).contains("DingTalk refused the message: errcode 310000")
+                    .doesNotContain("tok");
+        });
+        assertThat(outbox.drop(outbox.dead(10).get(0).id())).isTrue();
+
+        // one sending too fast (more than 20 a minute) is told to come back later: retried, never dead
+        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}")));
+        hooks.enqueue(9, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        for (int i = 0; i < 60; i++) { // 30 h
+            hooks.deliverDue();
+            clock.advance(Duration.ofMinutes(30));
+        }
+        assertThat(outbox.dead(10)).as("a rate limit is no refusal").isEmpty();
+        assertThat(outbox.undelivered()).isEqualTo(1);
+        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"errcode\":0,\"errmsg\":\"ok\"}")));
+        clock.advance(Duration.ofHours(1));
+        assertThat(hooks.deliverDue()).isEqualTo(1);
+    }
 }

@@ -19,6 +19,9 @@ import okhttp3.OkHttpClient;
  */
 public final class DingTalkChannel implements AlertChannel {
 
+    /** errcode -1: system busy; 130101: more than 20 messages a minute (held back 10 minutes); 90030: over quota. */
+    static final java.util.Set<Integer> LATER = java.util.Set.of(-1, 130101, 90030);
+
     private final String url;
     private final String secret;
     private final OkHttpClient client;
@@ -55,6 +58,6 @@ public final class DingTalkChannel implements AlertChannel {
             target += (url.contains("?") ? "&" : "?") + "timestamp=" + timestamp + "&sign=" + sign(timestamp, secret);
         }
         JsonPost.send(client, target, Map.of("msgtype", "text", "text", Map.of("content", notice.text())), "DingTalk",
-                "errcode");
+                "errcode", LATER);
     }
 }

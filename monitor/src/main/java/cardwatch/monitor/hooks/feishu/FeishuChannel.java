@@ -18,6 +18,9 @@ import okhttp3.OkHttpClient;
  */
 public final class FeishuChannel implements AlertChannel {
 
+    /** code 11232: frequency limited (100 a minute, 5 a second per robot); 99991400: the platform's rate limit. */
+    static final java.util.Set<Integer> LATER = java.util.Set.of(11232, 99991400);
+
     private final String url;
     private final String secret;
     private final OkHttpClient client;
@@ -54,6 +57,6 @@ public final class FeishuChannel implements AlertChannel {
         }
         body.put("msg_type", "text");
         body.put("content", Map.of("text", notice.text()));
-        JsonPost.send(client, url, body, "Feishu", "code");
+        JsonPost.send(client, url, body, "Feishu", "code", LATER);
     }
 }

@@ -60,6 +60,6 @@ public final class PagerDutyChannel implements AlertChannel {
 
     @Override
     public void send(Notice notice) throws IOException {
-        JsonPost.send(client, url, event(notice), "PagerDuty", null);
+        JsonPost.send(client, url, event(notice), "PagerDuty");
     }
 }

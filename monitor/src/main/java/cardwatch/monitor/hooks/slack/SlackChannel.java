@@ -30,6 +30,6 @@ public final class SlackChannel implements AlertChannel {
 
     @Override
     public void send(Notice notice) throws IOException {
-        JsonPost.send(client, url, Map.of("text", notice.text()), "Slack", null);
+        JsonPost.send(client, url, Map.of("text", notice.text()), "Slack");
     }
 }

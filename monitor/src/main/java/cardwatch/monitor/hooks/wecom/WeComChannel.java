@@ -10,6 +10,9 @@ import okhttp3.OkHttpClient;
 /** A WeCom (企业微信) group robot: a text message to its webhook URL (with its key); errcode other than 0 fails. */
 public final class WeComChannel implements AlertChannel {
 
+    /** errcode -1: system busy; 45009: over the frequency limit (20 messages a minute per robot). */
+    static final java.util.Set<Integer> LATER = java.util.Set.of(-1, 45009);
+
     private final String url;
     private final OkHttpClient client;
 
@@ -31,6 +34,6 @@ public final class WeComChannel implements AlertChannel {
     @Override
     public void send(Notice notice) throws IOException {
         JsonPost.send(client, url, Map.of("msgtype", "text", "text", Map.of("content", notice.text())), "WeCom",
-                "errcode");
+                "errcode", LATER);
     }
 }
