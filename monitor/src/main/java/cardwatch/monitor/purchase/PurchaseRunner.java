@@ -67,7 +67,8 @@ public class PurchaseRunner {
             return refusal;
         }
         runs.reserved(run.id(), cap);
-        if (!reconciler.hasBaseline(platform)) {
+        // a checkout pays nothing: there is no balance of ours to read (asking only logs that it cannot be read)
+        if (!Platform.MODE_CHECKOUT.equals(platform.purchaseMode()) && !reconciler.hasBaseline(platform)) {
             reconciler.check(platform, null);
         }
         return null;
