@@ -7,8 +7,11 @@ import cardwatch.monitor.hooks.slack.SlackChannel;
 import cardwatch.monitor.hooks.webhook.WebhookChannel;
 import cardwatch.monitor.hooks.wecom.WeComChannel;
 import cardwatch.monitor.system.CardwatchProperties;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
@@ -50,6 +53,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private final IntervalFunction backoff;
     private final java.time.Duration deadLetterAfter;
     private final Clock clock;
+    private final LoadingCache<Boolean, Map<String, HookOutbox.Backlog>> backlogs;
     private final String language;
     private final String linkBase;
     private final Duration groupWindow;
@@ -78,6 +82,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
                 hooks.maxRetryDelay());
         this.deadLetterAfter = hooks.deadLetterAfter();
         this.clock = clock;
+        this.backlogs = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(5)).build(k -> outbox.backlog());
         this.language = hooks.language();
         this.groupWindow = hooks.groupWindow();
         this.remindEvery = hooks.remindEvery();
@@ -356,7 +361,21 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             }
             Counter.builder("cardwatch.hook.dead.letters").tag("channel", channel)
                     .description(DEAD_LETTERS).register(registry);
+            Gauge.builder("cardwatch.hook.queued", () -> backlog(channel).queued()).baseUnit("messages")
+                    .description("Alert messages waiting for their channel: not delivered yet and still tried")
+                    .tag("channel", channel).register(registry);
+            Gauge.builder("cardwatch.hook.oldest.queued", () -> {
+                HookOutbox.Backlog b = backlog(channel);
+                return b.oldest() == null ? 0 : Math.max(0, Duration.between(b.oldest(), clock.instant())
+                        .toSeconds());
+            }).baseUnit("seconds").description("How long the oldest message waiting for the channel has waited "
+                    + "since it was queued; 0 when none waits").tag("channel", channel).register(registry);
         }
+    }
+
+    /** A channel's backlog as the outbox held it at most 5 s ago: one grouped query for every channel's gauges. */
+    private HookOutbox.Backlog backlog(String channel) {
+        return backlogs.get(Boolean.TRUE).getOrDefault(channel, new HookOutbox.Backlog(0, null));
     }
 
     @Override

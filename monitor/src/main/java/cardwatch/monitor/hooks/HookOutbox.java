@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -159,6 +160,19 @@ public class HookOutbox {
     public int purgeDelivered(Instant before) {
         return jdbc.sql("delete from hook_outbox where delivered_at is not null and delivered_at < ?")
                 .params(utc(before)).update();
+    }
+
+    /** A channel's waiting messages: how many, and when the oldest of them was queued. */
+    public record Backlog(long queued, Instant oldest) {
+    }
+
+    /** Per channel with messages waiting (not delivered yet, still tried); channels with none are absent. */
+    public Map<String, Backlog> backlog() {
+        Map<String, Backlog> backlog = new java.util.HashMap<>();
+        jdbc.sql("select channel, count(*), min(created_at) from hook_outbox where delivered_at is null "
+                + "and dead_at is null group by channel").query((rs, i) -> backlog.put(rs.getString(1),
+                        new Backlog(rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()))).list();
+        return backlog;
     }
 
     /** Messages not delivered yet and still tried (dead letters are counted apart). */

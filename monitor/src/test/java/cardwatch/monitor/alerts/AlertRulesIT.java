@@ -82,7 +82,7 @@ class AlertRulesIT extends SharedDemoService {
                 "CardwatchRefundOverdue", "CardwatchLedgerDiscrepancy", "CardwatchMoneyAtRisk",
                 "CardwatchBudgetTooSmall", "CardwatchGlobalBudgetExhausted", "CardwatchProbeStale",
                 "CardwatchProbeErrors", "CardwatchSchedulerLag", "CardwatchMonitorDown", "CardwatchMonitorBlind",
-                "CardwatchMonitorDegraded", "CardwatchWatchdog", "CardwatchHookDeadLetter",
+                "CardwatchMonitorDegraded", "CardwatchWatchdog", "CardwatchHookDeadLetter", "CardwatchHookBacklog",
                 "CardwatchTlsCertificateExpiring");
         Map<String, int[]> cases = new HashMap<>(); // alert -> {before for:, firing}
         for (Path file : files("tests")) {

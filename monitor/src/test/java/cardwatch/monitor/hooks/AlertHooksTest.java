@@ -557,4 +557,26 @@ class AlertHooksTest {
         clock.advance(Duration.ofHours(1));
         assertThat(hooks.deliverDue()).isEqualTo(1);
     }
+
+    @Test
+    void theBacklogIsGaugedPerChannelWithItsOldestMessagesWait() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(502)));
+        AlertHooks hooks = hooks(List.of(webhook()));
+        hooks.bindTo(registry);
+        hooks.enqueue(10, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
+        clock.advance(Duration.ofMinutes(4));
+        hooks.enqueue(11, "opened", "b", "B", "purchase", "http_error", OPENED, OPENED);
+        clock.advance(Duration.ofMinutes(6));
+        hooks.deliverDue();
+        // ten minutes since the first was queued, neither delivered
+        assertThat(registry.get("cardwatch.hook.queued").tag("channel", "webhook").gauge().value()).isEqualTo(2);
+        assertThat(registry.get("cardwatch.hook.oldest.queued").tag("channel", "webhook").gauge().value())
+                .isEqualTo(600);
+        receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(hooks.deliverDue()).isEqualTo(2);
+        assertThat(outbox.backlog()).as("nothing waits").isEmpty();
+    }
 }
