@@ -16,6 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class IncidentRepository {
 
+    /** The timeline reason of an incident ended because its platform was removed from the watch list. */
+    public static final String REMOVED = "platform_removed";
+
     public record Event(Instant at, String kind, String reason) {
     }
 
@@ -81,6 +84,26 @@ public class IncidentRepository {
         event(id, at, "resolved", "");
         jdbc.sql("update incident set state = 'resolved', updated_at = ?, resolved_at = ?, resolve_announced = ? "
                 + "where id = ?").params(utc(at), utc(at), announced, id).update();
+    }
+
+    /**
+     * Ends an open incident of a platform no longer watched (no run will ever resolve it), with the reason on its
+     * timeline; false when it was not open any more (another instance ended it first).
+     */
+    @Transactional
+    public boolean resolveRemoved(long id, Instant at) {
+        int ended = jdbc.sql("update incident set state = 'resolved', updated_at = ?, resolved_at = ?, "
+                + "resolve_announced = ? where id = ? and state = 'open'").params(utc(at), utc(at), true, id).update();
+        if (ended > 0) {
+            event(id, at, "resolved", REMOVED);
+        }
+        return ended > 0;
+    }
+
+    /** Marks a held resolve announced; false when it already was (another instance announced it). */
+    public boolean announceOnce(long id) {
+        return jdbc.sql("update incident set resolve_announced = ? where id = ? and resolve_announced = ?")
+                .params(true, id, false).update() > 0;
     }
 
     /** The held resolve of an incident has been announced. */

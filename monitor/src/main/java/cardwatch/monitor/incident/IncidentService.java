@@ -56,6 +56,9 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
     static final String SELF_CHECK = "self-check";
     static final String MONITOR_WHY_ZH = "Cardwatch 连不上任何主机：各平台的失败算作我们自己的网络问题";
     static final String MONITOR_WHY_EN = "Cardwatch reaches no host: platform failures count as our own network's";
+    static final String REMOVED_ZH = "平台已移出监控：此事件不再跟踪，并非已恢复";
+    static final String REMOVED_EN = "the platform is no longer watched: this incident is no longer followed, not "
+            + "recovered";
 
     private final AlertHooks hooks;
     private final TransactionTemplate transactions;
@@ -74,6 +77,7 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
         catalog.listen(change -> {
             change.added().forEach(this::intervals);
             change.updated().forEach(this::intervals);
+            change.removed().forEach(p -> removed(p, Instant.now()));
         });
         restore();
     }
@@ -322,6 +326,33 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
                 : catalog.find(platform).map(p -> english ? p.nameEn() : p.nameZh()).orElse(platform);
         hooks.enqueue(id, event, platform, name, probe, cause, since, at, english ? whyEn : whyZh,
                 catalog.find(platform).map(Platform::critical).orElse(false));
+    }
+
+    /**
+     * A platform taken off the watch list: no run will resolve its incidents any more, so an open one ends now,
+     * announced as resolved with the removal as its reason (not as a recovery), and a resolve whose notice was held is
+     * announced. Nothing reminds of it afterwards. Under a cluster each instance sees the removal; the database lets
+     * one of them end each incident.
+     */
+    synchronized void removed(Platform platform, Instant at) {
+        boolean english = "en".equals(hooks.language());
+        for (IncidentRepository.Incident i : incidents.find(null, platform.id(), 100)) {
+            boolean open = "open".equals(i.state());
+            if (!open && i.resolveAnnounced()) {
+                continue;
+            }
+            transactions.executeWithoutResult(tx -> {
+                if (open ? incidents.resolveRemoved(i.id(), at) : incidents.announceOnce(i.id())) {
+                    hooks.enqueue(i.id(), "resolved", platform.id(), english ? platform.nameEn() : platform.nameZh(),
+                            i.probe(), i.cause(), i.openedAt(), open ? at : i.resolvedAt(),
+                            open ? (english ? REMOVED_EN : REMOVED_ZH) : (english ? i.whyEn() : i.whyZh()),
+                            platform.critical());
+                    log.info("incident {} of {} {} ended: the platform is no longer watched", i.id(), platform.id(),
+                            i.probe());
+                }
+            });
+        }
+        tracker.forget(platform.id());
     }
 
     /** Checks Cardwatch's own connectivity on a schedule and opens or resolves "monitor degraded". */

@@ -253,6 +253,11 @@ public final class IncidentTracker {
         state.streak = 0;
     }
 
+    /** Forgets a platform no longer watched: should it come back, it starts afresh. */
+    public void forget(String platform) {
+        states.remove(platform);
+    }
+
     /** Neither open nor just resolved with its notice held. */
     public boolean settled(String platform, String probe) {
         State state = find(platform, probe);

@@ -56,6 +56,7 @@ class IncidentServiceTest {
     private IncidentService service;
     private final List<RecordingChannel> channels = new ArrayList<>();
     private AlertHooks hooks;
+    private PlatformCatalog catalog;
     private int step;
 
     @BeforeEach
@@ -91,7 +92,7 @@ class IncidentServiceTest {
             jdbc.sql("merge into platform_contact (platform_id, first_reached_at) key (platform_id) values (?, ?)")
                     .params(platform.id(), T0.atOffset(ZoneOffset.UTC)).update();
         }
-        PlatformCatalog catalog = new PlatformCatalog("test", platforms, null);
+        catalog = new PlatformCatalog("test", platforms, null);
         Reachability reach = new Reachability(Clock.systemUTC());
         return new IncidentService(catalog, repository,
                 new Connectivity(reach, new SelfCheck(properties), catalog, Clock.systemUTC()),
@@ -331,5 +332,29 @@ class IncidentServiceTest {
         runs(12, "purchase", Reason.NONE);
         assertThat(events()).endsWith("resolved");
         assertThat(sent().get(sent().size() - 1).thread()).isEqualTo(sent().get(0).thread());
+    }
+
+    @Test
+    void aRemovedPlatformsOpenIncidentEndsSaidSoAndIsRemindedNoMore() {
+        service = newService(List.of(), Map.of("cardwatch.hooks.remind-every", "1h"));
+        runs(4, "purchase", Reason.HTTP_ERROR); // opens at T0 + 60 min
+        assertThat(service.open("shop")).isTrue();
+        catalog.replaceFile(catalog.all().stream().filter(p -> !p.id().equals("shop"))
+                .map(p -> new cardwatch.monitor.platform.PlatformConfigLoader.Loaded(p, p.toString())).toList());
+
+        assertThat(service.open("shop")).isFalse();
+        IncidentRepository.Incident ended = repository.find(null, "shop", 1).get(0);
+        assertThat(ended.state()).isEqualTo("resolved");
+        assertThat(ended.timeline()).last().satisfies(e -> assertThat(e.reason())
+                .isEqualTo(IncidentRepository.REMOVED));
+        service.remind(T0.plus(Duration.ofHours(5)));
+        assertThat(events()).containsExactly("opened", "resolved");
+        assertThat(sent().get(1).why()).isEqualTo(IncidentService.REMOVED_ZH);
+        assertThat(sent().get(1).thread()).isEqualTo(sent().get(0).thread());
+
+        // another instance seeing the same removal ends nothing twice
+        service.removed(new Platform("shop", "shop卡盟", "shop Shop", URI.create("http://127.0.0.1:1/shop"), "yrapi",
+                "1", Map.of(), null, Map.of(), java.math.BigDecimal.TEN), T0.plus(Duration.ofHours(6)));
+        assertThat(events()).containsExactly("opened", "resolved");
     }
 }
