@@ -2,19 +2,17 @@ package cardwatch.monitor.budget;
 
 import cardwatch.monitor.platform.Platform;
 import cardwatch.monitor.platform.PlatformCatalog;
+import cardwatch.monitor.platform.PlatformConfigLoader;
 import cardwatch.monitor.platform.Schedule;
 import cardwatch.probes.purchase.PurchaseProbe;
 import cardwatch.monitor.system.CardwatchProperties;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -67,19 +65,18 @@ class BudgetSizing {
         List<String> over = new ArrayList<>();
         for (Platform platform : platforms) {
             Schedule schedule = platform.schedules().get(PurchaseProbe.KIND);
-            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode()) || schedule == null
-                    || platform.purchase().priceCap().signum() <= 0) {
+            if (!Platform.MODE_PURCHASE.equals(platform.purchaseMode()) || schedule == null) {
                 continue;
             }
-            long fires = firesPerDay(schedule);
+            long fires = schedule.firesPerDay();
             BigDecimal cap = platform.purchase().priceCap();
-            long paid = platform.dailyBudget().divideToIntegralValue(cap).longValue();
+            long paid = PlatformConfigLoader.paidPerDay(platform.dailyBudget(), cap);
             if (fires > paid) {
                 over.add(platform.id() + " (about " + fires + " a day, " + (schedule.isCron() ? "cron '"
                         + schedule.cron() + "'" : "every " + human(schedule.every())) + "; budget.daily "
                         + yuan(platform.dailyBudget()) + " yuan pays for " + paid + " at its price cap of " + yuan(cap)
-                        + " yuan" + (paid > 0 ? ", so every " + human(Duration.ofDays(1).dividedBy(paid)) + " would fit"
-                                : "") + ")");
+                        + " yuan" + (paid > 0 ? ", so every " + human(PlatformConfigLoader.pacedEvery(
+                                platform.dailyBudget(), cap)) + " would fit" : "") + ")");
             }
         }
         if (over.isEmpty()) {
@@ -94,27 +91,6 @@ class BudgetSizing {
                 + "schedule.purchase or raise budget.daily: "
                 + String.join("; ", over.subList(0, shown)) + (over.size() > shown ? "; and " + (over.size() - shown)
                         + " more" : ""));
-    }
-
-    /** Fires in a day: whole intervals, or a cron expression's fires over the next 24 hours. */
-    private static long firesPerDay(Schedule schedule) {
-        if (!schedule.isCron()) {
-            long seconds = Math.max(1, schedule.every().toSeconds());
-            return (Duration.ofDays(1).toSeconds() + seconds - 1) / seconds;
-        }
-        try {
-            CronExpression cron = new CronExpression(schedule.cron());
-            Date start = new Date();
-            Date end = new Date(start.getTime() + Duration.ofDays(1).toMillis());
-            long fires = 0;
-            for (Date at = cron.getNextValidTimeAfter(start); at != null && at.before(end) && fires <= 100_000;
-                    at = cron.getNextValidTimeAfter(at)) {
-                fires++;
-            }
-            return fires;
-        } catch (ParseException e) {
-            return 0; // the loader has refused it already
-        }
     }
 
     private static String human(Duration duration) {

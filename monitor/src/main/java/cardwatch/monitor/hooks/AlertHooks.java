@@ -375,7 +375,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
 
     /** A channel's backlog as the outbox held it at most 5 s ago: one grouped query for every channel's gauges. */
     private HookOutbox.Backlog backlog(String channel) {
-        return backlogs.get(Boolean.TRUE).getOrDefault(channel, new HookOutbox.Backlog(0, null));
+        return backlogs.get(Boolean.TRUE).getOrDefault(channel, HookOutbox.Backlog.NONE);
     }
 
     @Override

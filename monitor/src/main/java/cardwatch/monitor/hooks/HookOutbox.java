@@ -164,15 +164,17 @@ public class HookOutbox {
 
     /** A channel's waiting messages: how many, and when the oldest of them was queued. */
     public record Backlog(long queued, Instant oldest) {
+
+        /** A channel nothing waits for. */
+        public static final Backlog NONE = new Backlog(0, null);
     }
 
     /** Per channel with messages waiting (not delivered yet, still tried); channels with none are absent. */
     public Map<String, Backlog> backlog() {
-        Map<String, Backlog> backlog = new java.util.HashMap<>();
-        jdbc.sql("select channel, count(*), min(created_at) from hook_outbox where delivered_at is null "
-                + "and dead_at is null group by channel").query((rs, i) -> backlog.put(rs.getString(1),
-                        new Backlog(rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()))).list();
-        return backlog;
+        return jdbc.sql("select channel, count(*), min(created_at) from hook_outbox where delivered_at is null "
+                + "and dead_at is null group by channel").query((rs, i) -> Map.entry(rs.getString(1),
+                        new Backlog(rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()))).list()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Messages not delivered yet and still tried (dead letters are counted apart). */

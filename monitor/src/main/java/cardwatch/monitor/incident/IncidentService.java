@@ -321,11 +321,17 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
 
     private void alert(long id, String event, String platform, String probe, String cause, Instant since,
             Instant at, String whyZh, String whyEn) {
+        alert(id, event, platform, catalog.find(platform).orElse(null), probe, cause, since, at, whyZh, whyEn);
+    }
+
+    /** {@code known}: the platform as configured (gone from the catalog once removed), null for the monitor's own. */
+    private void alert(long id, String event, String platform, Platform known, String probe, String cause,
+            Instant since, Instant at, String whyZh, String whyEn) {
         boolean english = "en".equals(hooks.language());
         String name = MONITOR.equals(platform) ? (english ? "Cardwatch monitor" : "Cardwatch 监控")
-                : catalog.find(platform).map(p -> english ? p.nameEn() : p.nameZh()).orElse(platform);
+                : known == null ? platform : english ? known.nameEn() : known.nameZh();
         hooks.enqueue(id, event, platform, name, probe, cause, since, at, english ? whyEn : whyZh,
-                catalog.find(platform).map(Platform::critical).orElse(false));
+                known != null && known.critical());
     }
 
     /**
@@ -335,7 +341,6 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
      * one of them end each incident.
      */
     synchronized void removed(Platform platform, Instant at) {
-        boolean english = "en".equals(hooks.language());
         for (IncidentRepository.Incident i : incidents.find(null, platform.id(), 100)) {
             boolean open = "open".equals(i.state());
             if (!open && i.resolveAnnounced()) {
@@ -343,10 +348,8 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
             }
             transactions.executeWithoutResult(tx -> {
                 if (open ? incidents.resolveRemoved(i.id(), at) : incidents.announceOnce(i.id())) {
-                    hooks.enqueue(i.id(), "resolved", platform.id(), english ? platform.nameEn() : platform.nameZh(),
-                            i.probe(), i.cause(), i.openedAt(), open ? at : i.resolvedAt(),
-                            open ? (english ? REMOVED_EN : REMOVED_ZH) : (english ? i.whyEn() : i.whyZh()),
-                            platform.critical());
+                    alert(i.id(), "resolved", platform.id(), platform, i.probe(), i.cause(), i.openedAt(),
+                            open ? at : i.resolvedAt(), open ? REMOVED_ZH : i.whyZh(), open ? REMOVED_EN : i.whyEn());
                     log.info("incident {} of {} {} ended: the platform is no longer watched", i.id(), platform.id(),
                             i.probe());
                 }

@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -693,13 +692,18 @@ public final class PlatformConfigLoader {
         return entry != null && (entry.every() != null || entry.cron() != null);
     }
 
+    /** Purchases a daily budget pays for when each reserves the whole price cap (unbounded for a cap of 0). */
+    public static long paidPerDay(BigDecimal daily, BigDecimal priceCap) {
+        return priceCap.signum() <= 0 ? Long.MAX_VALUE : daily.divideToIntegralValue(priceCap).longValue();
+    }
+
     /**
      * The default interval of a platform that pays: every {@link #DEFAULT_EVERY}, or as often as its daily budget
      * pays for at its price cap, whichever is less often (whole minutes). Its purchases are then spread over the
      * day rather than all bought in the day's first hours, the rest of its fires refused by the budget.
      */
     public static Duration pacedEvery(BigDecimal daily, BigDecimal priceCap) {
-        long paid = priceCap.signum() <= 0 ? Long.MAX_VALUE : daily.divideToIntegralValue(priceCap).longValue();
+        long paid = paidPerDay(daily, priceCap);
         if (paid <= 0) {
             return DEFAULT_EVERY;
         }
@@ -760,16 +764,11 @@ public final class PlatformConfigLoader {
             return null;
         }
         expression.setTimeZone(TimeZone.getTimeZone(limits.timeZone()));
-        Date at = expression.getNextValidTimeAfter(new Date());
+        List<java.time.Instant> fires = Schedule.cronFires(expression, null, 51);
         Duration shortest = null;
-        for (int i = 0; i < 50 && at != null; i++) {
-            Date next = expression.getNextValidTimeAfter(at);
-            if (next == null) {
-                break;
-            }
-            Duration gap = Duration.between(at.toInstant(), next.toInstant());
+        for (int i = 1; i < fires.size(); i++) {
+            Duration gap = Duration.between(fires.get(i - 1), fires.get(i));
             shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
-            at = next;
         }
         if (shortest == null) {
             p.add(field, "'" + cron + "' never fires again");

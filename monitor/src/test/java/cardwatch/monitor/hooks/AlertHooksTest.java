@@ -145,12 +145,20 @@ class AlertHooksTest {
                 详情：https://cardwatch.example/platforms/good-shop?lang=zh""");
     }
 
+    /** The DingTalk robot's answer, HTTP 200 whatever it says. */
+    private void robotAnswers(String body) {
+        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200).withBody(body)));
+    }
+
+    /** A signed DingTalk robot on the receiver, token "tok". */
+    private DingTalkChannel ding() {
+        return new DingTalkChannel(receiver.baseUrl() + "/robot/send?access_token=tok", DING_SECRET, client, clock);
+    }
+
     @Test
     void dingTalkSignsTimestampNewlineSecretAndAnErrcodeIsAFailure() {
-        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"errcode\":310000,\"errmsg\":\"sign not match\"}")));
-        DingTalkChannel ding = new DingTalkChannel(receiver.baseUrl() + "/robot/send?access_token=tok", DING_SECRET,
-                client, clock);
+        robotAnswers("{\"errcode\":310000,\"errmsg\":\"sign not match\"}");
+        DingTalkChannel ding = ding();
         AlertHooks hooks = hooks(List.of(ding));
         hooks.enqueue(7, "resolved", "good-shop", "好店", "availability", "timeout", OPENED, OPENED);
 
@@ -524,10 +532,8 @@ class AlertHooksTest {
     @Test
     void aRobotsRefusalInsideHttp200IsDeadLetteredItsRateLimitIsNot() {
         // a robot whose signature no longer matches answers 200 with errcode 310000, every time
-        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"errcode\":310000,\"errmsg\":\"sign not match\"}")));
-        DingTalkChannel ding = new DingTalkChannel(receiver.baseUrl() + "/robot/send?access_token=tok", DING_SECRET,
-                client, clock);
+        robotAnswers("{\"errcode\":310000,\"errmsg\":\"sign not match\"}");
+        DingTalkChannel ding = ding();
         AlertHooks hooks = hooks(List.of(ding));
         hooks.enqueue(8, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
         for (int i = 0; i < 50; i++) { // 25 h
@@ -543,8 +549,7 @@ class AlertHooksTest {
         assertThat(outbox.drop(outbox.dead(10).get(0).id())).isTrue();
 
         // one sending too fast (more than 20 a minute) is told to come back later: retried, never dead
-        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}")));
+        robotAnswers("{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}");
         hooks.enqueue(9, "opened", "a", "A", "purchase", "http_error", OPENED, OPENED);
         for (int i = 0; i < 60; i++) { // 30 h
             hooks.deliverDue();
@@ -552,8 +557,7 @@ class AlertHooksTest {
         }
         assertThat(outbox.dead(10)).as("a rate limit is no refusal").isEmpty();
         assertThat(outbox.undelivered()).isEqualTo(1);
-        receiver.stubFor(post(urlPathEqualTo("/robot/send")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"errcode\":0,\"errmsg\":\"ok\"}")));
+        robotAnswers("{\"errcode\":0,\"errmsg\":\"ok\"}");
         clock.advance(Duration.ofHours(1));
         assertThat(hooks.deliverDue()).isEqualTo(1);
     }
