@@ -62,15 +62,19 @@ public record Schedule(Duration every, String cron, Duration jitter) {
     }
 
     /**
-     * A cron expression's next fires, at most {@code max} of them and, when {@code span} is not null, only those
-     * within {@code span} of the first.
+     * A cron expression's next fires, at most {@code max} of them; when {@code span} is not null, those within
+     * {@code span} of the first and the first one after (so the last gap in the span is seen, a year for a yearly
+     * expression).
      */
     static List<Instant> cronFires(CronExpression expression, Duration span, int max) {
         List<Instant> fires = new ArrayList<>();
         Date at = expression.getNextValidTimeAfter(new Date());
         Instant end = at == null || span == null ? null : at.toInstant().plus(span);
-        while (at != null && fires.size() < max && (end == null || at.toInstant().isBefore(end))) {
+        while (at != null && fires.size() < max) {
             fires.add(at.toInstant());
+            if (end != null && !at.toInstant().isBefore(end)) {
+                break;
+            }
             at = expression.getNextValidTimeAfter(at);
         }
         return fires;

@@ -75,8 +75,14 @@ class ProbeMetersTest {
         Platform cron = new Platform("cron", "cron", "cron", URI.create("http://127.0.0.1:1/"), "yrapi", "1",
                 Map.of(), null, Map.of("purchase", new Schedule(null, "0 0,30 9 * * ?", Duration.ZERO)),
                 BigDecimal.TEN);
+        // once a year: a year between runs, though the next 8 days hold one fire
+        Platform yearly = new Platform("yearly", "yearly", "yearly", URI.create("http://127.0.0.1:1/"), "yrapi", "1",
+                Map.of(), null, Map.of("purchase", new Schedule(null, "0 0 3 1 1 ?", Duration.ZERO)), BigDecimal.TEN);
         meters.bind(registry, paced);
         meters.bind(registry, cron);
+        meters.bind(registry, yearly);
+        assertThat(registry.get(ProbeMeters.INTERVAL).tags("platform", "yearly", "probe", "purchase").gauge().value())
+                .isGreaterThanOrEqualTo(Duration.ofDays(365).toSeconds());
         assertThat(registry.get(ProbeMeters.INTERVAL).tags("platform", "paced", "probe", "purchase").gauge().value())
                 .isEqualTo(10_800);
         assertThat(registry.get(ProbeMeters.INTERVAL).tags("platform", "cron", "probe", "purchase").gauge().value())
