@@ -110,4 +110,50 @@ class NotifyStoreTest {
         a.store.prune();
         assertThat(stored()).isZero();
     }
+
+    @Test
+    void aNotifyCommittedAfterANewerOneStillReachesItsRun() throws Exception {
+        Instance a = new Instance();
+        Instance b = new Instance();
+        b.inbox.open("CW-slow");
+        b.inbox.open("CW-fast");
+        // a's first insert takes its id and commits late; another insert, with the next id, commits at once
+        try (java.sql.Connection slow = db.getConnection()) {
+            slow.setAutoCommit(false);
+            new NotifyStore(JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+                    slow, true)), new WakingInbox(), clock).record("reliable", delivered("CW-slow"));
+            a.received("reliable", delivered("CW-fast"));
+            b.store.poll();
+            assertThat(b.woken).containsExactly("CW-fast");
+            assertThat(b.store.gapsKept()).as("the id passed by").isEqualTo(1);
+            slow.commit();
+        }
+        b.store.poll();
+
+        assertThat(b.woken).containsExactly("CW-fast", "CW-slow");
+        assertThat(b.inbox.await("CW-slow", Duration.ZERO)).isPresent();
+        assertThat(stored()).isZero();
+        assertThat(b.store.gapsKept()).isZero();
+    }
+
+    @Test
+    void anIdPassedByIsForgottenAfterFiveMinutes() throws Exception {
+        Instance a = new Instance();
+        Instance b = new Instance();
+        try (java.sql.Connection never = db.getConnection()) {
+            never.setAutoCommit(false);
+            new NotifyStore(JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+                    never, true)), new WakingInbox(), clock).record("reliable", delivered("CW-gone"));
+            a.received("reliable", delivered("CW-other"));
+            b.store.poll();
+            assertThat(b.store.gapsKept()).isEqualTo(1);
+            clock.advance(Duration.ofMinutes(4));
+            b.store.poll();
+            assertThat(b.store.gapsKept()).isEqualTo(1);
+            clock.advance(Duration.ofMinutes(2));
+            b.store.poll();
+            assertThat(b.store.gapsKept()).as("an insert that never commits is not looked for forever").isZero();
+            never.rollback();
+        }
+    }
 }
