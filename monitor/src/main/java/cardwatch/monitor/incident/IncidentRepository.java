@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -98,6 +99,19 @@ public class IncidentRepository {
             event(id, at, "resolved", REMOVED);
         }
         return ended > 0;
+    }
+
+    /**
+     * Platforms with an open incident or a resolve whose notice is held, none of {@code watched} and none the admin
+     * API stores (for every instance: one lacking a secret another has does not run a platform the others watch).
+     */
+    public Set<String> unsettledAmong(Set<String> watched) {
+        Set<String> found = new java.util.TreeSet<>();
+        jdbc.sql("select distinct platform_id from incident where (state = 'open' or resolve_announced = ?) "
+                + "and platform_id not in (select platform_id from platform_entry)").param(false)
+                .query((rs, n) -> rs.getString(1)).list().stream().filter(id -> !watched.contains(id))
+                .forEach(found::add);
+        return found;
     }
 
     /** Marks a held resolve announced; false when it already was (another instance announced it). */

@@ -341,21 +341,44 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
      * one of them end each incident.
      */
     synchronized void removed(Platform platform, Instant at) {
-        for (IncidentRepository.Incident i : incidents.find(null, platform.id(), 100)) {
+        removed(platform.id(), platform, at);
+    }
+
+    /** {@code known}: the platform as it was configured, null when this instance never had it (removed while down). */
+    private void removed(String platform, Platform known, Instant at) {
+        for (IncidentRepository.Incident i : incidents.find(null, platform, 100)) {
             boolean open = "open".equals(i.state());
             if (!open && i.resolveAnnounced()) {
                 continue;
             }
             transactions.executeWithoutResult(tx -> {
                 if (open ? incidents.resolveRemoved(i.id(), at) : incidents.announceOnce(i.id())) {
-                    alert(i.id(), "resolved", platform.id(), platform, i.probe(), i.cause(), i.openedAt(),
+                    alert(i.id(), "resolved", platform, known, i.probe(), i.cause(), i.openedAt(),
                             open ? at : i.resolvedAt(), open ? REMOVED_ZH : i.whyZh(), open ? REMOVED_EN : i.whyEn());
-                    log.info("incident {} of {} {} ended: the platform is no longer watched", i.id(), platform.id(),
+                    log.info("incident {} of {} {} ended: the platform is no longer watched", i.id(), platform,
                             i.probe());
                 }
             });
         }
-        tracker.forget(platform.id());
+        tracker.forget(platform);
+    }
+
+    /**
+     * Ends the incidents of platforms watched nowhere any more: in neither this instance's catalog nor the admin
+     * API's store. A platform taken out of the file while the service was down is seen here, at the first reminder
+     * check after the start (the catalog is read by then), instead of being reminded of every hour for ever.
+     */
+    void endUnwatched(Instant at) {
+        Set<String> watched = new java.util.HashSet<>();
+        catalog.all().forEach(p -> watched.add(p.id()));
+        watched.add(MONITOR);
+        for (String platform : incidents.unsettledAmong(watched)) {
+            synchronized (this) {
+                if (catalog.find(platform).isEmpty()) {
+                    removed(platform, null, at);
+                }
+            }
+        }
     }
 
     /** Checks Cardwatch's own connectivity on a schedule and opens or resolves "monitor degraded". */
@@ -392,7 +415,8 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
 
     /**
      * While an incident is open, a reminder every {@code cardwatch.hooks.remind-every}: one per period since it
-     * opened, keyed by the period so a check that runs twice queues it once.
+     * opened, keyed by the period so a check that runs twice queues it once. Incidents of platforms watched nowhere
+     * any more end first ({@link #endUnwatched}).
      */
     @Scheduled(fixedDelayString = "${cardwatch.hooks.remind-check:1m}", initialDelayString = "${cardwatch.hooks.remind-check:1m}")
     public void remind() {
@@ -400,6 +424,7 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
     }
 
     public void remind(Instant now) {
+        endUnwatched(now);
         Duration every = hooks.remindEvery();
         if (every.isZero() || hooks.channelNames().isEmpty()) {
             return;

@@ -357,4 +357,41 @@ class IncidentServiceTest {
                 "1", Map.of(), null, Map.of(), java.math.BigDecimal.TEN), T0.plus(Duration.ofHours(6)));
         assertThat(events()).containsExactly("opened", "resolved");
     }
+
+    @Test
+    void aPlatformRemovedWhileTheServiceWasDownHasItsIncidentEndedAtTheFirstReminderCheck() {
+        service = newService(List.of(), Map.of("cardwatch.hooks.remind-every", "1h"));
+        JdbcClient jdbc = JdbcClient.create(db);
+        long gone = repository.open("gone", "purchase", "timeout", T0, "超时", "timeout");
+        long elsewhere = repository.open("api-only", "purchase", "timeout", T0, "超时", "timeout");
+        // stored through the admin API, not run here (a secret this instance lacks): another instance watches it
+        jdbc.sql("insert into platform_entry (platform_id, entry, updated_at, updated_by) values (?, ?, ?, ?)")
+                .params("api-only", "id: api-only", T0.atOffset(ZoneOffset.UTC), "admin").update();
+        runs(4, "purchase", Reason.HTTP_ERROR); // shop, which is watched: stays open
+
+        service = newService(List.of(), Map.of("cardwatch.hooks.remind-every", "1h")); // the start after the removal
+        service.remind(T0.plus(Duration.ofHours(3)));
+
+        IncidentRepository.Incident ended = repository.find(null, "gone", 1).get(0);
+        assertThat(ended.id()).isEqualTo(gone);
+        assertThat(ended.state()).isEqualTo("resolved");
+        assertThat(ended.timeline()).last().satisfies(e -> assertThat(e.reason())
+                .isEqualTo(IncidentRepository.REMOVED));
+        assertThat(repository.find("open", "api-only", 1)).extracting(IncidentRepository.Incident::id)
+                .containsExactly(elsewhere);
+        assertThat(service.open("shop")).isTrue();
+        List<Notice> notices = new ArrayList<>();
+        hooks.deliverDue();
+        sent().forEach(notices::add);
+        assertThat(notices).filteredOn(n -> n.event().equals("resolved")).singleElement().satisfies(n -> {
+            assertThat(n.why()).isEqualTo(IncidentService.REMOVED_ZH);
+            assertThat(n.title()).contains("gone");
+        });
+        assertThat(notices).filteredOn(n -> n.event().equals("reminder")).extracting(Notice::title)
+                .noneMatch(t -> t.contains("gone"));
+
+        service.remind(T0.plus(Duration.ofHours(4)));
+        hooks.deliverDue();
+        assertThat(sent()).filteredOn(n -> n.event().equals("resolved")).as("ended once").hasSize(1);
+    }
 }
