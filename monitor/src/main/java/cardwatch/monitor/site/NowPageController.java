@@ -102,8 +102,7 @@ class NowPageController {
         Optional<SiteSnapshot.Row> row = aggregator.snapshot().row(id);
         Optional<Platform> platform = catalog.find(id);
         if (row.isEmpty() || platform.isEmpty()) {
-            return PlatformPageController.html(HttpStatus.NOT_FOUND, pages.render("site/not-found", request, response,
-                    locale, Map.of("id", id)));
+            return pages.absent(id, request, response, locale);
         }
         String body = rendered.get(id + "/" + locale.getLanguage(),
                 key -> pages.render("site/now", request, response, locale, model(row.get(), platform.get(), locale)));

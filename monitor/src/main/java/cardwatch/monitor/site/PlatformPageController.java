@@ -63,8 +63,7 @@ class PlatformPageController {
         SiteSnapshot snapshot = aggregator.snapshot();
         SiteSnapshot.Row row = snapshot.row(id).orElse(null);
         if (row == null) {
-            String body = pages.render("site/not-found", request, response, locale, Map.of("id", id));
-            return html(HttpStatus.NOT_FOUND, body);
+            return pages.absent(id, request, response, locale);
         }
         SiteSnapshot.Detail detail = snapshot.details().get(id);
         SiteFormat fmt = pages.format(locale);

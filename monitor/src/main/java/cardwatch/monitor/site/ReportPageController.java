@@ -53,8 +53,7 @@ class ReportPageController {
         Optional<SiteSnapshot.Row> row = aggregator.snapshot().row(id);
         Locale locale = pages.locale(request);
         if (row.isEmpty()) {
-            return PlatformPageController.html(HttpStatus.NOT_FOUND, pages.render("site/not-found", request, response,
-                    locale, Map.of("id", id)));
+            return pages.absent(id, request, response, locale);
         }
         Map<String, Object> model = model(row.get(), new ReportForm(null, null, null, null), Map.of());
         model.put("done", "stored".equals(done) || "duplicate".equals(done) ? done : null);
@@ -72,9 +71,10 @@ class ReportPageController {
                     request, response, locale, Map.of("why", "tooLarge")));
         }
         if (row.isEmpty()) {
-            desk.receive(id, new ReportForm(null, null, null, null), null, null, request.getRemoteAddr());
-            return PlatformPageController.html(HttpStatus.NOT_FOUND, pages.render("site/not-found", request, response,
-                    locale, Map.of("id", id)));
+            if (!pages.watched(id)) { // counted as refused: no platform of ours
+                desk.receive(id, new ReportForm(null, null, null, null), null, null, request.getRemoteAddr());
+            }
+            return pages.absent(id, request, response, locale);
         }
         ReportForm form = new ReportForm(field(request, "symptom"), field(request, "happened"),
                 field(request, "amount"), field(request, "order"));

@@ -1,5 +1,6 @@
 package cardwatch.monitor.site;
 
+import cardwatch.monitor.platform.PlatformCatalog;
 import cardwatch.monitor.system.CardwatchProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,6 +8,10 @@ import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.MessageSource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.LocaleResolver;
 import org.thymeleaf.ITemplateEngine;
@@ -23,14 +28,42 @@ class SitePages {
     private final ZoneId zone;
 
     private final SiteAggregator aggregator;
+    private final PlatformCatalog catalog;
 
     SitePages(ITemplateEngine templates, MessageSource messages, LocaleResolver locales,
-            CardwatchProperties properties, SiteAggregator aggregator) {
+            CardwatchProperties properties, SiteAggregator aggregator, PlatformCatalog catalog) {
         this.aggregator = aggregator;
+        this.catalog = catalog;
         this.templates = templates;
         this.messages = messages;
         this.locales = locales;
         this.zone = ZoneId.of(properties.schedule().timeZone());
+    }
+
+    /** Seconds a reader is asked to wait for the figures of a platform being computed. */
+    static final int COMPUTING_RETRY_SECONDS = 10;
+
+    /**
+     * The page for a platform the figures do not hold: one we watch whose figures are not in yet (the service has
+     * just started, or the platform was just added) is being computed, 503 with a time to try again; any other id is
+     * no platform of ours, 404.
+     */
+    ResponseEntity<String> absent(String id, HttpServletRequest request, HttpServletResponse response,
+            Locale locale) {
+        if (catalog.find(id).isPresent()) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(COMPUTING_RETRY_SECONDS))
+                    .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                    .header(HttpHeaders.VARY, "Accept-Language")
+                    .body(render("site/computing", request, response, locale, Map.of("id", id)));
+        }
+        return PlatformPageController.html(HttpStatus.NOT_FOUND, render("site/not-found", request, response, locale,
+                Map.of("id", id)));
+    }
+
+    /** Whether {@code id} is a platform we watch. */
+    boolean watched(String id) {
+        return catalog.find(id).isPresent();
     }
 
     Locale locale(HttpServletRequest request) {

@@ -30,6 +30,9 @@ class SitePagesIT extends SharedDemoService {
     @Autowired
     SiteAggregator aggregator;
 
+    @Autowired
+    SitePages pages;
+
     private Document page(String path, String... headers) {
         HttpResponse<String> response = client().get(path, headers);
         assertThat(response.statusCode()).as(path).isEqualTo(200);
@@ -152,6 +155,26 @@ class SitePagesIT extends SharedDemoService {
                 .matches("(just now|1 minute ago|\\d+ minutes ago): .+");
         assertThat(english.select("[data-step=refund]").text()).isNotBlank();
         assertThat(client().get("/platforms/no-such-shop/now").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aWatchedPlatformWhoseFiguresAreNotInYetIsBeingComputedNotMissing() {
+        // what a platform's pages answer before its row is in the figures (the first second after the start, or
+        // just after it was added): the platform pages, its Now page and its report form all answer this
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("GET", "/platforms/reliable");
+        org.springframework.http.ResponseEntity<String> watched = pages.absent("reliable", request,
+                new org.springframework.mock.web.MockHttpServletResponse(), java.util.Locale.ENGLISH);
+        assertThat(watched.getStatusCode().value()).isEqualTo(503);
+        assertThat(watched.getHeaders().getFirst("Retry-After")).isEqualTo("10");
+        Document page = Jsoup.parse(watched.getBody());
+        assertThat(page.selectFirst("h1").text()).isEqualTo("Being computed");
+        assertThat(page.selectFirst("[role=status]").text()).contains("\u201creliable\u201d are being computed");
+
+        org.springframework.http.ResponseEntity<String> unknown = pages.absent("no-such-shop", request,
+                new org.springframework.mock.web.MockHttpServletResponse(), java.util.Locale.SIMPLIFIED_CHINESE);
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(Jsoup.parse(unknown.getBody()).selectFirst("h1").text()).isEqualTo("没有这个平台");
     }
 
     @Test
