@@ -99,7 +99,7 @@ class MoneyIT {
                 """.formatted(id, id, id, sim.baseUrl(),
                         id.equals("budgeted") ? ", availability: { cron: \"0 0 3 1 1 ?\" }" : "", id.equals("wakes")
                         ? "{ notify: 50s, confirm: 60s, poll-initial: 40s, poll-max: 40s }"
-                        : "{ notify: 1s, confirm: 2s, poll-initial: 100ms, poll-max: 300ms }")).append(id.equals("budgeted")
+                        : "{ notify: 5s, confirm: 6s, poll-initial: 100ms, poll-max: 300ms }")).append(id.equals("budgeted")
                 ? "    availability: { urls: [\"" + sim.baseUrl() + "\"] }\n" : "").append(id.equals("tight-budget")
                 ? "    budget: { daily: 1.00 }\n" : ""));
         try {
