@@ -58,6 +58,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
     private final String linkBase;
     private final Duration groupWindow;
     private final Duration remindEvery;
+    /** The delivery lease: {@link #LEASE}, or three send timeouts when longer. */
+    private final Duration lease;
     private final Map<String, CardwatchProperties.Route> routes;
 
     /** Every channel there is; routes may name only these. */
@@ -86,6 +88,8 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         this.language = hooks.language();
         this.groupWindow = hooks.groupWindow();
         this.remindEvery = hooks.remindEvery();
+        Duration sends = hooks.timeout().multipliedBy(3);
+        this.lease = sends.compareTo(LEASE) > 0 ? sends : LEASE;
         this.routes = hooks.routes() == null ? Map.of() : Map.copyOf(hooks.routes());
         for (String name : this.routes.keySet()) {
             if (!CHANNELS.contains(name)) {
@@ -230,8 +234,12 @@ public class AlertHooks implements MeterBinder, DisposableBean {
 
     /** Messages a channel is sent in one round at most; the rest go in the next, a second later. */
     static final int ROUND = 200;
-    /** How long a round may hold a channel before another instance may take it over. */
-    static final Duration LEASE = Duration.ofMinutes(5);
+    /**
+     * How long a channel's delivery lease holds at the least. The holder renews it before each message it sends, so
+     * an instance that dies mid-round holds its channels this long at most ({@link #lease}: three send timeouts, when
+     * that is longer), and a round as long as it likes is never taken over while it sends.
+     */
+    static final Duration LEASE = Duration.ofMinutes(1);
 
     /**
      * One delivery round: each channel's queue in the order its messages were written. A message goes when its time
@@ -248,7 +256,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             if (state.nextAttemptAt() != null && state.nextAttemptAt().isAfter(now)) {
                 continue;
             }
-            if (!outbox.lease(channel.name(), owner, now, now.plus(LEASE))) {
+            if (!outbox.lease(channel.name(), owner, now, now.plus(lease))) {
                 continue; // another instance is delivering it
             }
             try {
@@ -258,6 +266,11 @@ public class AlertHooks implements MeterBinder, DisposableBean {
             }
         }
         return delivered;
+    }
+
+    /** Renews this instance's lease on the channel for one more send; false when it is no longer this instance's. */
+    private boolean renewed(AlertChannel channel) {
+        return outbox.renew(channel.name(), owner, clock.instant().plus(lease));
     }
 
     private int deliverQueue(AlertChannel channel, int failures, Instant now) {
@@ -277,7 +290,7 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         if (ready.isEmpty()) {
             return 0;
         }
-        if (channel.groups()) {
+        if (channel.groups()) { // one send, under the lease the round began with
             List<Notice> told = Notice.collapse(ready.stream().map(HookOutbox.Queued::notice).toList());
             Outcome outcome = deliver(channel, ready, told.size() == 1 ? told.get(0) : Notice.group(told), failures);
             return outcome == Outcome.DELIVERED ? ready.size() : 0;
@@ -286,6 +299,9 @@ public class AlertHooks implements MeterBinder, DisposableBean {
         for (HookOutbox.Queued q : ready) {
             if (held.contains(q.notice().thread())) {
                 continue;
+            }
+            if (!renewed(channel)) {
+                break; // held past its lease (a stalled process): another instance has the queue now
             }
             Outcome outcome = deliver(channel, List.of(q), q.notice(), failures);
             if (outcome == Outcome.DELIVERED) {

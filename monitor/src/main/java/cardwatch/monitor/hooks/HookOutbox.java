@@ -79,6 +79,12 @@ public class HookOutbox {
                 .params(owner, utc(until), channel, owner, utc(now)).update() == 1;
     }
 
+    /** Extends the lease {@code owner} holds on the channel; false when it holds none (another instance took it). */
+    public boolean renew(String channel, String owner, Instant until) {
+        return jdbc.sql("update hook_channel set lease_until = ? where channel = ? and lease_owner = ?")
+                .params(utc(until), channel, owner).update() == 1;
+    }
+
     public void release(String channel, String owner) {
         jdbc.sql("update hook_channel set lease_owner = null, lease_until = null where channel = ? and lease_owner = ?")
                 .params(channel, owner).update();

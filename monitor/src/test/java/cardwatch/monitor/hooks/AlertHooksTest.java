@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -582,5 +583,45 @@ class AlertHooksTest {
         clock.advance(Duration.ofMinutes(5));
         assertThat(hooks.deliverDue()).isEqualTo(2);
         assertThat(outbox.backlog()).as("nothing waits").isEmpty();
+    }
+
+    @Test
+    void aChannelLeftLeasedByAnInstanceThatDiedGoesToAnotherAfterAMinuteAndALongRoundKeepsItsLease() {
+        RecordingChannel survivor = new RecordingChannel("webhook");
+        AlertHooks other = hooks(List.of(survivor));
+        other.enqueue(1, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
+        // an instance took the channel's lease for a round and died in it
+        assertThat(outbox.lease("webhook", "dead-instance", clock.instant(), clock.instant().plus(
+                AlertHooks.LEASE))).isTrue();
+        assertThat(other.deliverDue()).isZero();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(other.deliverDue()).as("the lease still holds").isZero();
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(other.deliverDue()).as("a minute after it was taken").isEqualTo(1);
+        assertThat(survivor.sent()).extracting(Notice::event).containsExactly("opened");
+
+        // a round whose sends take 50 s each renews its lease before each: the other instance waits it out
+        List<Integer> othersDuring = new ArrayList<>();
+        RecordingChannel second = new RecordingChannel("webhook");
+        AlertHooks[] rival = new AlertHooks[1];
+        AlertHooks slow = hooks(List.of(new AlertChannel() {
+            @Override
+            public String name() {
+                return "webhook";
+            }
+
+            @Override
+            public void send(Notice notice) {
+                clock.advance(Duration.ofSeconds(50));
+                othersDuring.add(rival[0].deliverDue());
+            }
+        }));
+        rival[0] = hooks(List.of(second));
+        for (int incident = 2; incident <= 4; incident++) {
+            slow.enqueue(incident, "opened", "good-shop", "好店", "purchase", "http_error", OPENED, OPENED);
+        }
+        assertThat(slow.deliverDue()).isEqualTo(3);
+        assertThat(othersDuring).as("150 s of sends, never taken over").containsExactly(0, 0, 0);
+        assertThat(second.sent()).isEmpty();
     }
 }
