@@ -10,7 +10,9 @@
 #
 # Needs the Debian packages nginx, curl and bc. Extra monitor arguments: MONITOR_ARGS; extra JVM options for it
 # (a flight recording, say): MONITOR_JVM. PURCHASES=no leaves the
-# purchases out, to measure what a storefront check costs on its own.
+# purchases out, to measure what a storefront check costs on its own. RULES=yes also runs Prometheus (the Debian
+# package) scraping the monitor every 15 s with the project's rules (alerts/rules), and reports what evaluating them
+# costs beside what scraping the monitor costs the same Prometheus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -22,6 +24,7 @@ NGINX_PORT=18782
 SIM_PORT=19100
 PG_PORT=15432
 PORT=18090
+PROM_PORT=19190
 KEY=cardwatch-bench-key
 
 ./mvnw -q -B -ntp -Pbench -pl monitor,simulator,bench -am package -DskipTests
@@ -33,7 +36,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for port in $PORT $NGINX_PORT $SIM_PORT $PG_PORT; do
+for port in $PORT $NGINX_PORT $SIM_PORT $PG_PORT $PROM_PORT; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken" >&2; exit 1; fi
 done
 BENCH_JAR=bench/target/cardwatch-bench-0.1.0-SNAPSHOT.jar
@@ -103,10 +106,28 @@ threads() {
 }
 ticks=$(getconf CLK_TCK)
 
+if [ "${RULES:-no}" = yes ]; then
+  mkdir -p "$work/prom"
+  cat > "$work/prometheus.yml" <<CONF
+global: { scrape_interval: 15s, evaluation_interval: 15s, scrape_timeout: 14s }
+rule_files: ["$PWD/alerts/rules/*.rules.yaml"]
+scrape_configs:
+  - job_name: cardwatch
+    metrics_path: /actuator/prometheus
+    static_configs: [{ targets: ["127.0.0.1:$PORT"] }]
+  - job_name: prometheus
+    static_configs: [{ targets: ["127.0.0.1:$PROM_PORT"] }]
+CONF
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom" \
+    --web.listen-address=127.0.0.1:$PROM_PORT > "$work/prometheus.log" 2>&1 &
+  prom_pid=$!
+fi
+
 echo "warming up for $WARMUP s"
 sleep "$WARMUP"
 curl -s --max-time 300 -o "$work/before.txt" http://127.0.0.1:$PORT/actuator/prometheus
 cpu0=$(cpu $pid); sim0=$(cpu $sim_pid); t0=$(date +%s.%N)
+[ "${RULES:-no}" = yes ] && prom0=$(cpu $prom_pid)
 threads $pid > "$work/threads0.tsv"
 rss_max=0
 end=$(( $(date +%s) + MEASURE ))
@@ -116,6 +137,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   sleep 5
 done
 cpu1=$(cpu $pid); sim1=$(cpu $sim_pid); t1=$(date +%s.%N)
+[ "${RULES:-no}" = yes ] && prom1=$(cpu $prom_pid)
 threads $pid > "$work/threads1.tsv"
 scrape=$(curl -s --max-time 300 -o "$work/after.txt" -w '%{time_total}' http://127.0.0.1:$PORT/actuator/prometheus)
 scrape2=$(curl -s --max-time 300 -o /dev/null -w '%{time_total}' http://127.0.0.1:$PORT/actuator/prometheus)
@@ -158,4 +180,21 @@ echo "monitor CPU by thread (share of the window's):"
 awk -F'\t' 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) {s[$1] = d; t += d}}
   END {for (k in s) if (s[k] / t >= 0.01) printf "  %5.1f %%  %s\n", 100 * s[k] / t, k}' \
   "$work/threads0.tsv" "$work/threads1.tsv" | sort -rn
+if [ "${RULES:-no}" = yes ]; then
+  # the last evaluation of each group and the mean over the window, against the last scrape of the monitor
+  q() { curl -s --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; [print(x["metric"].get("rule_group","").split(";")[-1] or "-", x["value"][1]) for x in r]'; }
+  window="$(printf '%.0f' "$elapsed")s"
+  echo "Prometheus with the rules (one process, scrape and evaluation every 15 s):"
+  printf '  %-40s %s\n' "series in its head" "$(q 'prometheus_tsdb_head_series' | awk '{print $2}')"
+  scrape_s=$(q "avg_over_time(scrape_duration_seconds{job=\"cardwatch\"}[$window]) / 15" | awk '{printf "%.4f", $2}')
+  rules_s=$(q "sum(rate(prometheus_rule_group_duration_seconds_sum[$window]))" | awk '{printf "%.4f", $2}')
+  printf '  %-40s %s s a second\n' "scraping the monitor" "$scrape_s"
+  printf '  %-40s %s s a second (%s x the scrape)\n' "evaluating every rule group" "$rules_s" \
+    "$(echo "scale=2; $rules_s / $scrape_s" | bc)"
+  printf '  %-40s %s\n' "rule evaluations missed" "$(q 'sum(prometheus_rule_group_iterations_missed_total)' | awk '{print $2}')"
+  printf '  %-40s %s cores\n' "Prometheus CPU" "$(echo "scale=3; ($prom1 - $prom0) / $ticks / $elapsed" | bc)"
+  echo "  each group's last evaluation (s), slowest first:"
+  q 'prometheus_rule_group_last_duration_seconds' | sort -k2 -rn | awk '{printf "    %8.4f  %s\n", $2, $1}'
+fi
 grep -E "ERROR|OutOfMemory" "$work/monitor.log" | head -5 || true
