@@ -66,6 +66,11 @@ public record Platform(String id, String nameZh, String nameEn, URI baseUrl, Str
      * refunds), {@link #MODE_CHECKOUT} (the order and the gateway's page only) or null (no purchase runs).
      */
     public String purchaseMode() {
+        return purchaseMode(purchase, payer);
+    }
+
+    /** {@link #purchaseMode()} of a platform with this purchase and payer, before the platform is built. */
+    static String purchaseMode(PurchaseSpec purchase, PayerSettings payer) {
         if (purchase == null) {
             return null;
         }

@@ -377,7 +377,7 @@ public final class PlatformConfigLoader {
         if (p.count() > before) {
             return null;
         }
-        boolean pays = purchase != null && (payer == null || !CheckoutPayer.KIND.equals(payer.kind()));
+        boolean pays = Platform.MODE_PURCHASE.equals(Platform.purchaseMode(purchase, payer));
         if (pays && schedules.containsKey("purchase") && !purchaseScheduleSet(e.schedule())) {
             schedules.put("purchase", new Schedule(pacedEvery(daily, purchase.priceCap()), null,
                     schedules.get("purchase").jitter()));
