@@ -69,10 +69,14 @@ public class HookOutbox {
      * out; returns whether this {@code owner} holds it now.
      */
     public boolean lease(String channel, String owner, Instant now, Instant until) {
-        try {
-            jdbc.sql("insert into hook_channel (channel) values (?)").param(channel).update();
-        } catch (DuplicateKeyException e) {
-            // there already
+        // the row is made once: an insert tried every second would be a logged error on PostgreSQL every second
+        if (jdbc.sql("select count(*) from hook_channel where channel = ?").param(channel).query(Long.class)
+                .single() == 0) {
+            try {
+                jdbc.sql("insert into hook_channel (channel) values (?)").param(channel).update();
+            } catch (DuplicateKeyException e) {
+                // another instance made it first
+            }
         }
         return jdbc.sql("update hook_channel set lease_owner = ?, lease_until = ? where channel = ? and "
                 + "(lease_owner is null or lease_owner = ? or lease_until < ?)")
