@@ -293,4 +293,28 @@ class PostgresIT {
                 .param(hours.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
         assertThat(retention.prune(now)).isZero();
     }
+
+    /**
+     * The alert delivery round takes each channel's lease every second: on PostgreSQL a statement that fails (a
+     * duplicate key) is an error in the server's log and a rolled-back transaction, so the lease makes its row once.
+     */
+    @Test
+    void takingAChannelsLeaseEverySecondRollsNothingBack() throws InterruptedException {
+        cardwatch.monitor.hooks.HookOutbox outbox = new cardwatch.monitor.hooks.HookOutbox(jdbc);
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(outbox.lease("pg-lease-test", "me", now, now.plusSeconds(60))).isTrue();
+        Thread.sleep(1_500); // PostgreSQL 14 sends a backend's counts at most every 0.5 s
+        long before = rollbacks();
+        for (int i = 0; i < 20; i++) {
+            assertThat(outbox.lease("pg-lease-test", "me", now, now.plusSeconds(60))).isTrue();
+        }
+        Thread.sleep(1_500);
+        assertThat(rollbacks() - before).as("20 leases of a channel whose row is there").isLessThan(10);
+        jdbc.sql("delete from hook_channel where channel = 'pg-lease-test'").update();
+    }
+
+    private long rollbacks() {
+        return jdbc.sql("select xact_rollback from pg_stat_database where datname = current_database()")
+                .query(Long.class).single();
+    }
 }
