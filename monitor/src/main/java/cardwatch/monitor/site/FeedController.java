@@ -107,7 +107,7 @@ class FeedController {
         SiteFormat fmt = pages.format(pages.locale(request));
         return row(platform).map(row -> badge(fmt.msg("badge.grade"), row.score() == null ? fmt.grade("?")
                 : row.grade() + " " + fmt.score(row.score()), colour(row.grade())))
-                .orElseGet(() -> badge(fmt.msg("badge.grade"), fmt.msg("badge.unknown"), "#6b6b6b", HttpStatus.NOT_FOUND));
+                .orElseGet(() -> absent(platform, fmt.msg("badge.grade"), fmt));
     }
 
     @GetMapping("/badge/{platform}/success-7d.svg")
@@ -117,8 +117,18 @@ class FeedController {
             Double value = row.success7d().value();
             String colour = value == null ? "#6b6b6b" : value >= 0.98 ? "#1a7f37" : value >= 0.9 ? "#9a6700" : "#cf222e";
             return badge(fmt.msg("badge.success7d"), fmt.percent(value), colour);
-        }).orElseGet(() -> badge(fmt.msg("badge.success7d"), fmt.msg("badge.unknown"), "#6b6b6b",
-                HttpStatus.NOT_FOUND));
+        }).orElseGet(() -> absent(platform, fmt.msg("badge.success7d"), fmt));
+    }
+
+    /**
+     * The badge of a platform the figures do not hold: "computing" for one we watch whose figures are not in yet (an
+     * image, so 200, and not kept by caches); "unknown" and 404 for any other id.
+     */
+    private ResponseEntity<String> absent(String platform, String label, SiteFormat fmt) {
+        if (pages.watched(platform)) {
+            return badge(label, fmt.msg("badge.computing"), "#6b6b6b", HttpStatus.OK, "no-store");
+        }
+        return badge(label, fmt.msg("badge.unknown"), "#6b6b6b", HttpStatus.NOT_FOUND);
     }
 
     private java.util.Optional<SiteSnapshot.Row> row(String platform) {
@@ -141,6 +151,11 @@ class FeedController {
 
     /** A flat two-part badge; widths from character counts (CJK characters count double). */
     static ResponseEntity<String> badge(String label, String value, String colour, HttpStatus status) {
+        return badge(label, value, colour, status, "max-age=300");
+    }
+
+    private static ResponseEntity<String> badge(String label, String value, String colour, HttpStatus status,
+            String cacheControl) {
         int left = 10 + 7 * width(label);
         int right = 10 + 7 * width(value);
         String svg = """
@@ -151,7 +166,7 @@ class FeedController {
                 <text x="%d" y="14">%s</text><text x="%d" y="14">%s</text></g></svg>"""
                 .formatted(left + right, xml(label), xml(value), xml(label), xml(value), left, left, right, colour,
                         left / 2, xml(label), left + right / 2, xml(value));
-        return ResponseEntity.status(status).contentType(SVG).header("Cache-Control", "max-age=300").body(svg);
+        return ResponseEntity.status(status).contentType(SVG).header("Cache-Control", cacheControl).body(svg);
     }
 
     private static int width(String text) {

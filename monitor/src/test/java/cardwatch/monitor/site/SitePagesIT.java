@@ -178,6 +178,30 @@ class SitePagesIT extends SharedDemoService {
     }
 
     @Test
+    void beforeTheFiguresAreInTheControllersSayBeingComputedForAWatchedPlatformOnly() {
+        SiteAggregator before = org.mockito.Mockito.mock(SiteAggregator.class);
+        org.mockito.Mockito.when(before.snapshot()).thenReturn(SiteSnapshot.empty(java.time.Instant.now()));
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("GET", "/platforms/reliable");
+        request.addParameter("lang", "en");
+        PlatformPageController page = new PlatformPageController(before, pages, null, null, null, null, null);
+        assertThat(page.platform("reliable", request, new org.springframework.mock.web.MockHttpServletResponse())
+                .getStatusCode().value()).isEqualTo(503);
+        assertThat(page.platform("no-such-shop", request, new org.springframework.mock.web.MockHttpServletResponse())
+                .getStatusCode().value()).isEqualTo(404);
+
+        FeedController feed = new FeedController(before, pages, null);
+        org.springframework.http.ResponseEntity<String> badge = feed.grade("reliable", request);
+        assertThat(badge.getStatusCode().value()).as("an image: shown, not broken").isEqualTo(200);
+        assertThat(badge.getHeaders().getCacheControl()).isEqualTo("no-store");
+        assertThat(badge.getBody()).contains("computing").doesNotContain("unknown");
+        assertThat(feed.success("reliable", request).getBody()).contains("computing");
+        org.springframework.http.ResponseEntity<String> unknown = feed.grade("no-such-shop", request);
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(unknown.getBody()).contains("unknown");
+    }
+
+    @Test
     void theChinesePagesShowNoRawCodesOrBooleansAndTheScoreInputsSayTheirWindow() {
         awaitFigures();
         List<String> inputs = new java.util.ArrayList<>();
