@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -102,16 +101,13 @@ public class IncidentRepository {
     }
 
     /**
-     * Platforms with an open incident or a resolve whose notice is held, none of {@code watched} and none the admin
-     * API stores (for every instance: one lacking a secret another has does not run a platform the others watch).
+     * Platforms with an open incident or a resolve whose notice is held that the admin API does not store (for every
+     * instance: one lacking a secret another has does not run a platform the others watch).
      */
-    public Set<String> unsettledAmong(Set<String> watched) {
-        Set<String> found = new java.util.TreeSet<>();
-        jdbc.sql("select distinct platform_id from incident where (state = 'open' or resolve_announced = ?) "
+    public List<String> unsettledOutsideApi() {
+        return jdbc.sql("select distinct platform_id from incident where (state = 'open' or resolve_announced = ?) "
                 + "and platform_id not in (select platform_id from platform_entry)").param(false)
-                .query((rs, n) -> rs.getString(1)).list().stream().filter(id -> !watched.contains(id))
-                .forEach(found::add);
-        return found;
+                .query(String.class).list();
     }
 
     /** Marks a held resolve announced; false when it already was (another instance announced it). */

@@ -369,12 +369,9 @@ public class IncidentService implements RunRecorder.FindingSink, PlatformMeters 
      * check after the start (the catalog is read by then), instead of being reminded of every hour for ever.
      */
     void endUnwatched(Instant at) {
-        Set<String> watched = new java.util.HashSet<>();
-        catalog.all().forEach(p -> watched.add(p.id()));
-        watched.add(MONITOR);
-        for (String platform : incidents.unsettledAmong(watched)) {
+        for (String platform : incidents.unsettledOutsideApi()) {
             synchronized (this) {
-                if (catalog.find(platform).isEmpty()) {
+                if (!MONITOR.equals(platform) && catalog.find(platform).isEmpty()) {
                     removed(platform, null, at);
                 }
             }

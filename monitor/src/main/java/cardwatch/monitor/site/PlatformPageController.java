@@ -94,9 +94,14 @@ class PlatformPageController {
     }
 
     static ResponseEntity<String> html(HttpStatus status, String body) {
+        return html(status).body(body);
+    }
+
+    /** A page's answer before its body: HTML in UTF-8, varying with the reader's language. */
+    static ResponseEntity.BodyBuilder html(HttpStatus status) {
         return ResponseEntity.status(status)
                 .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .header(HttpHeaders.VARY, "Accept-Language").body(body);
+                .header(HttpHeaders.VARY, "Accept-Language");
     }
 
     /**

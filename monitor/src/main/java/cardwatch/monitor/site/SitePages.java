@@ -10,7 +10,6 @@ import java.util.Map;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.LocaleResolver;
@@ -50,11 +49,9 @@ class SitePages {
      */
     ResponseEntity<String> absent(String id, HttpServletRequest request, HttpServletResponse response,
             Locale locale) {
-        if (catalog.find(id).isPresent()) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        if (watched(id)) {
+            return PlatformPageController.html(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(COMPUTING_RETRY_SECONDS))
-                    .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                    .header(HttpHeaders.VARY, "Accept-Language")
                     .body(render("site/computing", request, response, locale, Map.of("id", id)));
         }
         return PlatformPageController.html(HttpStatus.NOT_FOUND, render("site/not-found", request, response, locale,

@@ -111,6 +111,15 @@ class NotifyStoreTest {
         assertThat(stored()).isZero();
     }
 
+    /** A connection that has stored a notify for {@code order} and not committed it: its id is taken, its row unseen. */
+    private java.sql.Connection uncommitted(String order) throws java.sql.SQLException {
+        java.sql.Connection open = db.getConnection();
+        open.setAutoCommit(false);
+        new NotifyStore(JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(open,
+                true)), new WakingInbox(), clock).record("reliable", delivered(order));
+        return open;
+    }
+
     @Test
     void aNotifyCommittedAfterANewerOneStillReachesItsRun() throws Exception {
         Instance a = new Instance();
@@ -118,10 +127,7 @@ class NotifyStoreTest {
         b.inbox.open("CW-slow");
         b.inbox.open("CW-fast");
         // a's first insert takes its id and commits late; another insert, with the next id, commits at once
-        try (java.sql.Connection slow = db.getConnection()) {
-            slow.setAutoCommit(false);
-            new NotifyStore(JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
-                    slow, true)), new WakingInbox(), clock).record("reliable", delivered("CW-slow"));
+        try (java.sql.Connection slow = uncommitted("CW-slow")) {
             a.received("reliable", delivered("CW-fast"));
             b.store.poll();
             assertThat(b.woken).containsExactly("CW-fast");
@@ -140,10 +146,7 @@ class NotifyStoreTest {
     void anIdPassedByIsForgottenAfterFiveMinutes() throws Exception {
         Instance a = new Instance();
         Instance b = new Instance();
-        try (java.sql.Connection never = db.getConnection()) {
-            never.setAutoCommit(false);
-            new NotifyStore(JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
-                    never, true)), new WakingInbox(), clock).record("reliable", delivered("CW-gone"));
+        try (java.sql.Connection never = uncommitted("CW-gone")) {
             a.received("reliable", delivered("CW-other"));
             b.store.poll();
             assertThat(b.store.gapsKept()).isEqualTo(1);
