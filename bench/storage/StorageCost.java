@@ -223,7 +223,9 @@ public final class StorageCost {
         double paidBytes = (double) (withoutHeld - withoutRuns) / paid;
         double restPerDay = (double) (withoutRuns - empty) / days;
         long rawDays = windows.rawRuns().toDays();
-        double rawChecks = checkBytes * checks / days * windows.rawChecks().toDays();
+        // raw checks are pruned by the hour: up to the window and the hour under way are kept
+        double rawCheckDays = windows.rawChecks().plusHours(1).toMinutes() / 1440.0;
+        double rawChecks = checkBytes * checks / days * rawCheckDays;
         double rawPurchases = (heldBytes * held + paidBytes * paid) / days * rawDays;
         double checkHours = checkHoursPerDay * windows.hourlyChecks().toDays();
         double rest = restPerDay * 365;
@@ -250,9 +252,10 @@ public final class StorageCost {
                 paidBytes, heldBytes, checkHoursPerDay / 1e6, restPerDay / 1e6);
         System.out.printf("of which the ledger %.2f MB a day (%.0f B an entry): %.2f GB a year%n", ledgerPerDay / 1e6,
                 ledgerEntry, ledgerPerDay * 365 / 1e9);
-        System.out.printf("a year at the defaults: %.2f GB (raw checks, %d days: %.2f GB; raw purchases, %d days: "
+        System.out.printf("a year at the defaults: %.2f GB (raw checks, %d hours and the one under way: %.2f GB; "
+                + "raw purchases, %d days: "
                 + "%.2f GB; the checks' hours, %d days: %.2f GB; ledger, purchase hours and days, a year: %.2f GB)%n",
-                year / 1e9, windows.rawChecks().toDays(), rawChecks / 1e9, rawDays, rawPurchases / 1e9,
+                year / 1e9, windows.rawChecks().toHours(), rawChecks / 1e9, rawDays, rawPurchases / 1e9,
                 windows.hourlyChecks().toDays(), checkHours / 1e9, rest / 1e9);
         System.out.printf("purchases every %d minutes; a purchase's hourly row %.0f B%n", every, purchaseHourBytes);
         System.out.printf("a year with 72 paid purchases a day per platform (every 20m, a budget that pays for them): "

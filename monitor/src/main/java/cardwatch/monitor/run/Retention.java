@@ -31,8 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * settles. Storefront checks go sooner ({@code raw-checks}, {@code hourly-checks}): a check a minute is most of the
  * rows, and the pages and the score read checks from the daily roll-ups. {@code retention_state.pruned_before}
  * tells readers where raw runs may be missing (before it the score reads the hourly roll-ups), and
- * {@code checks_pruned_before} where raw storefront checks may be. The daily roll-ups, the ledger and
- * incidents are never deleted. Instances of a cluster take turns: each hour is rolled up under a lock on the state
+ * {@code checks_pruned_before} where raw storefront checks may be, and {@code check_hours_pruned_before} where
+ * their hours may be (a start rebuilds the days of checks after it from those hours and the raw checks not yet rolled
+ * up). The daily roll-ups, the ledger and incidents are never deleted. Instances of a cluster take turns: each hour is rolled up under a lock on the state
  * row.
  */
 @Component
@@ -157,6 +158,10 @@ public class Retention {
         deleted += deleteBatches("run_hourly", limited("run_hourly", "hour_start < ?"), hourlyCutoff);
         // the checks' hours are in their days (run_daily), which are what the pages and the score read of them
         Instant hourlyChecks = now.minus(settings.hourlyChecks()).truncatedTo(ChronoUnit.HOURS);
+        // readers learn first where the checks' hours may be missing (RunDaily rebuilds the days after it from them)
+        jdbc.sql("update retention_state set check_hours_pruned_before = ? where id = 1 and "
+                + "(check_hours_pruned_before is null or check_hours_pruned_before < ?)")
+                .params(utc(hourlyChecks), utc(hourlyChecks)).update();
         deleted += deleteBatches("run_hourly", limited("run_hourly", "hour_start < ? and probe = '" + CHECKS + "'"),
                 hourlyChecks);
         return deleted;

@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -148,20 +150,52 @@ public class RunRepository {
                 .params(platform, probe, limit).query(RunRepository::row).list();
     }
 
-    /** A finished run as a buyer's timeline shows it: when it ended, and how. */
-    public record Outcome(String probe, Instant endedAt, String outcome, String reason) {
+    /**
+     * A platform's judged runs per probe and clock hour, from the hour {@code from} on: {successes, failures} by hour
+     * start. Hours retention has rolled up are read from {@code run_hourly} (raw storefront checks are kept only
+     * hours); the later ones are counted from the raw runs alike, each in the hour it ended, of at most {@code limit}
+     * (the newest). Maintenance and runs that failed on our side count in neither.
+     */
+    public Map<String, Map<Instant, int[]>> hourly(String platform, Instant from, int limit) {
+        Map<String, Map<Instant, int[]>> hours = new LinkedHashMap<>();
+        // raw runs first, then where the roll-ups stand: a raw run of an hour rolled up meanwhile is in that hour
+        List<Object[]> raw = jdbc.sql("select probe, ended_at, status, outcome, reason from probe_run "
+                        + "where platform_id = ? and ended_at >= ? order by ended_at desc limit ?")
+                .params(platform, utc(from), limit)
+                .query((rs, n) -> new Object[] {rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()
+                        .truncatedTo(ChronoUnit.HOURS), judged(rs.getString(3), rs.getString(4),
+                        rs.getString(5))}).list();
+        Instant rolled = jdbc.sql("select rolled_until from retention_state where id = 1")
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional()
+                .map(OffsetDateTime::toInstant).orElse(null);
+        for (Object[] run : raw) {
+            Instant hour = (Instant) run[1];
+            int judged = (Integer) run[2];
+            if (judged >= 0 && (rolled == null || !hour.isBefore(rolled))) {
+                hours.computeIfAbsent((String) run[0], p -> new TreeMap<>())
+                        .computeIfAbsent(hour, h -> new int[2])[judged]++;
+            }
+        }
+        if (rolled != null && rolled.isAfter(from)) {
+            jdbc.sql("select probe, hour_start, successes, failures from run_hourly where platform_id = ? "
+                            + "and hour_start >= ? and hour_start < ?")
+                    .params(platform, utc(from), utc(rolled))
+                    .query(rs -> {
+                        int[] counts = hours.computeIfAbsent(rs.getString(1), p -> new TreeMap<>())
+                                .computeIfAbsent(rs.getObject(2, OffsetDateTime.class).toInstant(), h -> new int[2]);
+                        counts[0] += rs.getInt(3);
+                        counts[1] += rs.getInt(4);
+                    });
+        }
+        return hours;
     }
 
-    /** A platform's finished runs since a time, oldest first, at most {@code limit} (the newest of them). */
-    public List<Outcome> outcomesSince(String platform, Instant since, int limit) {
-        List<Outcome> newest = jdbc.sql("select probe, ended_at, outcome, reason from probe_run where platform_id = ? "
-                        + "and ended_at >= ? order by ended_at desc limit ?")
-                .params(platform, utc(since), limit)
-                .query((rs, n) -> new Outcome(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        rs.getString(3), rs.getString(4))).list();
-        List<Outcome> oldestFirst = new java.util.ArrayList<>(newest);
-        java.util.Collections.reverse(oldestFirst);
-        return oldestFirst;
+    /** 0 for a success, 1 for a failure, -1 for neither: as {@code Retention} counts an hour's runs. */
+    private static int judged(String status, String outcome, String reason) {
+        if ("maintenance".equals(reason) || !"done".equals(status)) {
+            return -1;
+        }
+        return "success".equals(outcome) ? 0 : "failure".equals(outcome) ? 1 : -1;
     }
 
     /** How long the platform's refunds took (milliseconds from the failed order to the money back), since a time. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 
 /**
  * {@code GET /platforms/{id}/now}: "是不是只有我？" for a buyer whose order went wrong a moment ago. Each probe's last
- * runs and how many minutes ago, any open incident in words, the last 24 hours of runs as a timeline of half hours,
+ * runs and how many minutes ago, any open incident in words, the last 24 hours of runs as a timeline of clock hours,
  * and what to do, in order, with the platform's measured refund times and the platforms graded A as alternatives.
  * The page is rendered once per platform and language every {@link #FRESH} and may be cached as long by anyone.
  */
@@ -40,7 +41,8 @@ class NowPageController {
 
     static final Duration FRESH = Duration.ofSeconds(15);
     static final Duration TIMELINE = Duration.ofHours(24);
-    static final Duration SLOT = Duration.ofMinutes(30);
+    /** A timeline cell: a clock hour, as retention rolls runs up. */
+    static final Duration SLOT = Duration.ofHours(1);
     static final int RECENT = 6;
     /** The most runs a timeline reads: a day of a probe every few seconds (the demo) is thinned to its newest. */
     static final int MAX_RUNS = 20_000;
@@ -163,36 +165,30 @@ class NowPageController {
         };
     }
 
-    /** The last 24 hours of each probe, in half hours, oldest first; errors (ours) count for nothing. */
+    /**
+     * The last 24 hours of each probe, in clock hours, oldest first, the hour under way last; errors (ours) and
+     * maintenance count for nothing. Hours retention has rolled up come from their roll-ups (raw storefront checks
+     * are kept hours, not a day).
+     */
     private List<Lane> lanes(Platform platform, Instant now, SiteFormat fmt) {
-        long slots = TIMELINE.dividedBy(SLOT);
-        Instant start = now.minus(TIMELINE); // the last slot ends now, and holds the runs that ended this minute
-        Map<String, int[][]> counts = new LinkedHashMap<>();
-        platform.schedules().keySet().forEach(probe -> counts.put(probe, new int[(int) slots][2]));
-        for (RunRepository.Outcome run : runs.outcomesSince(platform.id(), start, MAX_RUNS)) {
-            int[][] lane = counts.get(run.probe());
-            long slot = Math.min(slots - 1, Duration.between(start, run.endedAt()).dividedBy(SLOT));
-            if (lane == null || slot < 0) {
-                continue;
-            }
-            if ("success".equals(run.outcome())) {
-                lane[(int) slot][0]++;
-            } else if ("failure".equals(run.outcome())) {
-                lane[(int) slot][1]++;
-            }
-        }
+        Instant start = now.truncatedTo(ChronoUnit.HOURS).minus(TIMELINE);
+        int slots = (int) TIMELINE.dividedBy(SLOT) + 1;
+        Map<String, Map<Instant, int[]>> hours = runs.hourly(platform.id(), start, MAX_RUNS);
         List<Lane> lanes = new ArrayList<>();
-        counts.forEach((probe, lane) -> {
+        for (String probe : platform.schedules().keySet()) {
+            Map<Instant, int[]> lane = hours.getOrDefault(probe, Map.of());
             List<Slot> list = new ArrayList<>();
-            for (int i = 0; i < lane.length; i++) {
-                int ok = lane[i][0];
-                int failed = lane[i][1];
+            for (int i = 0; i < slots; i++) {
+                Instant from = start.plus(SLOT.multipliedBy(i));
+                int[] counts = lane.getOrDefault(from, new int[2]);
+                int ok = counts[0];
+                int failed = counts[1];
                 String state = ok + failed == 0 ? "none" : failed == 0 ? "ok" : ok * 2 < ok + failed ? "outage"
                         : "degraded";
-                list.add(new Slot(start.plus(SLOT.multipliedBy(i)), ok, failed, state));
+                list.add(new Slot(from, ok, failed, state));
             }
             lanes.add(new Lane(probe, fmt.probe(probe), list));
-        });
+        }
         return lanes;
     }
 }

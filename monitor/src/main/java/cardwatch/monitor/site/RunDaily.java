@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +56,37 @@ public class RunDaily {
         final List<Long> delivery = new ArrayList<>();
         final Map<String, Integer> reasons = new HashMap<>();
         final Map<String, Integer> flags = new HashMap<>();
+
+        void add(Tally other) {
+            successes += other.successes;
+            failures += other.failures;
+            errors += other.errors;
+            maintenance += other.maintenance;
+            delivery.addAll(other.delivery);
+            other.reasons.forEach((reason, n) -> reasons.merge(reason, n, Integer::sum));
+            other.flags.forEach((flag, n) -> flags.merge(flag, n, Integer::sum));
+        }
+    }
+
+    /** The probe whose raw runs retention keeps hours, not days: storefront checks. */
+    static final String CHECKS = cardwatch.probes.availability.AvailabilityProbe.KIND;
+
+    /**
+     * Where retention stands: raw runs other than checks may be gone before {@code pruned}, hours up to
+     * {@code rolled} are rolled up, and the checks' hours may be gone before {@code checkHoursPruned}.
+     */
+    private record Marks(Instant pruned, Instant rolled, Instant checkHoursPruned) {
+    }
+
+    private Marks marks() {
+        return jdbc.sql("select pruned_before, rolled_until, check_hours_pruned_before from retention_state where id = 1")
+                .query((rs, i) -> new Marks(instant(rs.getObject(1, OffsetDateTime.class)),
+                        instant(rs.getObject(2, OffsetDateTime.class)), instant(rs.getObject(3, OffsetDateTime.class))))
+                .optional().orElse(new Marks(null, null, null));
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     /** The flags the pages count, per day. */
@@ -124,27 +157,27 @@ public class RunDaily {
 
     /**
      * Rebuilds every day from {@code from} on out of the finished runs that started on it, and counts the last 24
-     * hours' purchases as of {@code now}. Rows are read as a stream: a 90-day rebuild holds tallies, not runs.
+     * hours' purchases as of {@code now}. Storefront checks of hours retention has rolled up are counted from those
+     * hours (a check is in the hour it ended, and so in that hour's day); days whose raw runs or hours retention may
+     * have deleted keep what they hold. Rows are read as a stream: a 90-day rebuild holds tallies, not runs.
      * Only days whose figures changed are written. After it, {@link #update} keeps yesterday and today current from
      * the rows written since, without reading the others again.
      */
-    private static Instant latest(java.time.OffsetDateTime a, java.time.OffsetDateTime b) {
-        if (a == null || b == null) {
-            return a == null ? (b == null ? null : b.toInstant()) : a.toInstant();
-        }
-        return a.isAfter(b) ? a.toInstant() : b.toInstant();
-    }
-
     @Transactional
     public synchronized Recent rebuild(LocalDate from, ZoneId zone, Instant now) {
         // days whose raw runs retention may have deleted in part keep what they hold (cardwatch.retention)
-        // (storefront checks go sooner than the other probes' runs: the later of the two marks)
-        Instant pruned = jdbc.sql("select pruned_before, checks_pruned_before from retention_state where id = 1")
-                .query((rs, i) -> latest(rs.getObject(1, java.time.OffsetDateTime.class),
-                        rs.getObject(2, java.time.OffsetDateTime.class))).optional().orElse(null);
-        if (pruned != null && LocalDate.ofInstant(pruned, zone).plusDays(1).isAfter(from)) {
-            from = LocalDate.ofInstant(pruned, zone).plusDays(1);
+        Marks marks = marks();
+        if (marks.pruned() != null && LocalDate.ofInstant(marks.pruned(), zone).plusDays(1).isAfter(from)) {
+            from = LocalDate.ofInstant(marks.pruned(), zone).plusDays(1);
         }
+        // storefront checks: raw ones are kept hours, their hours weeks; the days whose hours are all there are
+        // rebuilt from those hours and the raw checks not rolled up yet, the days before them keep what they hold
+        LocalDate checksFrom = from;
+        if (marks.checkHoursPruned() != null
+                && LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1).isAfter(checksFrom)) {
+            checksFrom = LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1);
+        }
+        LocalDate firstCheckDay = checksFrom;
         Map<List<Object>, Tally> tallies = new HashMap<>();
         live.clear();
         written.clear();
@@ -156,6 +189,9 @@ public class RunDaily {
         long before = jdbc.sql("select coalesce(max(id), 0) from probe_run").query(Long.class).single();
         long[] newest = {before};
         LocalDate yesterday = LocalDate.ofInstant(now, zone).minusDays(1);
+        // raw checks by the hour they ended in: those of hours rolled up by the time the hours are read are counted
+        // from the hours instead (the roll-up may pass more hours, and retention prune their checks, meanwhile)
+        Map<Instant, Map<List<Object>, Tally>> checksByHour = new HashMap<>();
         jdbc.sql(ROWS + "actual_start >= ?")
                 .param(from.atStartOfDay(zone).toOffsetDateTime())
                 .query(rs -> {
@@ -168,8 +204,36 @@ public class RunDaily {
                     if (id > before - OVERLAP) {
                         counted.add(id);
                     }
-                    count(rs, tallies, zone, now);
+                    if (!CHECKS.equals(rs.getString(3))) {
+                        count(rs, tallies, zone, now);
+                    } else if (!LocalDate.ofInstant(rs.getObject(4, OffsetDateTime.class).toInstant(), zone)
+                            .isBefore(firstCheckDay)) {
+                        Instant ended = rs.getObject(9, OffsetDateTime.class).toInstant();
+                        count(rs, checksByHour.computeIfAbsent(ended.truncatedTo(ChronoUnit.HOURS),
+                                h -> new HashMap<>()), zone, now);
+                    }
                 });
+        Instant rolled = marks().rolled();
+        checksByHour.forEach((hour, hourTallies) -> {
+            if (rolled == null || !hour.isBefore(rolled)) {
+                hourTallies.forEach((key, tally) -> tallies.computeIfAbsent(key, k -> new Tally()).add(tally));
+            }
+        });
+        if (rolled != null) {
+            jdbc.sql("select platform_id, hour_start, successes, failures, errors, maintenance, reasons from run_hourly "
+                            + "where probe = ? and hour_start >= ? and hour_start < ?")
+                    .params(CHECKS, checksFrom.atStartOfDay(zone).toOffsetDateTime(), rolled.atOffset(ZoneOffset.UTC))
+                    .query(rs -> {
+                        Tally hour = new Tally();
+                        hour.successes = rs.getInt(3);
+                        hour.failures = rs.getInt(4);
+                        hour.errors = rs.getInt(5);
+                        hour.maintenance = rs.getInt(6);
+                        hour.reasons.putAll(parse(rs.getString(7)));
+                        LocalDate day = LocalDate.ofInstant(rs.getObject(2, OffsetDateTime.class).toInstant(), zone);
+                        tallies.computeIfAbsent(List.of(rs.getString(1), CHECKS, day), k -> new Tally()).add(hour);
+                    });
+        }
         watermark = newest[0];
         tallies.forEach((key, tally) -> {
             if (!((LocalDate) key.get(2)).isBefore(yesterday)) {
@@ -177,7 +241,8 @@ public class RunDaily {
             }
         });
         Map<List<Object>, Day> stored = new HashMap<>();
-        since(from).forEach(day -> stored.put(List.of(day.platform(), day.probe(), day.day()), day));
+        since(from).stream().filter(day -> !CHECKS.equals(day.probe()) || !day.day().isBefore(firstCheckDay))
+                .forEach(day -> stored.put(List.of(day.platform(), day.probe(), day.day()), day));
         Writes writes = new Writes();
         for (Map.Entry<List<Object>, Tally> e : tallies.entrySet()) {
             Day day = day(e.getKey(), e.getValue());

@@ -66,13 +66,14 @@ public record CardwatchProperties(
     /**
      * How long run data is kept. Raw runs ({@code probe_run}) go once older than {@code rawRuns}, after their hours
      * have been rolled up into {@code run_hourly}; hourly roll-ups go once older than {@code hourly}. Storefront
-     * checks (a check a minute) have their own, shorter windows: {@code rawChecks} and {@code hourlyChecks}. The daily
-     * roll-ups ({@code run_daily}), the ledger, incidents and complaints are never pruned. The work runs every
+     * checks (a check a minute) have their own, shorter windows: {@code rawChecks} and {@code hourlyChecks}; what is
+     * older than their raw window is read from their hours (the Now page's timeline, the days a start rebuilds). The
+     * daily roll-ups ({@code run_daily}), the ledger, incidents and complaints are never pruned. The work runs every
      * {@code every}, deleting at most {@code batch} rows a statement, on a thread of its own.
      */
     public record Retention(@NotNull @DefaultValue("35d") Duration rawRuns,
             @NotNull @DefaultValue("400d") Duration hourly,
-            @NotNull @DefaultValue("3d") Duration rawChecks,
+            @NotNull @DefaultValue("6h") Duration rawChecks,
             @NotNull @DefaultValue("35d") Duration hourlyChecks,
             @NotNull @DefaultValue("10m") Duration every,
             @Min(100) @DefaultValue("5000") int batch) {
@@ -86,9 +87,9 @@ public record CardwatchProperties(
                 throw new IllegalArgumentException("cardwatch.retention.hourly (" + hourly + ") must be at least "
                         + "cardwatch.retention.raw-runs (" + rawRuns + ")");
             }
-            if (rawChecks != null && rawChecks.compareTo(Duration.ofDays(2)) < 0) {
-                throw new IllegalArgumentException("cardwatch.retention.raw-checks must be at least 2 days (the pages "
-                        + "count yesterday and today from raw runs), was " + rawChecks);
+            if (rawChecks != null && rawChecks.compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("cardwatch.retention.raw-checks must be at least 1 hour (the "
+                        + "hour being checked is counted from raw checks), was " + rawChecks);
             }
             if (rawChecks != null && rawRuns != null && rawChecks.compareTo(rawRuns) > 0) {
                 throw new IllegalArgumentException("cardwatch.retention.raw-checks (" + rawChecks + ") must be at "

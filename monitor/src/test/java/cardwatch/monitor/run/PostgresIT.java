@@ -278,8 +278,8 @@ class PostgresIT {
         }
         assertThat(db.sql("select sum(successes + failures) from run_hourly").query(Long.class).single())
                 .isEqualTo(120);
-        // storefront checks: raw kept 3 days, their hours 35 (cardwatch.retention.raw-checks, hourly-checks)
-        java.time.Instant raw = now.minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        // storefront checks: raw kept 6 hours, their hours 35 days (cardwatch.retention.raw-checks, hourly-checks)
+        java.time.Instant raw = now.minus(Duration.ofHours(6)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         java.time.Instant hours = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         long expected = db.sql("select count(*) from probe_run where ended_at < ?")
                 .param(raw.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()

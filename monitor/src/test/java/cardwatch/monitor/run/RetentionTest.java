@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -49,7 +50,11 @@ class RetentionTest {
     }
 
     private Retention retention() {
-        return new Retention(jdbc, new DataSourceTransactionManager(db), clock, properties(Map.of()),
+        return retention(Map.of());
+    }
+
+    private Retention retention(Map<String, String> settings) {
+        return new Retention(jdbc, new DataSourceTransactionManager(db), clock, properties(settings),
                 new SimpleMeterRegistry());
     }
 
@@ -79,9 +84,11 @@ class RetentionTest {
                 run("purchase", "success", "delivered", "", at, 1000L + 37L * (i % 50));
             }
         }
+        // a check starts and ends in one hour (started 20 s before it ended): the days a start rebuilds count it
+        // in the hour it ended, the live ones on the day it started
         for (int h = 1; h <= 60 * 24; h++) {
             run("availability", h % 11 == 0 ? "failure" : "success", h % 11 == 0 ? "http_5xx" : "up", "",
-                    now.minus(Duration.ofHours(h)).plusSeconds(h % 900), null);
+                    now.minus(Duration.ofHours(h)).truncatedTo(ChronoUnit.HOURS).plusSeconds(60 + h % 900), null);
         }
     }
 
@@ -104,14 +111,19 @@ class RetentionTest {
         LocalDate first = LocalDate.ofInstant(now, CHINA).minusDays(89);
         daily.rebuild(first, CHINA, now);
         List<RunDaily.Day> daysBefore = daily.since(first);
+        List<RunDaily.Day> liveBefore = daily.live();
         ScoreCalculator.Score before = score(now);
+        RunRepository repository = new RunRepository(db);
+        Instant dayAgo = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(24));
+        Map<String, Map<Instant, List<Integer>>> timelineBefore = timeline(repository.hourly("p", dayAgo, 20_000));
+        assertThat(timelineBefore.get("availability")).as("a check an hour").hasSizeGreaterThanOrEqualTo(23);
         // a failed paid order of 50 days ago whose refund is still awaited
         jdbc.sql("update probe_run set refund_outcome = 'pending' where id = (select min(id) from probe_run "
                 + "where probe = 'purchase' and reason = 'callback_lost' and ended_at < ?)")
                 .param(now.minus(Duration.ofDays(49)).atOffset(ZoneOffset.UTC)).update();
         long runs = jdbc.sql("select count(*) from probe_run").query(Long.class).single();
         Instant cutoff = now.minus(Duration.ofDays(35)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        Instant checksCutoff = now.minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Instant checksCutoff = now.minus(Duration.ofHours(6)).truncatedTo(ChronoUnit.HOURS);
         long kept = count("purchase", cutoff, now.plusSeconds(1)) + count("availability", checksCutoff,
                 now.plusSeconds(1));
         long checksInHours = count("availability", cutoff, checksCutoff);
@@ -131,7 +143,7 @@ class RetentionTest {
                 .param(cutoff.atOffset(ZoneOffset.UTC)).query(String.class).list())
                 .as("nothing older than the raw window but the run awaiting its refund").containsExactly("pending");
         assertThat(jdbc.sql("select count(*) from probe_run").query(Long.class).single())
-                .as("the purchases of 35 days, the storefront checks of 3, and the run awaiting its refund")
+                .as("the purchases of 35 days, the storefront checks of 6 hours, and the run awaiting its refund")
                 .isEqualTo(kept + 1);
         assertThat(count("availability", now.minus(Duration.ofDays(400)), checksCutoff)).isZero();
         // every pruned storefront check of the last 35 days is in its hour; older hours of checks are in their days
@@ -158,10 +170,23 @@ class RetentionTest {
         assertThat(after.grade()).isEqualTo(before.grade());
         assertThat(after.components().get("delivery")).isEqualTo(before.components().get("delivery"));
 
-        // a restart rebuilds the days from raw runs: the days retention thinned keep what they held
+        // the Now page's timeline reads the hours rolled up where the raw checks are gone: the same cells
+        assertThat(timeline(repository.hourly("p", dayAgo, 20_000))).isEqualTo(timelineBefore);
+
+        // a restart rebuilds the days from raw runs and the checks' hours: the same days, yesterday's and today's
+        // checks among them, and the days retention thinned keep what they held
         RunDaily restarted = new RunDaily(db);
         restarted.rebuild(first, CHINA, now);
         assertThat(restarted.since(first)).containsExactlyInAnyOrderElementsOf(daysBefore);
+        assertThat(restarted.live()).containsExactlyInAnyOrderElementsOf(liveBefore);
+        // and counts on from there: one more check is one more today, not today's only one
+        run("availability", "success", "up", "", now, null);
+        restarted.update(CHINA, now);
+        LocalDate today = LocalDate.ofInstant(now.minusSeconds(20), CHINA);
+        assertThat(restarted.live().stream().filter(d -> d.probe().equals("availability") && d.day().equals(today))
+                .mapToInt(RunDaily.Day::successes).sum()).isEqualTo(liveBefore.stream()
+                        .filter(d -> d.probe().equals("availability") && d.day().equals(today))
+                        .mapToInt(RunDaily.Day::successes).sum() + 1);
 
         // a week on: more goes, the days stay, and another pass has nothing left to do
         clock.advance(Duration.ofDays(7));
@@ -172,6 +197,38 @@ class RetentionTest {
         weekLater.rebuild(first, CHINA, later);
         assertThat(weekLater.since(first)).containsAll(daysBefore.stream()
                 .filter(d -> d.day().isBefore(LocalDate.ofInstant(now, CHINA).minusDays(1))).toList());
+    }
+
+    private static Map<String, Map<Instant, List<Integer>>> timeline(Map<String, Map<Instant, int[]>> hours) {
+        Map<String, Map<Instant, List<Integer>>> lists = new java.util.TreeMap<>();
+        hours.forEach((probe, lane) -> {
+            Map<Instant, List<Integer>> cells = new java.util.TreeMap<>();
+            lane.forEach((hour, counts) -> cells.put(hour, List.of(counts[0], counts[1])));
+            lists.put(probe, cells);
+        });
+        return lists;
+    }
+
+    @Test
+    void theDaysOfChecksWhoseHoursAreGoneKeepWhatTheyHeldAcrossARestart() {
+        Instant now = clock.instant();
+        history(now);
+        RunDaily daily = new RunDaily(db);
+        LocalDate first = LocalDate.ofInstant(now, CHINA).minusDays(89);
+        daily.rebuild(first, CHINA, now);
+        List<RunDaily.Day> daysBefore = daily.since(first);
+        Retention retention = retention(Map.of("cardwatch.retention.hourly-checks", "10d"));
+        while (retention.rollUp(now) > 0) {
+            // a week of hours a pass
+        }
+        retention.prune(now);
+        Instant hoursGone = now.minus(Duration.ofDays(10)).truncatedTo(ChronoUnit.HOURS);
+        assertThat(jdbc.sql("select min(hour_start) from run_hourly where probe = 'availability'")
+                .query(java.time.OffsetDateTime.class).single().toInstant()).isEqualTo(hoursGone);
+        // 25 days of checks are in neither raw runs nor hours, only in their days: a restart must not empty them
+        RunDaily restarted = new RunDaily(db);
+        restarted.rebuild(first, CHINA, now);
+        assertThat(restarted.since(first)).containsExactlyInAnyOrderElementsOf(daysBefore);
     }
 
     @Test
@@ -192,16 +249,17 @@ class RetentionTest {
     }
 
     @Test
-    void aRawWindowShorterThanTwoDaysOrLongerThanTheHourlyOneStopsTheStart() {
+    void aRawWindowTooShortOrLongerThanTheHourlyOneStopsTheStart() {
         assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-runs", "1d")))
                 .isInstanceOf(BindException.class).rootCause().hasMessageContaining("cardwatch.retention.raw-runs")
                 .hasMessageContaining("at least 2 days");
         assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-runs", "90d",
                 "cardwatch.retention.hourly", "30d")))
                 .isInstanceOf(BindException.class).rootCause().hasMessageContaining("cardwatch.retention.hourly");
-        assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-checks", "36h")))
+        assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-checks", "30m")))
                 .isInstanceOf(BindException.class).rootCause().hasMessageContaining("cardwatch.retention.raw-checks")
-                .hasMessageContaining("at least 2 days");
+                .hasMessageContaining("at least 1 hour");
+        assertThat(properties(Map.of()).retention().rawChecks()).isEqualTo(Duration.ofHours(6));
         assertThatThrownBy(() -> properties(Map.of("cardwatch.retention.raw-checks", "40d")))
                 .isInstanceOf(BindException.class).rootCause().hasMessageContaining("at most cardwatch.retention.raw-runs");
     }
