@@ -156,9 +156,10 @@ public class RunDaily {
     private final Map<String, java.util.ArrayDeque<Long>> purchases = new HashMap<>();
 
     /**
-     * Rebuilds every day from {@code from} on out of the finished runs that started on it, and counts the last 24
+     * Rebuilds every day from {@code from} on out of the finished runs that started on it (storefront checks: that
+     * ended on it), and counts the last 24
      * hours' purchases as of {@code now}. Storefront checks of hours retention has rolled up are counted from those
-     * hours (a check is in the hour it ended, and so in that hour's day); days whose raw runs or hours retention may
+     * hours (a check is in the hour it ended, and counts on that hour's day); days whose raw runs or hours retention may
      * have deleted keep what they hold. Rows are read as a stream: a 90-day rebuild holds tallies, not runs.
      * Only days whose figures changed are written. After it, {@link #update} keeps yesterday and today current from
      * the rows written since, without reading the others again.
@@ -206,8 +207,7 @@ public class RunDaily {
                     }
                     if (!CHECKS.equals(rs.getString(3))) {
                         count(rs, tallies, zone, now);
-                    } else if (!LocalDate.ofInstant(rs.getObject(4, OffsetDateTime.class).toInstant(), zone)
-                            .isBefore(firstCheckDay)) {
+                    } else if (!day(rs, zone).isBefore(firstCheckDay)) {
                         Instant ended = rs.getObject(9, OffsetDateTime.class).toInstant();
                         count(rs, checksByHour.computeIfAbsent(ended.truncatedTo(ChronoUnit.HOURS),
                                 h -> new HashMap<>()), zone, now);
@@ -283,8 +283,7 @@ public class RunDaily {
             if (!counted.add(id)) {
                 return;
             }
-            LocalDate day = LocalDate.ofInstant(rs.getObject(4, OffsetDateTime.class).toInstant(), zone);
-            if (!day.isBefore(yesterday)) {
+            if (!day(rs, zone).isBefore(yesterday)) {
                 changed.add(count(rs, live, zone, now));
             }
         };
@@ -342,6 +341,16 @@ public class RunDaily {
         return new ArrayList<>(current.values());
     }
 
+    /**
+     * The day a finished run (the columns of {@link #rebuild}'s query) counts in: the day it started, or for a
+     * storefront check the day it ended, as its hour is rolled up (a start reads the checks of rolled-up hours from
+     * those hours).
+     */
+    private static LocalDate day(java.sql.ResultSet rs, ZoneId zone) throws java.sql.SQLException {
+        return LocalDate.ofInstant(rs.getObject(CHECKS.equals(rs.getString(3)) ? 9 : 4, OffsetDateTime.class)
+                .toInstant(), zone);
+    }
+
     /** Adds one finished run (the columns of {@link #rebuild}'s query) to its day's tally, and to the last 24 h. */
     private List<Object> count(java.sql.ResultSet rs, Map<List<Object>, Tally> tallies, ZoneId zone, Instant now)
             throws java.sql.SQLException {
@@ -353,7 +362,7 @@ public class RunDaily {
         long delivery = rs.getLong(7);
         boolean hasDelivery = !rs.wasNull();
         String flags = rs.getString(8);
-        List<Object> key = List.of(platform, probe, LocalDate.ofInstant(started, zone));
+        List<Object> key = List.of(platform, probe, day(rs, zone));
         Tally tally = tallies.computeIfAbsent(key, k -> new Tally());
         boolean success = "success".equals(outcome);
         if ("maintenance".equals(reason)) {

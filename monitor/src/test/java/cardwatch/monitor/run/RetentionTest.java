@@ -84,12 +84,13 @@ class RetentionTest {
                 run("purchase", "success", "delivered", "", at, 1000L + 37L * (i % 50));
             }
         }
-        // a check starts and ends in one hour (started 20 s before it ended): the days a start rebuilds count it
-        // in the hour it ended, the live ones on the day it started
         for (int h = 1; h <= 60 * 24; h++) {
             run("availability", h % 11 == 0 ? "failure" : "success", h % 11 == 0 ? "http_5xx" : "up", "",
-                    now.minus(Duration.ofHours(h)).truncatedTo(ChronoUnit.HOURS).plusSeconds(60 + h % 900), null);
+                    now.minus(Duration.ofHours(h)).plusSeconds(h % 900), null);
         }
+        // a check that started yesterday (in Shanghai) and ended today: it counts on the day it ended, as its hour
+        Instant midnight = LocalDate.ofInstant(now, CHINA).atStartOfDay(CHINA).toInstant();
+        run("availability", "success", "up", "", midnight.plusSeconds(5), null);
     }
 
     /** Raw runs of a probe that ended in [from, to). */
@@ -182,7 +183,7 @@ class RetentionTest {
         // and counts on from there: one more check is one more today, not today's only one
         run("availability", "success", "up", "", now, null);
         restarted.update(CHINA, now);
-        LocalDate today = LocalDate.ofInstant(now.minusSeconds(20), CHINA);
+        LocalDate today = LocalDate.ofInstant(now, CHINA);
         assertThat(restarted.live().stream().filter(d -> d.probe().equals("availability") && d.day().equals(today))
                 .mapToInt(RunDaily.Day::successes).sum()).isEqualTo(liveBefore.stream()
                         .filter(d -> d.probe().equals("availability") && d.day().equals(today))

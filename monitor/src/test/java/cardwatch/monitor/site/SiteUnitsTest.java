@@ -199,7 +199,7 @@ class SiteUnitsTest {
         int[] fire = {0};
         java.util.function.BiConsumer<String, String> run = (started, ended) -> jdbc.sql(
                 "insert into probe_run (platform_id, probe, scheduled_fire, planned_start, actual_start, ended_at, "
-                        + "outcome, reason, status) values ('p', 'availability', ?, ?, ?, ?, 'success', 'none', 'done')")
+                        + "outcome, reason, status) values ('p', 'purchase', ?, ?, ?, ?, 'success', 'delivered', 'done')")
                 .params(Instant.parse(started).plusMillis(++fire[0]).atOffset(ZoneOffset.UTC),
                         Instant.parse(started).atOffset(ZoneOffset.UTC), Instant.parse(started).atOffset(ZoneOffset.UTC),
                         Instant.parse(ended).atOffset(ZoneOffset.UTC))
@@ -212,7 +212,8 @@ class SiteUnitsTest {
         daily.rebuild(LocalDate.parse("2026-11-01"), SHANGHAI, Instant.parse("2026-11-21T15:50:00Z")); // 23:50, 21st
         daily.update(SHANGHAI, Instant.parse("2026-11-21T15:56:00Z")); // due: written
 
-        run.accept("2026-11-20T15:00:00Z", "2026-11-21T15:57:00Z"); // started on the 20th, ended late on the 21st
+        // a purchase counts on the day it started: this one ended late on the 21st (its notify long in coming)
+        run.accept("2026-11-20T15:00:00Z", "2026-11-21T15:57:00Z");
         daily.update(SHANGHAI, Instant.parse("2026-11-21T15:58:00Z"));
         assertThat(on20th.apply(daily.live())).as("the pages count it at once").isEqualTo(2);
         assertThat(on20th.apply(daily.since(the20th))).as("the table two minutes after its last write").isEqualTo(1);
