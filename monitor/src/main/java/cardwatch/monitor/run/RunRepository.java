@@ -159,21 +159,21 @@ public class RunRepository {
     public Map<String, Map<Instant, int[]>> hourly(String platform, Instant from, int limit) {
         Map<String, Map<Instant, int[]>> hours = new LinkedHashMap<>();
         // raw runs first, then where the roll-ups stand: a raw run of an hour rolled up meanwhile is in that hour
-        List<Object[]> raw = jdbc.sql("select probe, ended_at, status, outcome, reason from probe_run "
+        record Judged(String probe, Instant hour, int judged) {
+        }
+        List<Judged> raw = jdbc.sql("select probe, ended_at, status, outcome, reason from probe_run "
                         + "where platform_id = ? and ended_at >= ? order by ended_at desc limit ?")
                 .params(platform, utc(from), limit)
-                .query((rs, n) -> new Object[] {rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()
-                        .truncatedTo(ChronoUnit.HOURS), judged(rs.getString(3), rs.getString(4),
-                        rs.getString(5))}).list();
+                .query((rs, n) -> new Judged(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()
+                        .truncatedTo(ChronoUnit.HOURS), judged(rs.getString(3), rs.getString(4), rs.getString(5))))
+                .list();
         Instant rolled = jdbc.sql("select rolled_until from retention_state where id = 1")
                 .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional()
                 .map(OffsetDateTime::toInstant).orElse(null);
-        for (Object[] run : raw) {
-            Instant hour = (Instant) run[1];
-            int judged = (Integer) run[2];
-            if (judged >= 0 && (rolled == null || !hour.isBefore(rolled))) {
-                hours.computeIfAbsent((String) run[0], p -> new TreeMap<>())
-                        .computeIfAbsent(hour, h -> new int[2])[judged]++;
+        for (Judged run : raw) {
+            if (run.judged() >= 0 && (rolled == null || !run.hour().isBefore(rolled))) {
+                hours.computeIfAbsent(run.probe(), p -> new TreeMap<>())
+                        .computeIfAbsent(run.hour(), h -> new int[2])[run.judged()]++;
             }
         }
         if (rolled != null && rolled.isAfter(from)) {
