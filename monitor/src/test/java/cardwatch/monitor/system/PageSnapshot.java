@@ -64,6 +64,11 @@ public final class PageSnapshot {
         assertThat(differing).as(differing).isNull();
     }
 
+    /** Whether two snapshots are the same pages, as {@link #assertSame} compares them. */
+    public static boolean same(Map<String, String> expected, Map<String, String> actual) {
+        return expected.keySet().equals(actual.keySet()) && differing(expected, actual) == null;
+    }
+
     /** The first path whose pages differ, with both; null when none does. */
     private static String differing(Map<String, String> expected, Map<String, String> actual) {
         for (String path : expected.keySet()) {
