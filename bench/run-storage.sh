@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a year of runs costs on disk, on the embedded H2 database and on PostgreSQL: N platforms at the defaults
 # sampled for D days in the real schema, rolled up and pruned by the real retention, sizes taken after compaction
-# and carried to a year (bench/storage/StorageCost.java).
+# and carried to a year; then the year is written out from the sample's rolled-up rows and measured too
+# (bench/storage/StorageCost.java).
 # Usage: bench/run-storage.sh [N=1000] [days=2] [h2|postgres|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -37,7 +37,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * sized for the fleet, as BudgetSizing asks). Each paid purchase is one ledger charge, one in ten also a refund.
  * Then the real retention rolls the hours up and prunes the raw runs, storefront checks first (their windows are
  * shorter), each share measured by what its deletion frees; the database is compacted (H2: SHUTDOWN COMPACT;
- * PostgreSQL: VACUUM FULL) before each size is taken. The daily roll-ups are written too. A year of 72 paid
+ * PostgreSQL: VACUUM FULL) before each size is taken. The daily roll-ups are written too. Last, the year is also
+ * written out in a database of its own: what retention leaves after a year, made of the sample's last day of rolled-up
+ * rows (see {@link #yearWrittenOut}), and measured the same way, beside the figure carried. A year of 72 paid
  * purchases a day per platform is carried from the same per-row figures. Usage (bench/run-storage.sh):
  * {@code StorageCost <h2 dir | jdbc:postgresql:... url> [platforms=1000] [days=2]}.
  */
@@ -197,6 +199,11 @@ public final class StorageCost {
         long hourly = jdbc.sql("select count(*) from run_hourly").query(Long.class).single();
         CardwatchProperties.Retention windows = properties.retention();
         long rolledUp = database.size();
+        Sample sample = Sample.of(jdbc, end, budgetZone);
+        long writing = System.nanoTime();
+        long written = yearWrittenOut(database.sibling("storage_year"), jdbc, end, sample, purchases + checks,
+                (purchases - held) / days);
+        double writtenSeconds = (System.nanoTime() - writing) / 1e9;
         // as retention would go on: first the storefront checks' raw window passes (their raw rows go), then their
         // hours' window (their hourly rows go, their days stay), then every probe's raw window (the purchases go;
         // the budget's refusals first, by hand, to tell their share from the paid purchases')
@@ -261,6 +268,196 @@ public final class StorageCost {
         System.out.printf("a year with 72 paid purchases a day per platform (every 20m, a budget that pays for them): "
                 + "%.2f GB (raw purchases %.2f GB, the ledger %.2f GB, purchase hours %.2f GB)%n", fastYear / 1e9,
                 fastRaw / 1e9, fastLedger / 1e9, fastHours / 1e9);
+        System.out.printf("a year at the defaults written out (the sample's last day repeated, %.0f s): %.2f GB, "
+                + "against %.2f GB carried%n", writtenSeconds, written / 1e9, year / 1e9);
+    }
+
+    /**
+     * The rows the real write path and the real retention made of the sample's last day, from which a year is
+     * written out (with the sample's last 7 hours of raw storefront checks, read as they are copied).
+     */
+    private record Sample(List<Map<String, Object>> ledger, List<Map<String, Object>> purchaseHours,
+            List<Map<String, Object>> checkHours, List<Map<String, Object>> days,
+            List<Map<String, Object>> purchases) {
+
+        static final String RUN_COLUMNS = "platform_id, probe, scheduled_fire, planned_start, actual_start, ended_at, "
+                + "client_order_id, outcome, reason, flags, phases_ms, delivery_ms, platform_order_no, amount, "
+                + "evidence, status";
+
+        static Sample of(JdbcClient jdbc, Instant end, ZoneId zone) {
+            Timestamp from = Timestamp.from(end.minus(Duration.ofDays(1)));
+            Timestamp to = Timestamp.from(end);
+            return new Sample(
+                    jdbc.sql("select entry_key, platform_id, run_id, kind, amount, currency, platform_order_no, "
+                            + "source, occurred_at, note from ledger_entry where occurred_at >= ? and occurred_at < ?")
+                            .params(from, to).query().listOfRows(),
+                    jdbc.sql("select * from run_hourly where probe = 'purchase' and hour_start >= ? and hour_start < ?")
+                            .params(from, to).query().listOfRows(),
+                    jdbc.sql("select * from run_hourly where probe = 'availability' and hour_start >= ? "
+                            + "and hour_start < ?").params(from, to).query().listOfRows(),
+                    // a whole day in Shanghai: the one before the day the sample ends on
+                    jdbc.sql("select * from run_daily where run_day = ?")
+                            .param(LocalDate.ofInstant(end, zone).minusDays(1)).query().listOfRows(),
+                    jdbc.sql("select " + RUN_COLUMNS + " from probe_run where probe = 'purchase' and ended_at >= ? "
+                            + "and ended_at < ?").params(from, to).query().listOfRows());
+        }
+    }
+
+    /**
+     * What retention leaves after a year, written out rather than carried: the sample's last day of ledger entries,
+     * purchase hours and daily roll-ups repeated for each of 365 days (with a day of score history per platform),
+     * its checks' hours and raw purchases for 35, its last 7 hours of raw checks as they are. A copy moves by whole
+     * days (the default schedules repeat each day) and takes keys of a year's length: run ids (the ledger's keys are
+     * made of them) grow each day by all the sample's runs (its ids run over all its days, so a smaller step would
+     * repeat a key: with 2 days sampled the ids end twice as long as a year's, one digit more), and order ids come
+     * from the run's fire time as the generator makes them. Returns the size on disk.
+     */
+    private static long yearWrittenOut(Database target, JdbcClient from, Instant end, Sample sample, long runIdStride,
+            long purchasesPerDay) throws Exception {
+        // one connection throughout: H2 closes a file database when its last connection goes
+        org.springframework.jdbc.datasource.SingleConnectionDataSource db =
+                new org.springframework.jdbc.datasource.SingleConnectionDataSource(target.url(), target.user(),
+                        target.password(), true);
+        Flyway.configure().dataSource(db).load().migrate();
+        org.springframework.jdbc.core.JdbcTemplate out = new org.springframework.jdbc.core.JdbcTemplate(db);
+        int year = 365;
+        int raw = 35;
+        Batches runs = new Batches(out, "insert into probe_run (" + Sample.RUN_COLUMNS + ") "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        // the `raw-checks` window and the hour under way, streamed: 420,000 rows at 1,000 platforms
+        from.sql("select " + Sample.RUN_COLUMNS + " from probe_run where probe = 'availability' and ended_at >= ?")
+                .param(Timestamp.from(end.minus(Duration.ofHours(7))))
+                .query(rs -> {
+                    Object[] row = new Object[16];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    row[2] = shifted(row[2], 0);
+                    row[3] = shifted(row[3], 0);
+                    row[4] = shifted(row[4], 0);
+                    row[5] = shifted(row[5], 0);
+                    runs.add(row);
+                });
+        for (int k = 0; k < raw; k++) {
+            for (Map<String, Object> purchase : sample.purchases()) {
+                runs.add(run(purchase, k));
+            }
+        }
+        runs.flush();
+        Batches hours = new Batches(out, "insert into run_hourly (platform_id, probe, hour_start, successes, failures, "
+                + "errors, maintenance, money_lost, delivery_p50_ms, delivery_p95_ms, reasons) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (int k = 0; k < year; k++) {
+            for (Map<String, Object> hour : sample.purchaseHours()) {
+                hours.add(hour(hour, k));
+            }
+            if (k < raw) {
+                for (Map<String, Object> hour : sample.checkHours()) {
+                    hours.add(hour(hour, k));
+                }
+            }
+        }
+        hours.flush();
+        Batches days = new Batches(out, "insert into run_daily (platform_id, probe, run_day, successes, failures, "
+                + "errors, maintenance, delivery_p50_ms, delivery_p95_ms, reasons, flags) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (int k = 0; k < year; k++) {
+            for (Map<String, Object> day : sample.days()) {
+                days.add(new Object[] {day.get("platform_id"), day.get("probe"),
+                        localDate(day.get("run_day")).minusDays(k), day.get("successes"), day.get("failures"),
+                        day.get("errors"), day.get("maintenance"), day.get("delivery_p50_ms"),
+                        day.get("delivery_p95_ms"), day.get("reasons"), day.get("flags")});
+            }
+        }
+        days.flush();
+        // the score's history, kept for good: a row a platform a day (ScoreEvidence), not in the sample's runs
+        Batches scores = new Batches(out, "insert into score_history (platform_id, score_day, score, grade, "
+                + "computed_at) values (?, ?, ?, ?, ?)");
+        List<Object> platforms = sample.days().stream().map(day -> day.get("platform_id")).distinct().toList();
+        LocalDate last = localDate(sample.days().get(0).get("run_day"));
+        for (int k = 0; k < year; k++) {
+            LocalDate day = last.minusDays(k);
+            Timestamp computed = Timestamp.from(day.atTime(23, 55).atZone(ZoneId.of("Asia/Shanghai")).toInstant());
+            for (Object platform : platforms) {
+                scores.add(new Object[] {platform, day, new BigDecimal("87.70"), "B", computed});
+            }
+        }
+        scores.flush();
+        Batches ledger = new Batches(out, "insert into ledger_entry (entry_key, platform_id, run_id, kind, amount, "
+                + "currency, platform_order_no, source, occurred_at, note) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (int k = 0; k < year; k++) {
+            long laterRuns = (long) (year - 1 - k) * runIdStride;
+            long laterPurchases = (long) (year - 1 - k) * purchasesPerDay;
+            for (Map<String, Object> entry : sample.ledger()) {
+                long runId = ((Number) entry.get("run_id")).longValue() + laterRuns;
+                boolean charge = "charge".equals(entry.get("kind"));
+                String key = charge ? "charge:" + runId : "refund:" + runId + ":1";
+                ledger.add(new Object[] {key, entry.get("platform_id"), runId, entry.get("kind"), entry.get("amount"),
+                        entry.get("currency"), orderNo((String) entry.get("platform_order_no"), laterPurchases),
+                        entry.get("source"), shifted(entry.get("occurred_at"), k), entry.get("note")});
+            }
+        }
+        ledger.flush();
+        db.destroy();
+        target.largest().forEach(System.out::println);
+        return target.size();
+    }
+
+    /** A raw run moved {@code k} days back, with the order id its fire time gives (as the generator makes them). */
+    private static Object[] run(Map<String, Object> run, int k) {
+        Timestamp fire = shifted(run.get("scheduled_fire"), k);
+        String platform = (String) run.get("platform_id");
+        String order = run.get("client_order_id") == null ? null : "CW" + Long.toString(fire.toInstant()
+                .getEpochSecond() * 10_000L + Integer.parseInt(platform.substring(platform.indexOf('-') + 1)), 36)
+                .toUpperCase();
+        return new Object[] {platform, run.get("probe"), fire, shifted(run.get("planned_start"), k),
+                shifted(run.get("actual_start"), k), shifted(run.get("ended_at"), k), order, run.get("outcome"),
+                run.get("reason"), run.get("flags"), run.get("phases_ms"), run.get("delivery_ms"),
+                run.get("platform_order_no"), run.get("amount"), run.get("evidence"), run.get("status")};
+    }
+
+    private static Object[] hour(Map<String, Object> hour, int k) {
+        return new Object[] {hour.get("platform_id"), hour.get("probe"), shifted(hour.get("hour_start"), k),
+                hour.get("successes"), hour.get("failures"), hour.get("errors"), hour.get("maintenance"),
+                hour.get("money_lost"), hour.get("delivery_p50_ms"), hour.get("delivery_p95_ms"), hour.get("reasons")};
+    }
+
+    /** "Y" and a number, moved on by {@code by}; null stays null. */
+    private static String orderNo(String order, long by) {
+        return order == null ? null : "Y" + (Long.parseLong(order.substring(1)) + by);
+    }
+
+    private static Timestamp shifted(Object at, int days) {
+        Instant instant = at instanceof Timestamp t ? t.toInstant() : ((java.time.OffsetDateTime) at).toInstant();
+        return Timestamp.from(instant.minus(Duration.ofDays(days)));
+    }
+
+    private static LocalDate localDate(Object day) {
+        return day instanceof java.sql.Date d ? d.toLocalDate() : (LocalDate) day;
+    }
+
+    /** Rows of one insert, sent 5,000 at a time. */
+    private static final class Batches {
+        private final org.springframework.jdbc.core.JdbcTemplate out;
+        private final String sql;
+        private final List<Object[]> rows = new ArrayList<>();
+
+        Batches(org.springframework.jdbc.core.JdbcTemplate out, String sql) {
+            this.out = out;
+            this.sql = sql;
+        }
+
+        void add(Object[] row) {
+            rows.add(row);
+            if (rows.size() == 5_000) {
+                flush();
+            }
+        }
+
+        void flush() {
+            out.batchUpdate(sql, rows);
+            rows.clear();
+        }
     }
 
     /** Prunes as at {@code at} until nothing is left to delete (a pass deletes a million rows at most). */
@@ -282,6 +479,19 @@ public final class StorageCost {
 
         static Database postgres(String url) {
             return new Database("PostgreSQL", url, "postgres", "postgres", null);
+        }
+
+        /** A new, empty database beside this one: a directory of its own for H2, a database of the server's. */
+        Database sibling(String name) throws Exception {
+            if (h2File != null) {
+                Path dir = h2File.getParent().resolve(name);
+                Files.createDirectories(dir);
+                return h2(dir);
+            }
+            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+                s.execute("create database " + name);
+            }
+            return new Database(this.name, url.replaceFirst("/postgres\\?", "/" + name + "?"), user, password, null);
         }
 
         /** PostgreSQL: its ten largest tables and indexes, each with its size; H2 tells no sizes. */
