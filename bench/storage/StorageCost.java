@@ -399,8 +399,9 @@ public final class StorageCost {
         }
         ledger.flush();
         db.destroy();
-        target.largest().forEach(System.out::println);
-        return target.size();
+        long size = target.size();
+        target.largest().forEach(System.out::println); // after VACUUM FULL, as the size
+        return size;
     }
 
     /** A raw run moved {@code k} days back, with the order id its fire time gives (as the generator makes them). */
