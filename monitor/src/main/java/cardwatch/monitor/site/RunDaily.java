@@ -173,12 +173,9 @@ public class RunDaily {
         }
         // storefront checks: raw ones are kept hours, their hours weeks; the days whose hours are all there are
         // rebuilt from those hours and the raw checks not rolled up yet, the days before them keep what they hold
-        LocalDate checksFrom = from;
-        if (marks.checkHoursPruned() != null
-                && LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1).isAfter(checksFrom)) {
-            checksFrom = LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1);
-        }
-        LocalDate firstCheckDay = checksFrom;
+        LocalDate firstCheckDay = marks.checkHoursPruned() != null
+                && LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1).isAfter(from)
+                ? LocalDate.ofInstant(marks.checkHoursPruned(), zone).plusDays(1) : from;
         Map<List<Object>, Tally> tallies = new HashMap<>();
         live.clear();
         written.clear();
@@ -222,7 +219,7 @@ public class RunDaily {
         if (rolled != null) {
             jdbc.sql("select platform_id, hour_start, successes, failures, errors, maintenance, reasons from run_hourly "
                             + "where probe = ? and hour_start >= ? and hour_start < ?")
-                    .params(CHECKS, checksFrom.atStartOfDay(zone).toOffsetDateTime(), rolled.atOffset(ZoneOffset.UTC))
+                    .params(CHECKS, firstCheckDay.atStartOfDay(zone).toOffsetDateTime(), rolled.atOffset(ZoneOffset.UTC))
                     .query(rs -> {
                         Tally hour = new Tally();
                         hour.successes = rs.getInt(3);

@@ -305,7 +305,7 @@ class PostgresIT {
         var live = daily.live();
         java.time.Instant dayAgo = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(24));
         RunRepository runs = new RunRepository(own);
-        var timeline = cells(runs.hourly("p", dayAgo, 1000));
+        var timeline = RetentionTest.timeline(runs.hourly("p", dayAgo, 1000));
         assertThat(timeline.get("availability")).hasSize(3);
         long deleted = retention.prune(now);
         assertThat(deleted).isEqualTo(expected).isGreaterThan(0);
@@ -313,20 +313,12 @@ class PostgresIT {
         restarted.rebuild(first, china, now);
         assertThat(restarted.since(first)).containsExactlyInAnyOrderElementsOf(days);
         assertThat(restarted.live()).isNotEmpty().containsExactlyInAnyOrderElementsOf(live);
-        assertThat(cells(runs.hourly("p", dayAgo, 1000))).isEqualTo(timeline);
+        assertThat(RetentionTest.timeline(runs.hourly("p", dayAgo, 1000))).isEqualTo(timeline);
         assertThat(db.sql("select count(*) from probe_run where ended_at < ?")
                 .param(raw.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
         assertThat(db.sql("select count(*) from run_hourly where hour_start < ?")
                 .param(hours.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).isZero();
         assertThat(retention.prune(now)).isZero();
-    }
-
-    private static java.util.Map<String, java.util.Map<java.time.Instant, java.util.List<Integer>>> cells(
-            java.util.Map<String, java.util.Map<java.time.Instant, int[]>> hours) {
-        java.util.Map<String, java.util.Map<java.time.Instant, java.util.List<Integer>>> cells = new java.util.TreeMap<>();
-        hours.forEach((probe, lane) -> lane.forEach((hour, counts) -> cells.computeIfAbsent(probe,
-                p -> new java.util.TreeMap<>()).put(hour, java.util.List.of(counts[0], counts[1]))));
-        return cells;
     }
 
     /**

@@ -93,6 +93,14 @@ class RetentionTest {
         run("availability", "success", "up", "", midnight.plusSeconds(5), null);
     }
 
+    /** {@link #history} written, and its days counted from {@code first} on as a start counts them. */
+    private RunDaily historyCounted(Instant now, LocalDate first) {
+        history(now);
+        RunDaily daily = new RunDaily(db);
+        daily.rebuild(first, CHINA, now);
+        return daily;
+    }
+
     /** Raw runs of a probe that ended in [from, to). */
     private long count(String probe, Instant from, Instant to) {
         return jdbc.sql("select count(*) from probe_run where probe = ? and ended_at >= ? and ended_at < ?")
@@ -107,10 +115,8 @@ class RetentionTest {
     @Test
     void theScoreAndTheDailyFiguresAreTheSameAfterRawRunsGo() {
         Instant now = clock.instant();
-        history(now);
-        RunDaily daily = new RunDaily(db);
         LocalDate first = LocalDate.ofInstant(now, CHINA).minusDays(89);
-        daily.rebuild(first, CHINA, now);
+        RunDaily daily = historyCounted(now, first);
         List<RunDaily.Day> daysBefore = daily.since(first);
         List<RunDaily.Day> liveBefore = daily.live();
         ScoreCalculator.Score before = score(now);
@@ -200,7 +206,8 @@ class RetentionTest {
                 .filter(d -> d.day().isBefore(LocalDate.ofInstant(now, CHINA).minusDays(1))).toList());
     }
 
-    private static Map<String, Map<Instant, List<Integer>>> timeline(Map<String, Map<Instant, int[]>> hours) {
+    /** {@link RunRepository#hourly}'s cells as lists, to compare by value. */
+    static Map<String, Map<Instant, List<Integer>>> timeline(Map<String, Map<Instant, int[]>> hours) {
         Map<String, Map<Instant, List<Integer>>> lists = new java.util.TreeMap<>();
         hours.forEach((probe, lane) -> {
             Map<Instant, List<Integer>> cells = new java.util.TreeMap<>();
@@ -213,10 +220,8 @@ class RetentionTest {
     @Test
     void theDaysOfChecksWhoseHoursAreGoneKeepWhatTheyHeldAcrossARestart() {
         Instant now = clock.instant();
-        history(now);
-        RunDaily daily = new RunDaily(db);
         LocalDate first = LocalDate.ofInstant(now, CHINA).minusDays(89);
-        daily.rebuild(first, CHINA, now);
+        RunDaily daily = historyCounted(now, first);
         List<RunDaily.Day> daysBefore = daily.since(first);
         Retention retention = retention(Map.of("cardwatch.retention.hourly-checks", "10d"));
         while (retention.rollUp(now) > 0) {
